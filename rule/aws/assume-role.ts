@@ -1,0 +1,75 @@
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleError } from "../errors.ts";
+import type { RoleCredentials } from "./clients.ts";
+
+/** The shortest session STS grants: an evaluation needs about a minute. */
+export const SESSION_DURATION_SECONDS = 900;
+
+/**
+ * The role root-activity assumes in the evaluated account of an organization rule.
+ *
+ * @example
+ * ```ts
+ * memberRoleArn("aws", "444455556666", "root-activity-member"); // "arn:aws:iam::444455556666:role/root-activity-member"
+ * ```
+ */
+export function memberRoleArn(partition: string, accountId: string, roleName: string): string {
+  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
+}
+
+/**
+ * A session name that says who is calling (CloudTrail shows it in the member account): `root-activity` plus the
+ * rule name, cut to STS's 64-character limit and charset.
+ *
+ * @example
+ * ```ts
+ * sessionName("org-root-activity"); // "root-activity-org-root-activity"
+ * ```
+ */
+export function sessionName(configRuleName: string | undefined): string {
+  const suffix = (configRuleName ?? "").replace(/[^\w+=,.@-]/g, "-");
+  const name = suffix && suffix !== "root-activity" ? `root-activity-${suffix}` : "root-activity";
+  return name.slice(0, 64);
+}
+
+let sts: STSClient | undefined;
+
+/**
+ * Assumes `roleArn` with the Lambda's own credentials, for {@link SESSION_DURATION_SECONDS}. Throws
+ * {@link AssumeRoleError} naming the role, the account and the likely fix.
+ *
+ * @example
+ * ```ts
+ * const credentials = await assumeMemberRole({ roleArn, accountId, sessionName: "root-activity" });
+ * ```
+ */
+export async function assumeMemberRole(input: {
+  roleArn: string;
+  accountId: string;
+  sessionName: string;
+  abortSignal?: AbortSignal;
+}): Promise<RoleCredentials & { expiration: Date }> {
+  sts ??= new STSClient({ retryMode: "standard", maxAttempts: 3 });
+  try {
+    const output = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: input.roleArn,
+        RoleSessionName: input.sessionName,
+        DurationSeconds: SESSION_DURATION_SECONDS,
+      }),
+      input.abortSignal ? { abortSignal: input.abortSignal } : {},
+    );
+    const c = output.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+      throw new Error("STS answered without credentials");
+    }
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    };
+  } catch (error) {
+    throw new AssumeRoleError(input.roleArn, input.accountId, error);
+  }
+}

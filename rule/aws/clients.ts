@@ -1,0 +1,58 @@
+import { ConfigServiceClient } from "@aws-sdk/client-config-service";
+import { IAMClient } from "@aws-sdk/client-iam";
+
+/** Temporary credentials, as STS returns them. */
+export interface RoleCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+
+/** The two clients an evaluation uses, bound to one set of credentials. */
+export interface RuleClients {
+  readonly iam: IAMClient;
+  readonly config: ConfigServiceClient;
+}
+
+/**
+ * Retry and timeout settings, chosen on purpose:
+ * - `standard` retry mode retries throttling (`Throttling`, `ThrottlingException`, `LimitExceeded`), 5xx and
+ *   network errors with exponential back-off and jitter, and its retry quota stops a storm of retries when
+ *   a service is really down. Adaptive mode's client-side rate limiter only helps long-lived clients under
+ *   sustained throttling, which one evaluation is not.
+ * - IAM gets one attempt more than Config: an organization-wide run makes many concurrent IAM calls per
+ *   account, and throttling there is the most likely fault; `PutEvaluations` is one call.
+ * - Per-attempt socket timeouts keep one stalled connection from eating the Lambda's whole time; the
+ *   invocation's overall deadline is enforced separately with an abort signal on each call.
+ */
+export const CLIENT_SETTINGS = {
+  iamMaxAttempts: 4,
+  configMaxAttempts: 3,
+  connectionTimeoutMs: 3_000,
+  requestTimeoutMs: 10_000,
+} as const;
+
+/**
+ * Creates the IAM and Config clients; with `credentials`, for an assumed role, else from the environment's
+ * default credential chain (the Lambda's execution role, or the CLI user's profile).
+ *
+ * @example
+ * ```ts
+ * const { iam, config } = createRuleClients();
+ * ```
+ */
+export function createRuleClients(credentials?: RoleCredentials): RuleClients {
+  const common = {
+    retryMode: "standard",
+    requestHandler: {
+      connectionTimeout: CLIENT_SETTINGS.connectionTimeoutMs,
+      requestTimeout: CLIENT_SETTINGS.requestTimeoutMs,
+    },
+    ...(credentials ? { credentials } : {}),
+  } as const;
+  return {
+    iam: new IAMClient({ ...common, maxAttempts: CLIENT_SETTINGS.iamMaxAttempts }),
+    config: new ConfigServiceClient({ ...common, maxAttempts: CLIENT_SETTINGS.configMaxAttempts }),
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * Every error root-activity raises on purpose. Each one says what went wrong and what to do about it, and keeps
+ * the underlying fault as `cause` so a log line or a stack trace still shows the AWS error behind it.
+ *
+ * Errors fail the Lambda invocation, so Config shows the rule as failed and posts nothing: this is how the rule
+ * fails closed on transient faults. A report that can be read but not verified is not an error: it is a
+ * NON_COMPLIANT verdict (see `evaluate`).
+ *
+ * @example
+ * ```ts
+ * try { parseRuleParameters('{"lookbackDays":"0"}'); }
+ * catch (e) { if (e instanceof InvalidParameterError) console.error(e.parameter, e.message); }
+ * ```
+ */
+export class RootActivityError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A rule parameter has the wrong name, type or range.
+ *
+ * @example
+ * ```ts
+ * throw new InvalidParameterError("lookbackDays", "0", "a whole number from 1 to 3650");
+ * ```
+ */
+export class InvalidParameterError extends RootActivityError {
+  constructor(
+    readonly parameter: string,
+    readonly value: unknown,
+    readonly allowed: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Invalid rule parameter ${parameter}=${describeValue(value)}: expected ${allowed}.`, options);
+  }
+}
+
+/**
+ * The Lambda event is not a Config rule invocation this rule can handle.
+ *
+ * @example
+ * ```ts
+ * throw new InvalidEventError("invokingEvent", "is not valid JSON");
+ * ```
+ */
+export class InvalidEventError extends RootActivityError {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Invalid AWS Config event: ${field} ${problem}.`, options);
+  }
+}
+
+/**
+ * IAM did not finish generating the credential report before the invocation's deadline.
+ *
+ * @example
+ * ```ts
+ * throw new ReportNotReadyError(42_000, 9);
+ * ```
+ */
+export class ReportNotReadyError extends RootActivityError {
+  constructor(
+    readonly waitedMs: number,
+    readonly polls: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `The IAM credential report was not ready after ${Math.round(waitedMs / 1000)} s (${polls} checks); ` +
+        "nothing was posted. Config retries the invocation; if this repeats, raise the Lambda timeout.",
+      options,
+    );
+  }
+}
+
+/**
+ * An IAM call for the credential report failed after the SDK's retries (throttling, 5xx, network, access).
+ *
+ * @example
+ * ```ts
+ * throw new ReportRetrievalError("GetCredentialReport", new Error("Throttling"));
+ * ```
+ */
+export class ReportRetrievalError extends RootActivityError {
+  constructor(
+    readonly operation: string,
+    cause: unknown,
+  ) {
+    super(`IAM ${operation} failed: ${errorSummary(cause)}; nothing was posted.${accessHint(cause)}`, {
+      cause,
+    });
+  }
+}
+
+/**
+ * The credential report belongs to another account than the one Config asked about: the credentials are wrong.
+ *
+ * @example
+ * ```ts
+ * throw new AccountMismatchError("111122223333", "444455556666");
+ * ```
+ */
+export class AccountMismatchError extends RootActivityError {
+  constructor(
+    readonly expectedAccountId: string,
+    readonly reportAccountId: string,
+  ) {
+    super(
+      `The credential report is for account ${reportAccountId}, but Config asked about account ` +
+        `${expectedAccountId}; nothing was posted. Check the credentials (or executionRoleName) the rule uses.`,
+    );
+  }
+}
+
+/**
+ * AWS Config did not accept the evaluation.
+ *
+ * @example
+ * ```ts
+ * throw new PutEvaluationsError("Config rejected 1 evaluation(s)");
+ * ```
+ */
+export class PutEvaluationsError extends RootActivityError {
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`AWS Config PutEvaluations failed: ${detail}.`, options);
+  }
+}
+
+/**
+ * The rule could not assume its execution role in the evaluated account.
+ *
+ * @example
+ * ```ts
+ * throw new AssumeRoleError("arn:aws:iam::444455556666:role/root-activity", "444455556666", new Error("AccessDenied"));
+ * ```
+ */
+export class AssumeRoleError extends RootActivityError {
+  constructor(
+    readonly roleArn: string,
+    readonly accountId: string,
+    cause: unknown,
+  ) {
+    const denied = errorName(cause) === "AccessDenied" || errorName(cause) === "AccessDeniedException";
+    super(
+      `Cannot assume ${roleArn} in account ${accountId}: ${errorSummary(cause)}.` +
+        (denied
+          ? " Likely fix: deploy the member role to that account (the StackSet) and make sure it trusts this Lambda's execution role."
+          : " Nothing was posted."),
+      { cause },
+    );
+  }
+}
+
+/**
+ * The CLI was called wrongly or could not read its input (exit status 2).
+ *
+ * @example
+ * ```ts
+ * throw new UsageError("--lookback-days needs a value");
+ * ```
+ */
+export class UsageError extends RootActivityError {}
+
+/** The AWS error name (`Throttling`, `AccessDenied`…) or the JS error name. */
+export function errorName(error: unknown): string {
+  if (error instanceof Error) return error.name;
+  return typeof error;
+}
+
+/** `Name: message`, without the stack, for one-line messages. */
+export function errorSummary(error: unknown): string {
+  if (error instanceof Error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const message = error.message && error.message !== error.name ? `: ${error.message}` : "";
+    return `${error.name}${status ? ` (HTTP ${status})` : ""}${message}`;
+  }
+  return String(error);
+}
+
+function accessHint(cause: unknown): string {
+  const name = errorName(cause);
+  if (name === "AccessDenied" || name === "AccessDeniedException") {
+    return " The execution role needs iam:GenerateCredentialReport and iam:GetCredentialReport.";
+  }
+  return " Config retries the invocation.";
+}
+
+function describeValue(value: unknown): string {
+  const text = typeof value === "string" ? JSON.stringify(value) : String(JSON.stringify(value) ?? value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,163 @@
+import type { Context } from "aws-lambda";
+import { ClientCache, type ClientRequest } from "./aws/client-cache.ts";
+import type { RuleClients } from "./aws/clients.ts";
+import { type FetchReportOptions, fetchCredentialReport } from "./aws/credential-report.ts";
+import { putAccountEvaluation } from "./aws/put-evaluation.ts";
+import { AccountMismatchError, errorSummary, RootActivityError } from "./errors.ts";
+import { evaluate } from "./evaluate.ts";
+import { parseRuleEvent } from "./event.ts";
+import { logger as defaultLogger } from "./logger.ts";
+import { parseRuleParameters } from "./params.ts";
+
+/** What the handler needs from the outside world; tests and the CLI swap parts of it. */
+export interface HandlerDependencies {
+  readonly clientsFor: (request: ClientRequest) => Promise<RuleClients & { roleArn?: string | undefined }>;
+  readonly clock: () => number;
+  readonly sleep?: FetchReportOptions["sleep"];
+  readonly random?: FetchReportOptions["random"];
+  readonly logger: Pick<typeof defaultLogger, "info" | "error" | "debug">;
+}
+
+/** What the invocation returns (Config ignores it; it shows in tests and in the Lambda console). */
+export interface HandlerResult {
+  readonly accountId: string;
+  readonly complianceType: "COMPLIANT" | "NON_COMPLIANT" | "NOT_APPLICABLE";
+  readonly annotation: string;
+}
+
+type InvocationContext = Pick<Context, "getRemainingTimeInMillis"> & Partial<Pick<Context, "awsRequestId">>;
+
+/** Time kept back, out of what the Lambda has left, for PutEvaluations after the report is in hand. */
+export function putReserveMs(remainingMs: number): number {
+  return Math.min(5_000, Math.floor(remainingMs / 4));
+}
+
+const NOT_APPLICABLE_ANNOTATION = "The account left the rule's scope; root user activity is not evaluated.";
+
+/**
+ * Builds the Lambda handler: parse the event, fetch the credential report, `evaluate`, post the evaluation.
+ * Anything in doubt fails the invocation and posts nothing (Config shows the rule as failed and retries).
+ *
+ * @example
+ * ```ts
+ * export const handler = createHandler({ clientsFor: (r) => cache.clientsFor(r), clock: Date.now, logger });
+ * ```
+ */
+export function createHandler(deps: HandlerDependencies) {
+  return async function handler(event: unknown, context: InvocationContext): Promise<HandlerResult> {
+    const started = deps.clock();
+    const remainingMs = context.getRemainingTimeInMillis();
+    const deadline = started + remainingMs;
+    const keys: Record<string, unknown> = { lambdaRequestId: context.awsRequestId };
+    try {
+      const ruleEvent = parseRuleEvent(event);
+      Object.assign(keys, { accountId: ruleEvent.accountId, configRuleName: ruleEvent.configRuleName });
+      const params = parseRuleParameters(ruleEvent.ruleParameters);
+      const orderingTimestamp = ruleEvent.invokingEvent.notificationCreationTime;
+
+      const abortAtDeadline = AbortSignal.timeout(Math.max(1, deadline - deps.clock() - 250));
+      const clients = await deps.clientsFor({
+        accountId: ruleEvent.accountId,
+        partition: ruleEvent.partition,
+        configRuleName: ruleEvent.configRuleName,
+        executionRoleName: params.executionRoleName,
+        abortSignal: abortAtDeadline,
+      });
+      if (clients.roleArn) keys.roleArn = clients.roleArn;
+
+      if (ruleEvent.eventLeftScope) {
+        const put = await putAccountEvaluation(
+          clients.config,
+          {
+            accountId: ruleEvent.accountId,
+            complianceType: "NOT_APPLICABLE",
+            annotation: NOT_APPLICABLE_ANNOTATION,
+            orderingTimestamp,
+            resultToken: ruleEvent.resultToken,
+          },
+          abortAtDeadline,
+        );
+        deps.logger.info("evaluation posted", {
+          ...keys,
+          complianceType: "NOT_APPLICABLE",
+          reason: "event-left-scope",
+          testMode: put.testMode,
+          configRequestId: put.requestId,
+          durationMs: deps.clock() - started,
+        });
+        return {
+          accountId: ruleEvent.accountId,
+          complianceType: "NOT_APPLICABLE",
+          annotation: NOT_APPLICABLE_ANNOTATION,
+        };
+      }
+
+      const report = await fetchCredentialReport(clients.iam, {
+        deadline: deadline - putReserveMs(remainingMs),
+        clock: deps.clock,
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        ...(deps.random ? { random: deps.random } : {}),
+      });
+      const verdict = evaluate(report.content, orderingTimestamp, params);
+      if (verdict.accountId !== null && verdict.accountId !== ruleEvent.accountId) {
+        throw new AccountMismatchError(ruleEvent.accountId, verdict.accountId);
+      }
+      const put = await putAccountEvaluation(
+        clients.config,
+        {
+          accountId: ruleEvent.accountId,
+          complianceType: verdict.complianceType,
+          annotation: verdict.annotation,
+          orderingTimestamp,
+          resultToken: ruleEvent.resultToken,
+        },
+        abortAtDeadline,
+      );
+      deps.logger.info("evaluation posted", {
+        ...keys,
+        complianceType: verdict.complianceType,
+        reason: verdict.reason,
+        lookbackDays: params.lookbackDays,
+        reportAgeSeconds: Math.round(report.ageMs / 1000),
+        reportGenerated: report.generated,
+        reportWaitMs: report.waitedMs,
+        iamCalls: report.calls,
+        configAttempts: put.attempts,
+        configRequestId: put.requestId,
+        testMode: put.testMode,
+        durationMs: deps.clock() - started,
+      });
+      return {
+        accountId: ruleEvent.accountId,
+        complianceType: verdict.complianceType,
+        annotation: verdict.annotation,
+      };
+    } catch (error) {
+      deps.logger.error("evaluation failed, nothing posted", {
+        ...keys,
+        errorName: error instanceof Error ? error.name : typeof error,
+        errorMessage: error instanceof RootActivityError ? error.message : errorSummary(error),
+        durationMs: deps.clock() - started,
+      });
+      throw error;
+    }
+  };
+}
+
+/**
+ * The handler with real AWS clients, created lazily on the first invocation and reused while warm.
+ *
+ * @example
+ * ```ts
+ * // Lambda: handler = "index.handler"
+ * export const handler = createDefaultHandler();
+ * ```
+ */
+export function createDefaultHandler() {
+  const cache = new ClientCache();
+  return createHandler({
+    clientsFor: (request) => cache.clientsFor(request),
+    clock: Date.now,
+    logger: defaultLogger,
+  });
+}
