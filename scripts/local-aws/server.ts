@@ -1,0 +1,325 @@
+/**
+ * A local HTTP server that speaks AWS's wire protocols for IAM (credential report), STS
+ * (AssumeRole) and Config (PutEvaluations), with fault injection. Point the real AWS SDK v3
+ * clients at it with the variables in `env`.
+ *
+ * @example
+ * ```ts
+ * import { startLocalAws } from "./scripts/local-aws/server.ts";
+ * const aws = await startLocalAws();
+ * Object.assign(process.env, aws.env);
+ * aws.setReport(csv);
+ * // new IAMClient({}).send(new GetCredentialReportCommand({})) now reaches the server
+ * await aws.close();
+ * ```
+ *
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { CredentialStore, type Identification, parseAuthorization } from "./auth.ts";
+import { handleConfig } from "./config.ts";
+import { FaultQueue } from "./faults.ts";
+import { handleIam, ReportStore } from "./iam.ts";
+import { type RoutedRequest, routeRequest } from "./routing.ts";
+import { Directory, handleSts } from "./sts.ts";
+import type {
+  AddRoleOptions,
+  Fault,
+  LocalAws,
+  OnGenerateOptions,
+  PutEvaluationsRecord,
+  RecordedCall,
+  ServiceName,
+  SetReportOptions,
+  StartLocalAwsOptions,
+  WireResponse,
+} from "./types.ts";
+import { jsonError, queryError } from "./xml.ts";
+
+export type {
+  AddRoleOptions,
+  Fault,
+  LocalAws,
+  OnGenerateOptions,
+  PutEvaluationsRecord,
+  RecordedCall,
+  RecordedEvaluation,
+  ServiceName,
+  SetReportOptions,
+  StartLocalAwsOptions,
+} from "./types.ts";
+
+/** The default home account id. */
+export const DEFAULT_HOME_ACCOUNT_ID = "111122223333";
+
+function errorFor(service: ServiceName, status: number, code: string, message: string): WireResponse {
+  return service === "config" ? jsonError(status, code, message) : queryError(service, status, code, message);
+}
+
+function identificationError(
+  service: ServiceName,
+  identification: Exclude<Identification, { kind: "known" }>,
+): WireResponse {
+  if (identification.kind === "expired") {
+    return service === "config"
+      ? jsonError(400, "ExpiredTokenException", "The security token included in the request is expired")
+      : queryError(service, 403, "ExpiredToken", "The security token included in the request is expired");
+  }
+  return service === "config"
+    ? jsonError(400, "UnrecognizedClientException", "The security token included in the request is invalid.")
+    : queryError(
+        service,
+        403,
+        "InvalidClientTokenId",
+        "The security token included in the request is invalid.",
+      );
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+class LocalAwsServer implements LocalAws {
+  readonly url: string;
+  readonly env: Record<string, string>;
+  readonly homeAccountId: string;
+  now: () => Date;
+  readonly calls: RecordedCall[] = [];
+  readonly evaluations: PutEvaluationsRecord[] = [];
+
+  private readonly initialNow: () => Date;
+  private readonly credentials: CredentialStore;
+  private readonly directory: Directory;
+  private readonly reports = new ReportStore(() => this.now());
+  private readonly faults = new FaultQueue();
+  private readonly held = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly server: Server,
+    port: number,
+    homeAccountId: string,
+    now: () => Date,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+    this.homeAccountId = homeAccountId;
+    this.now = now;
+    this.initialNow = now;
+    this.credentials = new CredentialStore(homeAccountId);
+    this.directory = new Directory(homeAccountId);
+    const home = this.credentials.home;
+    this.env = Object.freeze({
+      AWS_ENDPOINT_URL_IAM: this.url,
+      AWS_ENDPOINT_URL_CONFIG_SERVICE: this.url,
+      AWS_ENDPOINT_URL_STS: this.url,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: home.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: home.secretAccessKey,
+      AWS_SESSION_TOKEN: home.sessionToken,
+    });
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      this.onRequest(req, res).catch(() => {
+        req.socket.destroy();
+      });
+    });
+  }
+
+  addAccount(accountId: string): void {
+    this.directory.addAccount(accountId);
+  }
+
+  addRole(roleArn: string, opts: AddRoleOptions = {}): void {
+    this.directory.addRole(roleArn, opts.trustedAccountIds ?? [this.homeAccountId]);
+  }
+
+  setReport(csv: string | Uint8Array, opts: SetReportOptions = {}): void {
+    this.reports.set(opts.accountId ?? this.homeAccountId, csv, opts.generatedTime ?? this.now());
+  }
+
+  clearReport(accountId?: string): void {
+    this.reports.clear(accountId ?? this.homeAccountId);
+  }
+
+  expireReport(accountId?: string): void {
+    this.reports.expire(accountId ?? this.homeAccountId);
+  }
+
+  onGenerate(csv: string | Uint8Array, opts: OnGenerateOptions = {}): void {
+    this.reports.onGenerate(opts.accountId ?? this.homeAccountId, csv, opts);
+  }
+
+  inject(fault: Fault): void {
+    this.faults.inject(fault);
+  }
+
+  reset(): void {
+    this.reports.reset();
+    this.faults.clear();
+    this.calls.length = 0;
+    this.evaluations.length = 0;
+    this.directory.reset();
+    this.credentials.clear();
+    this.now = this.initialNow;
+    this.releaseHeld();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const timer of this.timers) clearTimeout(timer);
+      this.timers.clear();
+      this.releaseHeld();
+      this.server.closeAllConnections();
+    });
+    return this.closing;
+  }
+
+  private releaseHeld(): void {
+    for (const socket of this.held) socket.destroy();
+    this.held.clear();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    const scope = parseAuthorization(firstHeader(req.headers.authorization));
+    const routed = routeRequest(req.headers, req.url ?? "/", body, scope?.service);
+    const identification = this.credentials.identify(
+      scope?.accessKeyId,
+      firstHeader(req.headers["x-amz-security-token"]),
+      this.now(),
+    );
+    const accountId = identification.kind === "unknown" ? null : identification.caller.accountId;
+    const call: RecordedCall = {
+      service: routed.service,
+      action: routed.action,
+      accountId,
+      accessKeyId: scope?.accessKeyId ?? null,
+      params: routed.params,
+      status: 0,
+    };
+    this.calls.push(call);
+
+    const fault = this.faults.take({ service: routed.service, action: routed.action, accountId });
+    if (fault !== undefined) call.fault = fault.kind;
+    let response: WireResponse;
+    switch (fault?.kind) {
+      case "reset":
+        req.socket.destroy();
+        return;
+      case "hang":
+        this.hold(req.socket);
+        return;
+      case "error":
+        response = errorFor(routed.service, fault.status, fault.code, fault.message ?? fault.code);
+        break;
+      case "raw":
+        response = {
+          status: fault.status,
+          body: fault.body,
+          contentType:
+            fault.contentType ?? (routed.service === "config" ? "application/x-amz-json-1.1" : "text/xml"),
+        };
+        break;
+      case "delay":
+        await this.sleep(fault.ms);
+        response = this.dispatch(routed, identification, false);
+        break;
+      default:
+        response = this.dispatch(routed, identification, fault?.kind === "failedEvaluations");
+    }
+    call.status = response.status;
+    if (response.errorCode !== undefined) call.errorCode = response.errorCode;
+    this.send(res, response);
+  }
+
+  private dispatch(
+    routed: RoutedRequest,
+    identification: Identification,
+    failEvaluations: boolean,
+  ): WireResponse {
+    if (identification.kind !== "known") return identificationError(routed.service, identification);
+    const caller = identification.caller;
+    try {
+      switch (routed.service) {
+        case "iam":
+          return handleIam(routed.action, caller, this.reports);
+        case "sts":
+          return handleSts(routed.action, routed.form, caller, this.directory, this.credentials, this.now());
+        case "config": {
+          const outcome = handleConfig(routed.action, routed.json, caller, failEvaluations);
+          if (outcome.accepted !== undefined) this.evaluations.push(outcome.accepted);
+          return outcome.response;
+        }
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return routed.service === "config"
+        ? jsonError(500, "InternalFailure", message)
+        : queryError(
+            routed.service,
+            500,
+            routed.service === "iam" ? "ServiceFailure" : "InternalFailure",
+            message,
+          );
+    }
+  }
+
+  private hold(socket: Socket): void {
+    this.held.add(socket);
+    socket.once("close", () => this.held.delete(socket));
+  }
+
+  private send(res: ServerResponse, response: WireResponse): void {
+    if (res.destroyed) return;
+    const body = Buffer.from(response.body, "utf8");
+    res.writeHead(response.status, {
+      "Content-Type": response.contentType,
+      "Content-Length": body.byteLength,
+      "x-amzn-RequestId": randomUUID(),
+    });
+    res.end(body);
+  }
+}
+
+/**
+ * Starts the local AWS server on 127.0.0.1 (any free port by default).
+ *
+ * @example
+ * ```ts
+ * const aws = await startLocalAws({ now: () => new Date("2024-05-02T08:00:00Z") });
+ * aws.url; // "http://127.0.0.1:53127"
+ * await aws.close();
+ * ```
+ */
+export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise<LocalAws> {
+  const server = createServer({ keepAlive: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return new LocalAwsServer(
+    server,
+    port,
+    options.homeAccountId ?? DEFAULT_HOME_ACCOUNT_ID,
+    options.now ?? (() => new Date()),
+  );
+}
