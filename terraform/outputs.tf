@@ -1,0 +1,49 @@
+output "config_rule_name" {
+  description = "Name of the AWS Config rule."
+  value       = aws_config_config_rule.this.name
+}
+
+output "config_rule_arn" {
+  description = "ARN of the AWS Config rule."
+  value       = aws_config_config_rule.this.arn
+}
+
+output "lambda_function_name" {
+  description = "Name of the Lambda function that evaluates the rule."
+  value       = aws_lambda_function.this.function_name
+}
+
+output "lambda_function_arn" {
+  description = "ARN of the Lambda function that evaluates the rule."
+  value       = aws_lambda_function.this.arn
+}
+
+output "lambda_role_arn" {
+  description = "ARN of the Lambda function's execution role."
+  value       = aws_iam_role.lambda.arn
+}
+
+output "log_group_name" {
+  description = "Name of the CloudWatch log group of the Lambda function."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "config_recorder_name" {
+  description = "Name of the configuration recorder the module created; null when create_config_recorder is false."
+  value       = one(aws_config_configuration_recorder.this[*].name)
+}
+
+output "config_recorder_role_arn" {
+  description = "ARN of the role the module's configuration recorder uses; null when create_config_recorder is false."
+  value       = var.create_config_recorder ? local.recorder_role_arn : null
+}
+
+output "config_bucket_name" {
+  description = "Name of the S3 bucket of the module's delivery channel; null when create_config_recorder is false."
+  value       = one(aws_s3_bucket.config[*].id)
+}
+
+output "start_evaluation_command" {
+  description = "AWS CLI command that runs an evaluation now instead of waiting for the next period."
+  value       = "aws configservice start-config-rules-evaluation --region ${local.region} --config-rule-names ${aws_config_config_rule.this.name}"
+}

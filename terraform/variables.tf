@@ -1,0 +1,227 @@
+################################################################################
+# General
+################################################################################
+
+variable "name" {
+  description = "Name of the Config rule and the Lambda function, and prefix of the IAM roles (`<name>-lambda`, `<name>-config-recorder`) and the log group (`/aws/lambda/<name>`). Letters, digits, `-` and `_`, starting with a letter, at most 48 characters so that every derived IAM role name fits in 64."
+  type        = string
+  default     = "root-activity"
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9_-]{0,47}$", var.name))
+    error_message = "The name must start with a letter, contain only letters, digits, hyphens and underscores, and be at most 48 characters long."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource the module creates that supports tags. The provider's default_tags are merged by the provider."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# Lambda function
+################################################################################
+
+variable "lambda_zip_path" {
+  description = "Path to the function bundle built by `npm run build` (index.mjs exporting `handler` at the zip root). Null means this repository's build output, `dist/lambda.zip` at the repository root; set it when the module comes from a registry or git source."
+  type        = string
+  default     = null
+}
+
+variable "runtime" {
+  description = "Lambda runtime. nodejs20.x is no longer accepted for new functions."
+  type        = string
+  default     = "nodejs22.x"
+
+  validation {
+    condition     = contains(["nodejs22.x", "nodejs24.x"], var.runtime)
+    error_message = "The runtime must be nodejs22.x or nodejs24.x."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set of the function. The bundle is plain JavaScript and runs on both; arm64 costs less per GB-second."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "The architecture must be arm64 or x86_64."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory of the function in MB. 128 until the benchmark (`npm run bench`) measures the function."
+  type        = number
+  default     = 128
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240 && var.memory_size == floor(var.memory_size)
+    error_message = "The memory size must be a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "timeout" {
+  description = "Function timeout in seconds. It covers waiting for IAM to generate the credential report, which takes seconds in most accounts."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.timeout >= 10 && var.timeout <= 900 && var.timeout == floor(var.timeout)
+    error_message = "The timeout must be a whole number of seconds from 10 to 900."
+  }
+}
+
+variable "log_level" {
+  description = "Log level of the function (LOG_LEVEL and Lambda's application log level)."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
+    error_message = "The log level must be one of DEBUG, INFO, WARN, ERROR."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Days CloudWatch Logs keeps the function's logs; 0 keeps them forever."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "The retention must be one CloudWatch Logs accepts: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "log_group_kms_key_arn" {
+  description = "ARN of a KMS key to encrypt the log group with; its key policy must allow the CloudWatch Logs service principal of the region. Null uses CloudWatch Logs' own encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_group_kms_key_arn == null ? true : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.log_group_kms_key_arn))
+    error_message = "The log group KMS key must be a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "maximum_retry_attempts" {
+  description = "How often Lambda retries a failed asynchronous invocation from Config (0-2). Retries cover transient IAM or Config errors; each one is another billed invocation."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.maximum_retry_attempts >= 0 && var.maximum_retry_attempts <= 2 && var.maximum_retry_attempts == floor(var.maximum_retry_attempts)
+    error_message = "The retry attempts must be 0, 1 or 2."
+  }
+}
+
+################################################################################
+# Config rule
+################################################################################
+
+variable "maximum_execution_frequency" {
+  description = "How often Config runs the periodic evaluation. The credential report is regenerated at most every 4 hours, so a shorter period re-reads the same report."
+  type        = string
+  default     = "TwentyFour_Hours"
+
+  validation {
+    condition     = contains(["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"], var.maximum_execution_frequency)
+    error_message = "The frequency must be one of One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours."
+  }
+}
+
+variable "lookback_days" {
+  description = "Rule parameter lookbackDays: root user activity within this many days makes the account NON_COMPLIANT."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.lookback_days >= 1 && var.lookback_days <= 3650 && var.lookback_days == floor(var.lookback_days)
+    error_message = "The lookback must be a whole number of days from 1 to 3650."
+  }
+}
+
+variable "fail_on_active_access_keys" {
+  description = "Rule parameter failOnActiveAccessKeys: when true, an active root access key makes the account NON_COMPLIANT even if it was not used."
+  type        = bool
+  default     = false
+}
+
+################################################################################
+# Optional configuration recorder
+################################################################################
+
+variable "create_config_recorder" {
+  description = "Create a configuration recorder, delivery channel and S3 bucket in this region. Leave false where AWS Config already records (a region holds one recorder); a rule cannot be created in a region without one."
+  type        = bool
+  default     = false
+}
+
+variable "config_recorder_role_arn" {
+  description = "Role for the configuration recorder, e.g. the service-linked role `arn:aws:iam::<account>:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`. Null creates a role `<name>-config-recorder` with the AWS_ConfigRole managed policy and write access to the bucket. Used only with create_config_recorder."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.config_recorder_role_arn == null ? true : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.config_recorder_role_arn))
+    error_message = "The recorder role must be an IAM role ARN."
+  }
+}
+
+variable "config_recorder_resource_types" {
+  description = "Resource types the module's recorder records. The rule itself needs none; the default records only the compliance history of Config rules. Used only with create_config_recorder."
+  type        = list(string)
+  default     = ["AWS::Config::ResourceCompliance"]
+
+  validation {
+    condition     = length(var.config_recorder_resource_types) > 0 && alltrue([for t in var.config_recorder_resource_types : can(regex("^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$", t))])
+    error_message = "List at least one resource type, each of the form AWS::Service::Resource."
+  }
+}
+
+variable "config_bucket_name" {
+  description = "Name of the S3 bucket the module's delivery channel writes to. Null derives `<name>-config-<account>-<region>` (name lowercased, shortened to 20 characters). Used only with create_config_recorder."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.config_bucket_name == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.config_bucket_name))
+    error_message = "The bucket name must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit."
+  }
+}
+
+variable "config_bucket_force_destroy" {
+  description = "Let `terraform destroy` delete the Config bucket together with the history files in it. False keeps a non-empty bucket (destroy then fails on it until it is emptied)."
+  type        = bool
+  default     = false
+}
+
+variable "config_bucket_kms_key_arn" {
+  description = "ARN of a KMS key for the Config bucket (SSE-KMS with an S3 bucket key). The key policy must allow AWS Config to use it. Null uses SSE-S3 (AES256)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.config_bucket_kms_key_arn == null ? true : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.config_bucket_kms_key_arn))
+    error_message = "The bucket KMS key must be a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "config_bucket_versioning" {
+  description = "Enable versioning on the Config bucket."
+  type        = bool
+  default     = true
+}
+
+variable "config_bucket_expiration_days" {
+  description = "Days after which objects in the Config bucket expire (noncurrent versions 30 days after they are replaced). Null keeps them forever."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.config_bucket_expiration_days == null ? true : var.config_bucket_expiration_days >= 1 && var.config_bucket_expiration_days == floor(var.config_bucket_expiration_days)
+    error_message = "The expiration must be null or a whole number of days, at least 1."
+  }
+}
