@@ -1,0 +1,41 @@
+variable "region" {
+  description = "Region to deploy the rule in (one region per account is enough). Null uses the region of the environment."
+  type        = string
+  default     = null
+}
+
+variable "name" {
+  description = "Name of the Config rule and the Lambda function."
+  type        = string
+  default     = "root-activity"
+}
+
+variable "lookback_days" {
+  description = "Root user activity within this many days makes the account NON_COMPLIANT."
+  type        = number
+  default     = 30
+}
+
+variable "fail_on_active_access_keys" {
+  description = "Also report NON_COMPLIANT while the root user has an active access key."
+  type        = bool
+  default     = true
+}
+
+variable "create_config_recorder" {
+  description = "Create an AWS Config recorder, delivery channel and bucket (only where Config does not record yet)."
+  type        = bool
+  default     = false
+}
+
+variable "config_bucket_force_destroy" {
+  description = "Let terraform destroy delete the Config bucket with its history files."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}
