@@ -26,6 +26,8 @@ export const lambdaBuildOptions: BuildOptions = {
   // Runs on nodejs22.x in Lambda and on Node 20 here.
   target: "node20",
   minify: true,
+  // Error class names are part of the contract (logs, tests, Config's failure message).
+  keepNames: true,
   sourcemap: true,
   legalComments: "none",
   mainFields: ["module", "main"],

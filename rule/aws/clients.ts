@@ -48,6 +48,8 @@ export function createRuleClients(credentials?: RoleCredentials): RuleClients {
     requestHandler: {
       connectionTimeout: CLIENT_SETTINGS.connectionTimeoutMs,
       requestTimeout: CLIENT_SETTINGS.requestTimeoutMs,
+      // Without it, this SDK version only warns when a request times out and keeps waiting.
+      throwOnRequestTimeout: true,
     },
     ...(credentials ? { credentials } : {}),
   } as const;
