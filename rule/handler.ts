@@ -7,6 +7,7 @@ import { AccountMismatchError, errorSummary, RootActivityError } from "./errors.
 import { evaluate } from "./evaluate.ts";
 import { parseRuleEvent } from "./event.ts";
 import { logger as defaultLogger } from "./logger.ts";
+import { type EvaluationMetrics, publishEvaluationMetrics } from "./metrics.ts";
 import { parseRuleParameters } from "./params.ts";
 
 /** What the handler needs from the outside world; tests and the CLI swap parts of it. */
@@ -16,6 +17,8 @@ export interface HandlerDependencies {
   readonly sleep?: FetchReportOptions["sleep"];
   readonly random?: FetchReportOptions["random"];
   readonly logger: Pick<typeof defaultLogger, "info" | "error" | "debug">;
+  /** Embedded-metric-format output; default: Powertools Metrics on stdout. */
+  readonly metrics?: (figures: EvaluationMetrics) => void;
 }
 
 /** What the invocation returns (Config ignores it; it shows in tests and in the Lambda console). */
@@ -44,6 +47,7 @@ const NOT_APPLICABLE_ANNOTATION = "The account left the rule's scope; root user 
  * ```
  */
 export function createHandler(deps: HandlerDependencies) {
+  const metrics = deps.metrics ?? publishEvaluationMetrics;
   return async function handler(event: unknown, context: InvocationContext): Promise<HandlerResult> {
     const started = deps.clock();
     const remainingMs = context.getRemainingTimeInMillis();
@@ -85,6 +89,7 @@ export function createHandler(deps: HandlerDependencies) {
           configRequestId: put.requestId,
           durationMs: deps.clock() - started,
         });
+        metrics({ outcome: "posted", complianceType: "NOT_APPLICABLE", apiRetries: put.attempts - 1 });
         return {
           accountId: ruleEvent.accountId,
           complianceType: "NOT_APPLICABLE",
@@ -122,10 +127,18 @@ export function createHandler(deps: HandlerDependencies) {
         reportGenerated: report.generated,
         reportWaitMs: report.waitedMs,
         iamCalls: report.calls,
+        iamRequestId: report.requestId,
         configAttempts: put.attempts,
         configRequestId: put.requestId,
         testMode: put.testMode,
         durationMs: deps.clock() - started,
+      });
+      metrics({
+        outcome: "posted",
+        complianceType: verdict.complianceType,
+        reportAgeSeconds: Math.round(report.ageMs / 1000),
+        reportWaitMs: report.waitedMs,
+        apiRetries: report.calls.retries + put.attempts - 1,
       });
       return {
         accountId: ruleEvent.accountId,
@@ -139,6 +152,7 @@ export function createHandler(deps: HandlerDependencies) {
         errorMessage: error instanceof RootActivityError ? error.message : errorSummary(error),
         durationMs: deps.clock() - started,
       });
+      metrics({ outcome: "failed", errorName: error instanceof Error ? error.name : typeof error });
       throw error;
     }
   };

@@ -282,7 +282,10 @@ describe("retries", () => {
       "config:PutEvaluations",
     ]);
     expect(aws.evaluations).toHaveLength(1);
-    expect(logs.at(-1)).toMatchObject({ iamCalls: { retries: 2 }, configAttempts: 2 });
+    expect(logs.find((l) => l.message === "evaluation posted")).toMatchObject({
+      iamCalls: { retries: 2 },
+      configAttempts: 2,
+    });
   });
 
   it("fails with a clear error and posts nothing when IAM keeps throttling", async () => {
@@ -337,5 +340,53 @@ describe("logs", () => {
     expect(all).not.toContain(token);
     expect(all).not.toContain("user/");
     expect(all).not.toContain(aws.env.AWS_SECRET_ACCESS_KEY);
+  });
+});
+
+describe("metrics", () => {
+  /** Checks the embedded metric format contract: every declared metric has a value, every dimension a key. */
+  function emfLines(lines: Record<string, unknown>[]) {
+    const emf = lines.filter((l) => "_aws" in l);
+    for (const line of emf) {
+      const aws = line._aws as { Timestamp: number; CloudWatchMetrics: Array<Record<string, unknown>> };
+      expect(typeof aws.Timestamp).toBe("number");
+      for (const directive of aws.CloudWatchMetrics) {
+        expect(directive.Namespace).toBe("RootActivity");
+        for (const set of directive.Dimensions as string[][]) {
+          for (const key of set) expect(typeof line[key]).toBe("string");
+        }
+        for (const metric of directive.Metrics as Array<{ Name: string; Unit: string }>) {
+          expect(typeof line[metric.Name]).toBe("number");
+        }
+      }
+    }
+    return emf;
+  }
+
+  it("writes evaluations by verdict, report age, generation wait and API retries as valid EMF, with no API call", async () => {
+    // Prepare
+    aws.clearReport();
+    aws.onGenerate(recentUse(), { readyAfterPolls: 1 });
+    // Act
+    const { logs } = await invoke(configEvent());
+    // Assess
+    const emf = emfLines(logs);
+    expect(emf).toHaveLength(2);
+    expect(emf[0]).toMatchObject({ service: "root-activity", EvaluationsPosted: 1, ApiRetries: 0 });
+    expect(emf[0]?.ReportGenerationWaitMs).toBeGreaterThan(0);
+    expect(typeof emf[0]?.ReportAgeSeconds).toBe("number");
+    expect(emf[1]).toMatchObject({ ComplianceType: "NON_COMPLIANT", Evaluations: 1 });
+    expect(actions().filter((a) => a.startsWith("cloudwatch"))).toEqual([]);
+  });
+
+  it("counts failed invocations as EvaluationFailures", async () => {
+    // Prepare
+    aws.setReport(buildReport({ rows: [rootRow({}, "999988887777")] }));
+    // Act
+    const { logs } = await invoke(configEvent());
+    // Assess
+    const emf = emfLines(logs);
+    expect(emf).toHaveLength(1);
+    expect(emf[0]).toMatchObject({ EvaluationFailures: 1, errorName: "AccountMismatchError" });
   });
 });

@@ -21,6 +21,8 @@ export interface FetchedReport {
   /** Time spent waiting for IAM to finish generating. */
   readonly waitedMs: number;
   readonly calls: IamCallCount;
+  /** IAM's request id of the GetCredentialReport call that returned the report. */
+  readonly requestId: string | undefined;
 }
 
 /** IAM operations made, and retries the SDK made inside them. */
@@ -154,6 +156,7 @@ export async function fetchCredentialReport(
       generated,
       waitedMs,
       calls,
+      requestId: output.$metadata.requestId,
     };
   };
 
