@@ -166,13 +166,27 @@ export class AssumeRoleError extends RootActivityError {
  */
 export class UsageError extends RootActivityError {}
 
-/** The AWS error name (`Throttling`, `AccessDenied`…) or the JS error name. */
+/**
+ * The AWS error name (`Throttling`, `AccessDenied`…) or the JS error name.
+ *
+ * @example
+ * ```ts
+ * errorName(new TypeError("x")); // "TypeError"
+ * ```
+ */
 export function errorName(error: unknown): string {
   if (error instanceof Error) return error.name;
   return typeof error;
 }
 
-/** `Name: message`, without the stack, for one-line messages. */
+/**
+ * `Name (HTTP status): message`, without the stack, for one-line messages.
+ *
+ * @example
+ * ```ts
+ * errorSummary(new Error("boom")); // "Error: boom"
+ * ```
+ */
 export function errorSummary(error: unknown): string {
   if (error instanceof Error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

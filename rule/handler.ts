@@ -30,7 +30,15 @@ export interface HandlerResult {
 
 type InvocationContext = Pick<Context, "getRemainingTimeInMillis"> & Partial<Pick<Context, "awsRequestId">>;
 
-/** Time kept back, out of what the Lambda has left, for PutEvaluations after the report is in hand. */
+/**
+ * Time kept back, out of what the Lambda has left, for PutEvaluations after the report is in hand.
+ *
+ * @example
+ * ```ts
+ * putReserveMs(120_000); // 5000
+ * putReserveMs(4_000); // 1000
+ * ```
+ */
 export function putReserveMs(remainingMs: number): number {
   return Math.min(5_000, Math.floor(remainingMs / 4));
 }

@@ -17,6 +17,7 @@ export const DEFAULT_PARAMETERS: RuleParameters = Object.freeze({
   executionRoleName: undefined,
 });
 
+/** Bounds of `lookbackDays`: a day to ten years. */
 export const LOOKBACK_DAYS_MIN = 1;
 export const LOOKBACK_DAYS_MAX = 3650;
 

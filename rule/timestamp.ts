@@ -5,7 +5,7 @@
 const ISO_DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
 
-/** Years outside this range are not plausible in a credential report (AWS started in 2006). */
+/** Years outside 1970–9999 are not plausible in a credential report (AWS started in 2006). */
 export const MIN_YEAR = 1970;
 export const MAX_YEAR = 9999;
 

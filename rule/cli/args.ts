@@ -19,6 +19,7 @@ export type Command =
       readonly timeoutSeconds: number;
     };
 
+/** The `--help` text. */
 export const USAGE = `Usage:
   root-activity evaluate --report <file|-> [options]   evaluate a downloaded credential report
   root-activity evaluate --live [--role-arn <arn>] [options]
