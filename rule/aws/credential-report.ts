@@ -95,7 +95,7 @@ export async function fetchCredentialReport(
   ): Promise<T> => {
     calls[operation] += 1;
     const remaining = options.deadline - clock();
-    if (remaining <= 0) throw new ReportNotReadyError(0, polls);
+    if (remaining <= 0) throw new ReportNotReadyError(waitedMs, polls);
     try {
       const output = await call(AbortSignal.timeout(remaining));
       calls.retries += Math.max(0, (output.$metadata.attempts ?? 1) - 1);
