@@ -1,0 +1,392 @@
+/**
+ * Broken input to the CLI, beyond test/cli.test.ts: paths that fail in other ways, stdin that is not a stream of
+ * bytes, `aws iam get-credential-report` JSON that is damaged, and options with bad values. Usage and I/O errors
+ * exit 2 with one line on stderr and nothing on stdout; a report that was read but cannot be understood is a
+ * NON_COMPLIANT "Cannot verify" verdict (exit 1), never a crash.
+ *
+ * Errors the file system gives only to non-root users (EACCES) are produced with a mocked `readFileSync`, through
+ * `loadReport` and `runCli` in-process: the tests run as root, where chmod cannot make a file unreadable.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { loadReport } from "../rule/cli/read-report.ts";
+import { runCli } from "../rule/cli/run.ts";
+import { UsageError } from "../rule/errors.ts";
+import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
+
+vi.mock("node:fs", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("node:fs")>();
+  return { ...actual, readFileSync: vi.fn(actual.readFileSync) };
+});
+
+const CLI = resolve(import.meta.dirname, "../dist/cli/root-activity.mjs");
+const dir = mkdtempSync(join(tmpdir(), "root-activity-cli-input-"));
+const report = buildReport({ rows: [rootRow(), userRow("bob")] });
+const base64 = Buffer.from(report).toString("base64");
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI; `stdin` is text to pipe in, or a file descriptor to hand over as standard input. */
+function run(args: string[], stdin: string | number = ""): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+      stdio: [typeof stdin === "number" ? stdin : "pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr?.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolvePromise({ status, stdout, stderr }));
+    if (typeof stdin === "string") child.stdin?.end(stdin);
+  });
+}
+
+function file(name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+function expectUsageError(result: Run, message: RegExp): void {
+  expect(result.status).toBe(2);
+  expect(result.stdout).toBe("");
+  expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  expect(result.stderr).toMatch(/^root-activity: /);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe("files that cannot be read exit 2 with one line naming the file", () => {
+  it("exits 2 for an empty file", async () => {
+    // Act
+    const result = await run(["evaluate", "--report", file("empty.csv", "")]);
+    // Assess
+    expectUsageError(result, /empty\.csv is empty$/m);
+  });
+
+  it("exits 2 for /dev/null", async () => {
+    // Act
+    const result = await run(["evaluate", "--report", "/dev/null"]);
+    // Assess
+    expectUsageError(result, /\/dev\/null is empty/);
+  });
+
+  it("exits 2 for a path that goes through a file (ENOTDIR)", async () => {
+    // Prepare
+    const path = `${file("plain.csv", report)}/report.csv`;
+    // Act
+    const result = await run(["evaluate", "--report", path]);
+    // Assess
+    expectUsageError(result, /cannot read .*plain\.csv\/report\.csv: /);
+  });
+
+  it("exits 2 for a symbolic link loop (ELOOP)", async () => {
+    // Prepare
+    const path = join(dir, "loop");
+    symlinkSync(path, path);
+    // Act
+    const result = await run(["evaluate", "--report", path]);
+    // Assess
+    expectUsageError(result, /cannot read .*loop: /);
+  });
+
+  it("exits 2 for a file name longer than the system allows (ENAMETOOLONG)", async () => {
+    // Act
+    const result = await run(["evaluate", "--report", join(dir, "r".repeat(5_000))]);
+    // Assess
+    expectUsageError(result, /cannot read .*rrrr.*: /);
+  });
+
+  it("exits 2 when standard input is a directory", async () => {
+    // Prepare
+    const fd = openSync(dir, "r");
+    // Act
+    const result = await run(["evaluate", "--report", "-"], fd);
+    // Assess
+    expectUsageError(result, /cannot read standard input: it is a directory, not a file/);
+  });
+
+  it("exits 2 for a directory path with a trailing slash", async () => {
+    // Prepare
+    mkdirSync(join(dir, "reports"), { recursive: true });
+    // Act
+    const result = await run(["evaluate", "--report", `${join(dir, "reports")}/`]);
+    // Assess
+    expectUsageError(result, /it is a directory, not a file/);
+  });
+});
+
+describe("damaged `aws iam get-credential-report` JSON exits 2 with one line", () => {
+  const json = JSON.stringify({
+    Content: base64,
+    ReportFormat: "text/csv",
+    GeneratedTime: "2026-11-29T10:00:00Z",
+  });
+  const cases: Array<[string, string | Buffer, RegExp]> = [
+    [
+      "truncated in the middle",
+      json.slice(0, Math.floor(json.length / 2)),
+      /starts like JSON but is not valid JSON/,
+    ],
+    [
+      "with a UTF-8 BOM and cut short",
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"Content":"')]),
+      /not valid JSON/,
+    ],
+    [
+      "with a numeric Content",
+      '{"Content": 5}',
+      /without a "Content" string: expected the output of `aws iam get-credential-report`/,
+    ],
+    ["with Content null", '{"Content": null}', /without a "Content" string/],
+    ["with Content an array of bytes", `{"Content": [117, 115, 101, 114]}`, /without a "Content" string/],
+    ["with base64 of the wrong length", '{"Content":"dXNlcg"}', /"Content" of .* is not valid base64/],
+    [
+      "with base64url characters",
+      `{"Content":"${base64.slice(0, 8).replace(/[+/]/g, "-")}__"}`,
+      /not valid base64/,
+    ],
+    [
+      "with an HTML report format",
+      `{"Content":"${base64}","ReportFormat":"text/html"}`,
+      /the report format is "text\/html", not "text\/csv"/,
+    ],
+  ];
+  for (const [name, content, message] of cases) {
+    it(`exits 2 for JSON ${name}`, async () => {
+      // Act
+      const result = await run([
+        "evaluate",
+        "--report",
+        file(`damaged-${name.replace(/\W+/g, "-")}.json`, content),
+      ]);
+      // Assess
+      expectUsageError(result, message);
+    });
+  }
+
+  it("says standard input, not a file name, for damaged JSON piped in", async () => {
+    // Act
+    const result = await run(["evaluate", "--report", "-"], json.slice(0, 30));
+    // Assess
+    expectUsageError(result, /^root-activity: standard input starts like JSON but is not valid JSON$/m);
+  });
+});
+
+describe("content that was read but is no credential report is NON_COMPLIANT 'Cannot verify' (exit 1)", () => {
+  const cases: Array<[string, string | Buffer]> = [
+    ["random bytes", Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256))],
+    ["a JSON array", '[{"Content":"dXNlcg=="}]'],
+    ["JSON null", "null"],
+    ["only blank lines", "  \n\r\n\t\n"],
+    ["aws CLI JSON with empty Content", '{"Content":""}'],
+    [
+      "aws CLI JSON whose Content is base64 of random bytes",
+      `{"Content":"${Buffer.from("\u0000\u00ff\u0001garbage").toString("base64")}"}`,
+    ],
+  ];
+  for (const [name, content] of cases) {
+    it(`exits 1 for ${name}`, async () => {
+      // Act
+      const result = await run([
+        "evaluate",
+        "--report",
+        file(`odd-${name.replace(/\W+/g, "-")}.bin`, content),
+        "--json",
+      ]);
+      // Assess
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe("");
+      const json = JSON.parse(result.stdout);
+      expect(json).toMatchObject({ complianceType: "NON_COMPLIANT", resourceId: null });
+      expect(json.annotation).toMatch(/^Cannot verify root user activity: /);
+    });
+  }
+});
+
+describe("options with bad values exit 2 with one line", () => {
+  const path = file("ok.csv", report);
+  const cases: Array<[string, string[], RegExp]> = [
+    ["--report without a value", ["evaluate", "--report"], /Option '--report <value>' argument missing/],
+    [
+      "--report with an empty value",
+      ["evaluate", "--report", ""],
+      /--report needs a file name, or - for standard input/,
+    ],
+    ["an unknown short flag", ["evaluate", "--report", path, "-x"], /Unknown option '-x'/],
+    [
+      "a value for a boolean flag",
+      ["evaluate", "--report", path, "--json=1"],
+      /Option '--json' does not take an argument/,
+    ],
+    ["an extra argument", ["evaluate", "--report", path, "more.csv"], /unexpected argument "more\.csv"/],
+    [
+      "a word for --lookback-days",
+      ["evaluate", "--report", path, "--lookback-days", "thirty"],
+      /--lookback-days "thirty" is invalid/,
+    ],
+    [
+      "a negative --lookback-days",
+      ["evaluate", "--report", path, "--lookback-days=-5"],
+      /--lookback-days "-5" is invalid/,
+    ],
+    [
+      "a fraction for --lookback-days",
+      ["evaluate", "--report", path, "--lookback-days", "1.5"],
+      /--lookback-days "1\.5" is invalid/,
+    ],
+    [
+      "--lookback-days above 3650",
+      ["evaluate", "--report", path, "--lookback-days", "3651"],
+      /--lookback-days "3651" is invalid/,
+    ],
+    [
+      "--now on the 13th month",
+      ["evaluate", "--report", path, "--now", "2026-13-01T00:00:00Z"],
+      /--now "2026-13-01T00:00:00Z" is not an ISO 8601/,
+    ],
+    [
+      "--now without an offset",
+      ["evaluate", "--report", path, "--now", "2026-11-29T10:00:00"],
+      /--now "2026-11-29T10:00:00" is not an ISO 8601/,
+    ],
+    [
+      "--timeout 0",
+      ["evaluate", "--live", "--timeout", "0"],
+      /--timeout "0" must be a whole number of seconds from 1 to 900/,
+    ],
+    [
+      "--timeout in minutes",
+      ["evaluate", "--live", "--timeout", "2m"],
+      /--timeout "2m" must be a whole number/,
+    ],
+    [
+      "--role-arn that is no role ARN",
+      ["evaluate", "--live", "--role-arn", "arn:aws:iam::111122223333:user/bob"],
+      /--role-arn ".*" is not an IAM role ARN/,
+    ],
+  ];
+  for (const [name, args, message] of cases) {
+    it(`exits 2 for ${name}`, async () => {
+      // Act
+      const result = await run(args);
+      // Assess
+      expectUsageError(result, message);
+    });
+  }
+});
+
+describe("loadReport and runCli with file system errors a root user never sees", () => {
+  const readFile = vi.mocked(readFileSync);
+  afterEach(() => {
+    readFile.mockReset();
+  });
+
+  function errno(code: string, message = `${code}: simulated`): NodeJS.ErrnoException {
+    return Object.assign(new Error(message), { code });
+  }
+
+  function failure(load: () => unknown): UsageError {
+    let thrown: unknown;
+    try {
+      load();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UsageError);
+    const error = thrown as UsageError;
+    expect(error.message.split("\n")).toHaveLength(1);
+    return error;
+  }
+
+  it("says 'permission denied' for an unreadable file (EACCES), keeping the errno error as cause", () => {
+    // Prepare
+    const cause = errno("EACCES", "EACCES: permission denied, open '/srv/report.csv'");
+    readFile.mockImplementationOnce(() => {
+      throw cause;
+    });
+    // Act
+    const error = failure(() => loadReport("/srv/report.csv"));
+    // Assess
+    expect(error.message).toBe("cannot read /srv/report.csv: permission denied");
+    expect(error.cause).toBe(cause);
+  });
+
+  it("says 'permission denied' for EPERM too", () => {
+    // Prepare
+    readFile.mockImplementationOnce(() => {
+      throw errno("EPERM");
+    });
+    // Act
+    const error = failure(() => loadReport("report.csv"));
+    // Assess
+    expect(error.message).toBe("cannot read report.csv: permission denied");
+  });
+
+  for (const code of ["EIO", "EMFILE", "ENOTDIR", "ELOOP", "ENAMETOOLONG"]) {
+    it(`names the path and the error code for ${code}`, () => {
+      // Prepare
+      readFile.mockImplementationOnce(() => {
+        throw errno(code);
+      });
+      // Act
+      const error = failure(() => loadReport("report.csv"));
+      // Assess
+      expect(error.message).toMatch(/^cannot read report\.csv: /);
+      expect(error.message).toContain(code);
+    });
+  }
+
+  it("keeps the message of an error without an errno code", () => {
+    // Prepare
+    readFile.mockImplementationOnce(() => {
+      throw new RangeError("File size (3221225472) is greater than 2 GiB");
+    });
+    // Act
+    const error = failure(() => loadReport("huge.csv"));
+    // Assess
+    expect(error.message).toBe("cannot read huge.csv: File size (3221225472) is greater than 2 GiB");
+  });
+
+  it("says standard input when reading stdin fails (EAGAIN on a non-blocking terminal)", () => {
+    // Act
+    const error = failure(() =>
+      loadReport("-", () => {
+        throw errno("EAGAIN", "EAGAIN: resource temporarily unavailable, read");
+      }),
+    );
+    // Assess
+    expect(error.message).toMatch(/^cannot read standard input: .*EAGAIN/);
+  });
+
+  it("runCli exits 2 with one line on stderr, and nothing on stdout, for an unreadable file", async () => {
+    // Prepare
+    readFile.mockImplementationOnce(() => {
+      throw errno("EACCES", "EACCES: permission denied, open 'report.csv'");
+    });
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    // Act
+    const status = await runCli(["evaluate", "--report", "report.csv"], {
+      stdout: (text) => stdout.push(text),
+      stderr: (text) => stderr.push(text),
+    });
+    // Assess
+    expect(status).toBe(2);
+    expect(stdout).toEqual([]);
+    expect(stderr).toEqual(["root-activity: cannot read report.csv: permission denied"]);
+  });
+});
