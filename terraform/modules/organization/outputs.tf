@@ -1,0 +1,69 @@
+output "organization_config_rule_name" {
+  description = "Name of the organization Config rule (in this account)."
+  value       = aws_config_organization_custom_rule.this.name
+}
+
+output "organization_config_rule_arn" {
+  description = "ARN of the organization Config rule."
+  value       = aws_config_organization_custom_rule.this.arn
+}
+
+output "member_config_rule_name_prefix" {
+  description = "Prefix of the rule's name in each member account (`OrgConfigRule-<name>-<suffix>`), as it appears in the aggregator and in Security Hub."
+  value       = local.member_rule_name_prefix
+}
+
+output "lambda_function_name" {
+  description = "Name of the Lambda function that evaluates every account."
+  value       = aws_lambda_function.this.function_name
+}
+
+output "lambda_function_arn" {
+  description = "ARN of the Lambda function that evaluates every account."
+  value       = aws_lambda_function.this.arn
+}
+
+output "lambda_role_arn" {
+  description = "ARN of the function's execution role, the only principal the member roles trust."
+  value       = aws_iam_role.lambda.arn
+}
+
+output "log_group_name" {
+  description = "Name of the CloudWatch log group of the Lambda function (one line per evaluated account)."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "member_role_name" {
+  description = "Name of the role the function assumes in every account (rule parameter executionRoleName)."
+  value       = var.member_role_name
+}
+
+output "member_role_template_body" {
+  description = "The StackSet's CloudFormation template: deploy it as a stack in an account the StackSet does not reach (the management account in a delegated administrator deployment)."
+  value       = jsonencode(local.member_role_template)
+}
+
+output "stack_set_name" {
+  description = "Name of the StackSet that deploys the member role."
+  value       = aws_cloudformation_stack_set.member_role.name
+}
+
+output "aggregator_name" {
+  description = "Name of the organization aggregator; null when create_aggregator is false."
+  value       = one(aws_config_configuration_aggregator.organization[*].name)
+}
+
+output "aggregator_arn" {
+  description = "ARN of the organization aggregator; null when create_aggregator is false."
+  value       = one(aws_config_configuration_aggregator.organization[*].arn)
+}
+
+output "noncompliant_accounts_query" {
+  description = "AWS Config advanced query that lists the NON_COMPLIANT accounts of the organization (run it against the aggregator)."
+  value       = local.noncompliant_accounts_query
+}
+
+output "deployment_status_command" {
+  description = "AWS CLI command that shows, per member account, whether the rule was deployed there."
+  value       = "aws configservice get-organization-config-rule-detailed-status --region ${local.region} --organization-config-rule-name ${aws_config_organization_custom_rule.this.name}"
+}

@@ -1,0 +1,264 @@
+################################################################################
+# General
+################################################################################
+
+variable "name" {
+  description = "Name of the organization Config rule, the Lambda function and the aggregator, and prefix of the roles (`<name>-lambda`, `<name>-config-aggregator`), the StackSet (`<name>-member-role`) and the log group (`/aws/lambda/<name>`). Letters, digits, `-` and `_`, starting with a letter, at most 46 characters so that every derived name fits its limit."
+  type        = string
+  default     = "root-activity"
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9_-]{0,45}$", var.name))
+    error_message = "The name must start with a letter, contain only letters, digits, hyphens and underscores, and be at most 46 characters long."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource the module creates that supports tags, including the member roles the StackSet creates. The provider's default_tags are merged by the provider."
+  type        = map(string)
+  default     = {}
+}
+
+variable "call_as" {
+  description = "Where Terraform runs: `SELF` in the organization's management account, `DELEGATED_ADMIN` in a member account registered as delegated administrator for AWS Config (`config-multiaccountsetup.amazonaws.com`, `config.amazonaws.com`) and for StackSets (`member.org.stacksets.cloudformation.amazonaws.com`)."
+  type        = string
+  default     = "SELF"
+
+  validation {
+    condition     = contains(["SELF", "DELEGATED_ADMIN"], var.call_as)
+    error_message = "call_as must be SELF (management account) or DELEGATED_ADMIN."
+  }
+}
+
+################################################################################
+# Member accounts
+################################################################################
+
+variable "member_role_name" {
+  description = "Name of the role the function assumes in every evaluated account (rule parameter executionRoleName). The StackSet creates it in the member accounts; it trusts only the function's execution role and may only read the credential report and post evaluations."
+  type        = string
+  default     = "root-activity-member"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.member_role_name))
+    error_message = "The member role name must be 1-64 characters from A-Z a-z 0-9 + = , . @ _ - (no path)."
+  }
+}
+
+variable "organizational_unit_ids" {
+  description = "Organization root or OU IDs the StackSet deploys the member role to; accounts that join them later get it automatically. Empty means the organization root (every account), which needs the management account (call_as = SELF); from a delegated administrator, list the IDs."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.organizational_unit_ids : can(regex("^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$", id))])
+    error_message = "Each ID must be an organization root ID (r-...) or an OU ID (ou-...-...)."
+  }
+}
+
+variable "create_member_role_in_this_account" {
+  description = "Create the member role directly in the account Terraform runs in. StackSets never deploy to the management account, so this is how the management account is evaluated when call_as = SELF. Must be false with DELEGATED_ADMIN: there the StackSet already covers this account (see the README for the management account)."
+  type        = bool
+  default     = true
+}
+
+variable "stack_set_failure_tolerance_percentage" {
+  description = "Percentage of accounts per region in which the StackSet may fail to create the member role before CloudFormation stops the operation."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.stack_set_failure_tolerance_percentage >= 0 && var.stack_set_failure_tolerance_percentage <= 100 && var.stack_set_failure_tolerance_percentage == floor(var.stack_set_failure_tolerance_percentage)
+    error_message = "The failure tolerance must be a whole percentage from 0 to 100."
+  }
+}
+
+variable "stack_set_max_concurrent_percentage" {
+  description = "Percentage of accounts in which the StackSet creates or updates the member role at the same time."
+  type        = number
+  default     = 25
+
+  validation {
+    condition     = var.stack_set_max_concurrent_percentage >= 1 && var.stack_set_max_concurrent_percentage <= 100 && var.stack_set_max_concurrent_percentage == floor(var.stack_set_max_concurrent_percentage)
+    error_message = "The concurrency must be a whole percentage from 1 to 100."
+  }
+}
+
+################################################################################
+# Lambda function
+################################################################################
+
+variable "lambda_zip_path" {
+  description = "Path to the function bundle built by `npm run build` (index.mjs exporting `handler` at the zip root). Null means this repository's build output, `dist/lambda.zip` at the repository root; set it when the module comes from a registry or git source."
+  type        = string
+  default     = null
+}
+
+variable "runtime" {
+  description = "Lambda runtime. nodejs20.x is no longer accepted for new functions."
+  type        = string
+  default     = "nodejs22.x"
+
+  validation {
+    condition     = contains(["nodejs22.x", "nodejs24.x"], var.runtime)
+    error_message = "The runtime must be nodejs22.x or nodejs24.x."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set of the function. The bundle is plain JavaScript and runs on both; arm64 costs less per GB-second."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "The architecture must be arm64 or x86_64."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory of the function in MB. 128 until the benchmark (`npm run bench`) measures the function."
+  type        = number
+  default     = 128
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240 && var.memory_size == floor(var.memory_size)
+    error_message = "The memory size must be a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "timeout" {
+  description = "Function timeout in seconds, per evaluated account. It covers assuming the member role and waiting for IAM to generate that account's credential report."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.timeout >= 10 && var.timeout <= 900 && var.timeout == floor(var.timeout)
+    error_message = "The timeout must be a whole number of seconds from 10 to 900."
+  }
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Concurrent evaluations the function may run; null reserves nothing (the account's unreserved pool). Config invokes the function once per account per period, asynchronously: with a cap, invocations beyond it wait in Lambda's queue and are retried, which smooths STS and Lambda load in organizations with thousands of accounts."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.reserved_concurrent_executions == null ? true : var.reserved_concurrent_executions >= 1 && var.reserved_concurrent_executions == floor(var.reserved_concurrent_executions)
+    error_message = "The reserved concurrency must be null or a whole number, at least 1."
+  }
+}
+
+variable "log_level" {
+  description = "Log level of the function (LOG_LEVEL and Lambda's application log level)."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
+    error_message = "The log level must be one of DEBUG, INFO, WARN, ERROR."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Days CloudWatch Logs keeps the function's logs; 0 keeps them forever."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "The retention must be one CloudWatch Logs accepts: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "log_group_kms_key_arn" {
+  description = "ARN of a KMS key to encrypt the log group with; its key policy must allow the CloudWatch Logs service principal of the region. Null uses CloudWatch Logs' own encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_group_kms_key_arn == null ? true : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.log_group_kms_key_arn))
+    error_message = "The log group KMS key must be a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "maximum_retry_attempts" {
+  description = "How often Lambda retries a failed asynchronous invocation from Config (0-2). Retries cover transient STS, IAM or Config errors; each one is another billed invocation."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.maximum_retry_attempts >= 0 && var.maximum_retry_attempts <= 2 && var.maximum_retry_attempts == floor(var.maximum_retry_attempts)
+    error_message = "The retry attempts must be 0, 1 or 2."
+  }
+}
+
+variable "lambda_invoke_source_account_ids" {
+  description = "Accounts whose AWS Config may invoke the function, one permission (aws:SourceAccount) per account. Empty lets AWS Config of any account invoke it, which organization rules need at scale: AWS Config invokes the function from each member account, and a Lambda policy allows neither an account wildcard nor an organization condition for a service principal. List the accounts (including this one) only for small, stable organizations: a function policy holds about 20 KB, a few dozen statements, and new accounts are not evaluated until listed."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.lambda_invoke_source_account_ids : can(regex("^[0-9]{12}$", id))])
+    error_message = "Each account ID must be 12 digits."
+  }
+}
+
+################################################################################
+# Organization Config rule
+################################################################################
+
+variable "maximum_execution_frequency" {
+  description = "How often Config runs the periodic evaluation in every account. The credential report is regenerated at most every 4 hours, so a shorter period re-reads the same report."
+  type        = string
+  default     = "TwentyFour_Hours"
+
+  validation {
+    condition     = contains(["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"], var.maximum_execution_frequency)
+    error_message = "The frequency must be one of One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours."
+  }
+}
+
+variable "lookback_days" {
+  description = "Rule parameter lookbackDays: root user activity within this many days makes the account NON_COMPLIANT."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.lookback_days >= 1 && var.lookback_days <= 3650 && var.lookback_days == floor(var.lookback_days)
+    error_message = "The lookback must be a whole number of days from 1 to 3650."
+  }
+}
+
+variable "fail_on_active_access_keys" {
+  description = "Rule parameter failOnActiveAccessKeys: when true, an active root access key makes the account NON_COMPLIANT even if it was not used."
+  type        = bool
+  default     = false
+}
+
+variable "excluded_accounts" {
+  description = "Accounts the organization rule does not evaluate (for example accounts being closed). The management account is evaluated unless listed here."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.excluded_accounts : can(regex("^[0-9]{12}$", id))])
+    error_message = "Each excluded account must be a 12-digit account ID."
+  }
+}
+
+################################################################################
+# Aggregator
+################################################################################
+
+variable "create_aggregator" {
+  description = "Create an AWS Config aggregator over the whole organization, with its role, so every account's result is visible in this account. Needs the management account or a delegated administrator for `config.amazonaws.com`."
+  type        = bool
+  default     = true
+}
+
+variable "aggregator_all_regions" {
+  description = "Aggregate every current and future region. False aggregates only the region of this deployment, where the rule runs."
+  type        = bool
+  default     = false
+}
