@@ -1,0 +1,47 @@
+variable "region" {
+  description = "Home region: the rule runs, the member role is deployed and results are aggregated here. Null uses the region of the environment."
+  type        = string
+  default     = null
+}
+
+variable "name" {
+  description = "Name of the organization Config rule, the Lambda function and the aggregator."
+  type        = string
+  default     = "root-activity"
+}
+
+variable "lookback_days" {
+  description = "Root user activity within this many days makes an account NON_COMPLIANT."
+  type        = number
+  default     = 30
+}
+
+variable "fail_on_active_access_keys" {
+  description = "Also report NON_COMPLIANT while the root user of an account has an active access key."
+  type        = bool
+  default     = true
+}
+
+variable "call_as" {
+  description = "SELF when applying with management account credentials, DELEGATED_ADMIN from a delegated administrator account."
+  type        = string
+  default     = "SELF"
+}
+
+variable "organizational_unit_ids" {
+  description = "Root or OU IDs to deploy the member role to; empty means the whole organization (management account only)."
+  type        = list(string)
+  default     = []
+}
+
+variable "excluded_accounts" {
+  description = "Account IDs the rule does not evaluate."
+  type        = list(string)
+  default     = []
+}
+
+variable "tags" {
+  description = "Tags for every resource, including the member roles."
+  type        = map(string)
+  default     = {}
+}
