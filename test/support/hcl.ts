@@ -284,3 +284,41 @@ export function renderOutputsTable(module: TerraformModule): string {
     .map(([name, output]) => `| ${anchor("output", name)} | ${cell(output.description)} |`);
   return ["| Name | Description |", "|------|-------------|", ...rows].join("\n");
 }
+
+/** One statement of an `aws_iam_policy_document`, as hcl2json gives it. */
+export interface PolicyStatement {
+  sid?: string;
+  effect?: string;
+  actions?: string[];
+  not_actions?: string[];
+  resources?: string[];
+  not_resources?: string[];
+  principals?: { type: string; identifiers: string[] }[];
+  not_principals?: { type: string; identifiers: string[] }[];
+  condition?: { test: string; variable: string; values: string[] }[];
+}
+
+/** The statements of a policy document block, including those of `dynamic "statement"` blocks. */
+export function policyStatements(document: Block): PolicyStatement[] {
+  const direct = nestedAll(document, "statement") as PolicyStatement[];
+  const dynamic = nestedAll(document, "dynamic").flatMap((block) =>
+    nestedAll(block, "statement").flatMap((statement) => nestedAll(statement, "content")),
+  ) as PolicyStatement[];
+  return [...direct, ...dynamic];
+}
+
+/**
+ * The `aws_iam_policy_document` data block an expression such as
+ * `"${data.aws_iam_policy_document.x.json}"` or `"${jsondecode(data.aws_iam_policy_document.x[0].json)}"`
+ * refers to; anything else throws, because only those documents can be checked.
+ */
+export function policyDocumentOf(module: TerraformModule, expression: unknown): Block {
+  const match = /^(?:jsondecode\()?data\.aws_iam_policy_document\.([a-z0-9_]+)(?:\[0\])?\.json\)?$/.exec(
+    unwrap(expression),
+  );
+  const block = match?.[1] === undefined ? undefined : module.data.aws_iam_policy_document?.[match[1]];
+  if (block === undefined) {
+    throw new Error(`policy ${String(expression)} is not an aws_iam_policy_document of the module`);
+  }
+  return block;
+}
