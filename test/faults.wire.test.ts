@@ -1,0 +1,575 @@
+/**
+ * Faults, through the built bundle and the real SDK against the local AWS endpoint's fault injection: throttling,
+ * LimitExceeded, 5xx, connection resets, servers that never answer, malformed bodies, reports that expire or stay
+ * in progress, and Config refusing the evaluation. For each one the invocation
+ * - ends inside the Lambda's remaining time,
+ * - posts nothing it did not earn (a failure posts nothing; a success posts exactly one evaluation), and
+ * - fails with an error whose name and message say what went wrong.
+ *
+ * Cases test/handler.wire.test.ts already covers (IAM throttling bursts and persistent IAM throttling, a report
+ * that stays in progress after a generation, ReportExpired followed by a ready report, FailedEvaluations,
+ * InvalidResultTokenException's message) are not repeated here.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { LocalAws } from "../scripts/local-aws/server.ts";
+import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
+import { captureOutput, configEvent, type Handler, lambdaContext, startWire } from "./support/wire.ts";
+
+let aws: LocalAws;
+let handler: Handler;
+
+beforeAll(async () => {
+  ({ aws, handler } = await startWire());
+});
+afterAll(async () => {
+  await aws?.close();
+});
+beforeEach(() => {
+  aws.reset();
+});
+
+const HOUR = 3_600_000;
+const ALWAYS = Number.POSITIVE_INFINITY;
+const MEMBER = "444455556666";
+
+const usedYesterday = (accountId = "111122223333") =>
+  buildReport({
+    rows: [
+      rootRow({ password_last_used: iamDate(daysBefore(new Date(), 1)) }, accountId),
+      userRow("alice", {}, accountId),
+    ],
+  });
+const neverUsed = () => buildReport({ rows: [rootRow(), userRow("alice")] });
+const actions = () => aws.calls.map((c) => `${c.service}:${c.action}`);
+const count = (action: string) => aws.calls.filter((c) => c.action === action).length;
+
+interface Invocation {
+  readonly result: { complianceType: string; annotation: string } | undefined;
+  readonly error: Error | undefined;
+  readonly elapsedMs: number;
+  readonly logs: Array<Record<string, unknown>>;
+}
+
+/** Runs the handler once with `remainingMs` left, capturing its log lines and timing it. */
+async function invoke(event: unknown, remainingMs: number): Promise<Invocation> {
+  const logs = captureOutput();
+  const started = Date.now();
+  try {
+    const result = await handler(event, lambdaContext(remainingMs));
+    return { result, error: undefined, elapsedMs: Date.now() - started, logs: logs.jsonLines() };
+  } catch (error) {
+    return {
+      result: undefined,
+      error: error as Error,
+      elapsedMs: Date.now() - started,
+      logs: logs.jsonLines(),
+    };
+  } finally {
+    logs.restore();
+  }
+}
+
+/** The invocation failed in time with `name` and a message matching `message`, and nothing was posted. */
+function expectFailure(run: Invocation, remainingMs: number, name: string, message: RegExp): void {
+  expect(run.result).toBeUndefined();
+  expect(run.error?.name).toBe(name);
+  expect(run.error?.message).toMatch(message);
+  expect(run.elapsedMs).toBeLessThan(remainingMs);
+  expect(aws.evaluations).toHaveLength(0);
+  const line = run.logs.find((l) => l.message === "evaluation failed, nothing posted");
+  expect(line).toMatchObject({ level: "ERROR", errorName: name });
+}
+
+/** The invocation posted exactly one evaluation, in time, of `complianceType`. */
+function expectOnePost(run: Invocation, remainingMs: number, complianceType: string): void {
+  expect(run.error).toBeUndefined();
+  expect(run.result?.complianceType).toBe(complianceType);
+  expect(run.elapsedMs).toBeLessThan(remainingMs);
+  expect(aws.evaluations).toHaveLength(1);
+  expect(aws.evaluations[0]?.evaluations).toHaveLength(1);
+  expect(aws.evaluations[0]?.evaluations[0]?.ComplianceType).toBe(complianceType);
+}
+
+let roles = 0;
+/** An organization event for the member account, with a fresh role (assumed-role clients are cached per role). */
+function memberEvent(): Record<string, unknown> {
+  roles += 1;
+  const name = `root-activity-member-${roles}`;
+  aws.addRole(`arn:aws:iam::${MEMBER}:role/${name}`);
+  return configEvent({ accountId: MEMBER, ruleParameters: JSON.stringify({ executionRoleName: name }) });
+}
+
+describe("throttling, LimitExceeded and 5xx", () => {
+  it("rides out a throttling burst on every API (STS, both IAM calls, Config) and posts once", async () => {
+    // Prepare: a stale report, so the run makes every call: AssumeRole, Get, Generate, Get, Get, PutEvaluations.
+    const event = memberEvent();
+    aws.setReport(neverUsed(), { accountId: MEMBER, generatedTime: new Date(Date.now() - 5 * HOUR) });
+    aws.onGenerate(usedYesterday(MEMBER), { accountId: MEMBER, readyAfterPolls: 1 });
+    aws.inject({ kind: "error", service: "sts", status: 400, code: "Throttling" });
+    aws.inject({
+      kind: "error",
+      service: "iam",
+      action: "GetCredentialReport",
+      status: 400,
+      code: "Throttling",
+      times: 2,
+    });
+    aws.inject({
+      kind: "error",
+      service: "iam",
+      action: "GenerateCredentialReport",
+      status: 400,
+      code: "Throttling",
+    });
+    aws.inject({ kind: "error", service: "config", status: 400, code: "ThrottlingException" });
+    // Act
+    const run = await invoke(event, 20_000);
+    // Assess
+    expectOnePost(run, 20_000, "NON_COMPLIANT");
+    expect(aws.calls.filter((c) => c.errorCode?.startsWith("Throttling"))).toHaveLength(5);
+    expect(count("AssumeRole")).toBe(2);
+    expect(count("PutEvaluations")).toBe(2);
+    expect(aws.evaluations[0]?.accountId).toBe(MEMBER);
+  });
+
+  it("retries LimitExceeded on GenerateCredentialReport, then posts once", async () => {
+    // Prepare
+    aws.clearReport();
+    aws.onGenerate(usedYesterday());
+    aws.inject({
+      kind: "error",
+      service: "iam",
+      action: "GenerateCredentialReport",
+      status: 409,
+      code: "LimitExceeded",
+    });
+    // Act
+    const run = await invoke(configEvent(), 10_000);
+    // Assess
+    expectOnePost(run, 10_000, "NON_COMPLIANT");
+    expect(count("GenerateCredentialReport")).toBe(2);
+  });
+
+  it("fails naming GenerateCredentialReport and LimitExceeded when it persists, after 4 attempts", async () => {
+    // Prepare
+    aws.clearReport();
+    aws.inject({
+      kind: "error",
+      service: "iam",
+      action: "GenerateCredentialReport",
+      status: 409,
+      code: "LimitExceeded",
+      times: ALWAYS,
+    });
+    // Act
+    const run = await invoke(configEvent(), 12_000);
+    // Assess
+    expectFailure(
+      run,
+      12_000,
+      "ReportRetrievalError",
+      /^IAM GenerateCredentialReport failed: LimitExceededException \(HTTP 409\).*nothing was posted/,
+    );
+    expect(count("GenerateCredentialReport")).toBe(4);
+  });
+
+  it("fails naming the service and the HTTP status when IAM answers 500, Config 503 or STS 500 every time", async () => {
+    // Prepare, Act
+    aws.setReport(neverUsed());
+    aws.inject({ kind: "error", service: "iam", status: 500, code: "ServiceFailure", times: ALWAYS });
+    const iam = await invoke(configEvent(), 6_000);
+    const iamCalls = count("GetCredentialReport");
+    aws.reset();
+    aws.setReport(neverUsed());
+    aws.inject({ kind: "error", service: "config", status: 503, code: "ServiceUnavailable", times: ALWAYS });
+    const config = await invoke(configEvent(), 6_000);
+    const configCalls = count("PutEvaluations");
+    aws.reset();
+    const event = memberEvent();
+    aws.inject({ kind: "error", service: "sts", status: 500, code: "InternalFailure", times: ALWAYS });
+    const sts = await invoke(event, 6_000);
+    // Assess
+    expectFailure(iam, 6_000, "ReportRetrievalError", /^IAM GetCredentialReport failed: \S+ \(HTTP 500\)/);
+    expect(iamCalls).toBe(4);
+    expect(config.error?.message).toMatch(
+      /^AWS Config PutEvaluations failed: ServiceUnavailable \(HTTP 503\)/,
+    );
+    expect(config.error?.name).toBe("PutEvaluationsError");
+    expect(configCalls).toBe(3);
+    expectFailure(
+      sts,
+      6_000,
+      "AssumeRoleError",
+      new RegExp(
+        `^Cannot assume arn:aws:iam::${MEMBER}:role/\\S+ in account ${MEMBER}: InternalFailure \\(HTTP 500\\)`,
+      ),
+    );
+    expect(actions()).toEqual(["sts:AssumeRole", "sts:AssumeRole", "sts:AssumeRole"]);
+  });
+
+  it("fails naming ThrottlingException after 3 attempts when Config keeps throttling", async () => {
+    // Prepare
+    aws.setReport(neverUsed());
+    aws.inject({ kind: "error", service: "config", status: 400, code: "ThrottlingException", times: ALWAYS });
+    // Act
+    const run = await invoke(configEvent(), 10_000);
+    // Assess
+    expectFailure(
+      run,
+      10_000,
+      "PutEvaluationsError",
+      /^AWS Config PutEvaluations failed: ThrottlingException/,
+    );
+    expect(count("PutEvaluations")).toBe(3);
+  });
+});
+
+describe("connections that reset or never answer", () => {
+  it("retries a connection reset on IAM and on Config, then posts once", async () => {
+    // Prepare
+    aws.setReport(neverUsed());
+    aws.inject({ kind: "reset", service: "iam" });
+    aws.inject({ kind: "reset", service: "config" });
+    // Act
+    const run = await invoke(configEvent(), 6_000);
+    // Assess
+    expectOnePost(run, 6_000, "COMPLIANT");
+    expect(actions()).toEqual([
+      "iam:GetCredentialReport",
+      "iam:GetCredentialReport",
+      "config:PutEvaluations",
+      "config:PutEvaluations",
+    ]);
+  });
+
+  it("fails naming the IAM operation when every IAM connection is reset", async () => {
+    // Prepare
+    aws.setReport(neverUsed());
+    aws.inject({ kind: "reset", service: "iam", times: ALWAYS });
+    // Act
+    const run = await invoke(configEvent(), 6_000);
+    // Assess
+    expectFailure(run, 6_000, "ReportRetrievalError", /^IAM GetCredentialReport failed: .*socket hang up/);
+    expect(count("GetCredentialReport")).toBe(4);
+  });
+
+  it("fails naming PutEvaluations when every Config connection is reset", async () => {
+    // Prepare
+    aws.setReport(neverUsed());
+    aws.inject({ kind: "reset", service: "config", times: ALWAYS });
+    // Act
+    const run = await invoke(configEvent(), 6_000);
+    // Assess
+    expectFailure(run, 6_000, "PutEvaluationsError", /^AWS Config PutEvaluations failed: .*socket hang up/);
+    expect(count("PutEvaluations")).toBe(3);
+  });
+
+  it("gives up on an IAM server that never answers before the deadline, leaving time to spare", async () => {
+    // Prepare
+    aws.setReport(neverUsed());
+    aws.inject({ kind: "hang", service: "iam", times: ALWAYS });
+    // Act
+    const run = await invoke(configEvent(), 2_500);
+    // Assess
+    expectFailure(
+      run,
+      2_500,
+      "ReportRetrievalError",
+      /^IAM GetCredentialReport failed: .*no answer before the invocation's deadline; nothing was posted/,
+    );
+    expect(actions()).toEqual(["iam:GetCredentialReport"]);
+  });
+
+  it("gives up on a Config server that never answers before the Lambda's time runs out", async () => {
+    // Prepare
+    aws.setReport(neverUsed());
+    aws.inject({ kind: "hang", service: "config", times: ALWAYS });
+    // Act
+    const run = await invoke(configEvent(), 2_500);
+    // Assess
+    expectFailure(run, 2_500, "PutEvaluationsError", /^AWS Config PutEvaluations failed: /);
+    expect(actions()).toEqual(["iam:GetCredentialReport", "config:PutEvaluations"]);
+  });
+
+  it("gives up on an STS server that never answers before the Lambda's time runs out", async () => {
+    // Prepare
+    const event = memberEvent();
+    aws.inject({ kind: "hang", service: "sts", times: ALWAYS });
+    // Act
+    const run = await invoke(event, 2_500);
+    // Assess
+    expectFailure(run, 2_500, "AssumeRoleError", new RegExp(`^Cannot assume \\S+ in account ${MEMBER}: `));
+    expect(actions()).toEqual(["sts:AssumeRole"]);
+  });
+
+  it("abandons one stalled IAM attempt after the 10 s request timeout and retries, so it cannot eat the Lambda", async () => {
+    // Prepare
+    aws.setReport(neverUsed());
+    aws.inject({ kind: "hang", service: "iam", action: "GetCredentialReport" });
+    // Act
+    const run = await invoke(configEvent(), 16_000);
+    // Assess
+    expectOnePost(run, 16_000, "COMPLIANT");
+    expect(run.elapsedMs).toBeGreaterThanOrEqual(9_900);
+    expect(run.elapsedMs).toBeLessThan(12_000);
+    expect(actions()).toEqual([
+      "iam:GetCredentialReport",
+      "iam:GetCredentialReport",
+      "config:PutEvaluations",
+    ]);
+  }, 25_000);
+});
+
+describe("truncated or malformed bodies", () => {
+  const xml = (inner: string) =>
+    `<GetCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetCredentialReportResult>${inner}</GetCredentialReportResult></GetCredentialReportResponse>`;
+
+  it("fails, without retrying or posting, on truncated XML from GetCredentialReport", async () => {
+    // Prepare
+    aws.setReport(neverUsed());
+    aws.inject({
+      kind: "raw",
+      service: "iam",
+      status: 200,
+      body: xml("<Content>dXNlcixhcm4K").slice(0, 160),
+    });
+    // Act
+    const run = await invoke(configEvent(), 6_000);
+    // Assess
+    expectFailure(run, 6_000, "ReportRetrievalError", /^IAM GetCredentialReport failed: .*XML parse error/);
+    expect(actions()).toEqual(["iam:GetCredentialReport"]);
+  });
+
+  it("fails, without posting, on a Content that is not base64", async () => {
+    // Prepare
+    aws.setReport(neverUsed());
+    aws.inject({
+      kind: "raw",
+      service: "iam",
+      status: 200,
+      body: xml(
+        "<Content>@@not base64!!</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-11-29T10:00:00Z</GeneratedTime>",
+      ),
+    });
+    // Act
+    const run = await invoke(configEvent(), 6_000);
+    // Assess
+    expectFailure(run, 6_000, "ReportRetrievalError", /^IAM GetCredentialReport failed: .*base64/);
+  });
+
+  it("does not take a well-formed answer without Content for a report: it generates one", async () => {
+    // Prepare
+    aws.setReport(usedYesterday());
+    aws.inject({
+      kind: "raw",
+      service: "iam",
+      action: "GetCredentialReport",
+      status: 200,
+      body: "<Unexpected><Thing/></Unexpected>",
+    });
+    // Act
+    const run = await invoke(configEvent(), 6_000);
+    // Assess
+    expectOnePost(run, 6_000, "NON_COMPLIANT");
+    expect(actions()).toEqual([
+      "iam:GetCredentialReport",
+      "iam:GenerateCredentialReport",
+      "iam:GetCredentialReport",
+      "config:PutEvaluations",
+    ]);
+  });
+
+  it("fails when every GetCredentialReport answer is empty, naming the missing Content", async () => {
+    // Prepare
+    aws.setReport(neverUsed());
+    aws.inject({ kind: "raw", service: "iam", status: 200, body: "", times: ALWAYS });
+    // Act
+    const run = await invoke(configEvent(), 6_000);
+    // Assess
+    expectFailure(
+      run,
+      6_000,
+      "ReportRetrievalError",
+      /^IAM GetCredentialReport failed: .*no Content or GeneratedTime/,
+    );
+  });
+
+  it("retries, then fails naming the HTTP status, on malformed 5xx bodies (truncated XML, a proxy's HTML page)", async () => {
+    // Prepare, Act
+    aws.setReport(neverUsed());
+    aws.inject({
+      kind: "raw",
+      service: "iam",
+      status: 500,
+      body: "<ErrorResponse><Error><Code>Serv",
+      times: ALWAYS,
+    });
+    const truncated = await invoke(configEvent(), 6_000);
+    const truncatedCalls = count("GetCredentialReport");
+    aws.reset();
+    aws.setReport(neverUsed());
+    aws.inject({
+      kind: "raw",
+      service: "iam",
+      status: 502,
+      body: "<html><body><h1>502 Bad Gateway</h1></body></html>",
+      contentType: "text/html",
+      times: ALWAYS,
+    });
+    const html = await invoke(configEvent(), 6_000);
+    // Assess
+    expectFailure(truncated, 6_000, "ReportRetrievalError", /^IAM GetCredentialReport failed: .*HTTP 500/);
+    expect(truncatedCalls).toBe(4);
+    expectFailure(html, 6_000, "ReportRetrievalError", /^IAM GetCredentialReport failed: .*HTTP 502/);
+    expect(count("GetCredentialReport")).toBe(4);
+  });
+
+  it("fails on truncated or non-JSON answers from Config, 200 or 4xx", async () => {
+    // Prepare, Act
+    const runs: Invocation[] = [];
+    for (const [status, body] of [
+      [200, '{"FailedEvaluations":['],
+      [400, '{"__type":"InvalidResultTok'],
+      [200, "<html>maintenance</html>"],
+    ] as const) {
+      aws.reset();
+      aws.setReport(neverUsed());
+      aws.inject({ kind: "raw", service: "config", status, body });
+      runs.push(await invoke(configEvent(), 6_000));
+    }
+    // Assess
+    for (const run of runs) {
+      expectFailure(run, 6_000, "PutEvaluationsError", /^AWS Config PutEvaluations failed: .*JSON/);
+    }
+  });
+});
+
+describe("credential report states", () => {
+  it("does not generate while another run is generating (ReportInProgress first), and posts once when ready", async () => {
+    // Prepare
+    aws.setReport(usedYesterday());
+    aws.inject({
+      kind: "error",
+      service: "iam",
+      action: "GetCredentialReport",
+      status: 404,
+      code: "ReportInProgress",
+      times: 3,
+    });
+    // Act
+    const run = await invoke(configEvent(), 8_000);
+    // Assess
+    expectOnePost(run, 8_000, "NON_COMPLIANT");
+    expect(count("GenerateCredentialReport")).toBe(0);
+    expect(count("GetCredentialReport")).toBe(4);
+  });
+
+  it("fails with ReportNotReadyError, without generating, when another run's report stays in progress past the deadline", async () => {
+    // Prepare
+    aws.setReport(neverUsed());
+    aws.inject({
+      kind: "error",
+      service: "iam",
+      action: "GetCredentialReport",
+      status: 404,
+      code: "ReportInProgress",
+      times: ALWAYS,
+    });
+    // Act
+    const run = await invoke(configEvent(), 3_000);
+    // Assess
+    expectFailure(
+      run,
+      3_000,
+      "ReportNotReadyError",
+      /^The IAM credential report was not ready after \d+ s \(\d+ checks\)/,
+    );
+    expect(count("GenerateCredentialReport")).toBe(0);
+  });
+
+  it("generates once after ReportExpired and posts once when the report is ready after several polls", async () => {
+    // Prepare
+    aws.setReport(neverUsed());
+    aws.expireReport();
+    aws.onGenerate(usedYesterday(), { readyAfterPolls: 2 });
+    // Act
+    const run = await invoke(configEvent(), 12_000);
+    // Assess
+    expectOnePost(run, 12_000, "NON_COMPLIANT");
+    expect(count("GenerateCredentialReport")).toBe(1);
+    expect(count("GetCredentialReport")).toBe(4);
+    expect(count("PutEvaluations")).toBe(1);
+  });
+});
+
+describe("Config refuses the evaluation", () => {
+  const cases: Array<[string, RegExp]> = [
+    ["InvalidResultTokenException", /result token is not valid for this rule and account/],
+    ["NoSuchConfigRuleException", /the Config rule no longer exists/],
+    ["AccessDeniedException", /the execution role needs config:PutEvaluations/],
+    ["InvalidParameterValueException", /Config refused a value of the evaluation/],
+  ];
+  for (const [code, hint] of cases) {
+    it(`fails at once, without retrying, with a hint for ${code}`, async () => {
+      // Prepare
+      aws.setReport(neverUsed());
+      aws.inject({ kind: "error", service: "config", status: 400, code, times: ALWAYS });
+      // Act
+      const run = await invoke(configEvent(), 6_000);
+      // Assess
+      expectFailure(
+        run,
+        6_000,
+        "PutEvaluationsError",
+        new RegExp(`^AWS Config PutEvaluations failed: ${code}`),
+      );
+      expect(run.error?.message).toMatch(hint);
+      expect(count("PutEvaluations")).toBe(1);
+    });
+  }
+});
+
+describe("PutEvaluations retries never post two different verdicts", () => {
+  it("sends the same evaluation, byte for byte, on every retry", async () => {
+    // Prepare
+    aws.setReport(usedYesterday());
+    aws.inject({ kind: "reset", service: "config" });
+    aws.inject({ kind: "error", service: "config", status: 503, code: "ServiceUnavailable" });
+    const event = configEvent({ notificationCreationTime: "2026-11-29T10:00:00.373Z" });
+    // Act
+    const run = await invoke(event, 10_000);
+    // Assess
+    expectOnePost(run, 10_000, "NON_COMPLIANT");
+    const puts = aws.calls.filter((c) => c.action === "PutEvaluations");
+    expect(puts).toHaveLength(3);
+    const bodies = new Set(puts.map((c) => JSON.stringify(c.params)));
+    expect(bodies.size).toBe(1);
+    expect(puts[0]?.params).toMatchObject({
+      ResultToken: event.resultToken,
+      Evaluations: [
+        { ComplianceType: "NON_COMPLIANT", OrderingTimestamp: Date.parse("2026-11-29T10:00:00.373Z") / 1000 },
+      ],
+    });
+  });
+
+  it("when Config answers too late, what it records is the verdict the run earned, with the event's ordering timestamp", async () => {
+    // Prepare: Config records the evaluation 2.5 s after the request, after the Lambda's time is up.
+    aws.setReport(usedYesterday());
+    aws.inject({ kind: "delay", service: "config", ms: 2_500 });
+    const event = configEvent({ notificationCreationTime: "2026-11-29T10:00:00Z" });
+    // Act
+    const run = await invoke(event, 2_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    // Assess
+    expect(run.error?.name).toBe("PutEvaluationsError");
+    expect(run.elapsedMs).toBeLessThan(2_000);
+    expect(count("PutEvaluations")).toBe(1);
+    expect(aws.evaluations).toHaveLength(1);
+    expect(aws.evaluations[0]?.evaluations).toEqual([
+      expect.objectContaining({
+        ComplianceType: "NON_COMPLIANT",
+        OrderingTimestamp: Date.parse("2026-11-29T10:00:00Z") / 1000,
+      }),
+    ]);
+  });
+});
