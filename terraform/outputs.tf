@@ -47,3 +47,27 @@ output "start_evaluation_command" {
   description = "AWS CLI command that runs an evaluation now instead of waiting for the next period."
   value       = "aws configservice start-config-rules-evaluation --region ${local.region} --config-rule-names ${aws_config_config_rule.this.name}"
 }
+
+output "notification_topic_arn" {
+  description = "ARN of the SNS topic that notifications and alarms publish to (the module's or notification_topic_arn); null when create_notifications is false."
+  value       = local.notification_topic_arn
+}
+
+output "notification_kms_key_arn" {
+  description = "ARN of the KMS key the module created for the notification topic; null when it created none."
+  value       = one(aws_kms_key.notifications[*].arn)
+}
+
+output "compliance_event_rule_arn" {
+  description = "ARN of the EventBridge rule that sends the Config rule's compliance changes to the topic; null when create_notifications is false."
+  value       = one(aws_cloudwatch_event_rule.compliance_change[*].arn)
+}
+
+output "failure_alarm_arns" {
+  description = "ARNs of the failure alarms: evaluator_errors, no_evaluations, notification_failures; null when create_notifications or alarm_on_failures is false."
+  value = local.create_failure_alarms ? {
+    evaluator_errors      = one(aws_cloudwatch_metric_alarm.evaluator_errors[*].arn)
+    no_evaluations        = one(aws_cloudwatch_metric_alarm.no_evaluations[*].arn)
+    notification_failures = one(aws_cloudwatch_metric_alarm.notification_failures[*].arn)
+  } : null
+}
