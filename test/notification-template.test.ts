@@ -1,0 +1,267 @@
+/**
+ * The message of a compliance change notification: the input transformer of the module's
+ * EventBridge target (terraform/notifications.tf), rendered against sample AWS Config events
+ * with a model of EventBridge's input transformer (test/support/input-transformer.ts).
+ */
+import { describe, expect, it } from "vitest";
+import { annotations, MAX_ANNOTATION_LENGTH } from "../rule/annotation.ts";
+import { loadModule, nested, unwrap } from "./support/hcl.ts";
+import {
+  complianceChangeEvent,
+  type InputTransformer,
+  lookupPath,
+  MAX_INPUT_PATHS,
+  MAX_TEMPLATE_LENGTH,
+  messageText,
+  placeholders,
+  render,
+} from "./support/input-transformer.ts";
+
+const mod = await loadModule("terraform");
+
+const target = mod.resources.aws_cloudwatch_event_target?.notifications;
+if (target === undefined) throw new Error("aws_cloudwatch_event_target.notifications is not declared");
+const block = nested(target, "input_transformer");
+const inputPaths = block.input_paths as Record<string, string>;
+const rawTemplate = String(block.input_template);
+
+const consoleDomains = mod.locals.console_domains as Record<string, string>;
+
+/** The template with its Terraform interpolations resolved for `partition`. */
+function templateFor(partition: string): string {
+  return rawTemplate.replace(/\$\{([^}]*)\}/g, (_, expression: string) => {
+    if (expression !== "local.console_domain") throw new Error(`unexpected interpolation \${${expression}}`);
+    return consoleDomains[partition] ?? "console.aws.amazon.com";
+  });
+}
+
+const transformer: InputTransformer = { inputPaths, inputTemplate: templateFor("aws") };
+
+const message = (event: Record<string, unknown>): string => messageText(render(transformer, event));
+
+const consoleLink =
+  "https://console.aws.amazon.com/config/home?region=eu-west-1#/rules/details?configRuleName=root-activity";
+
+const usedAnnotation = annotations.usedInWindow(
+  {
+    lastUsed: { password: new Date("2025-03-12T08:00:00Z"), "access key 1": null, "access key 2": null },
+    lastUse: { credential: "password", at: new Date("2025-03-12T08:00:00Z") },
+    activeAccessKeys: [],
+    mfaActive: true,
+  },
+  new Date("2025-03-14T09:26:00Z"),
+  30,
+);
+
+describe("the notification template", () => {
+  it("is one quoted JSON string within EventBridge's limits", () => {
+    expect(rawTemplate.startsWith('"') && rawTemplate.endsWith('"')).toBe(true);
+    expect(rawTemplate).not.toContain("\n");
+    expect(transformer.inputTemplate.length).toBeLessThanOrEqual(MAX_TEMPLATE_LENGTH);
+    expect(Object.keys(inputPaths).length).toBeLessThanOrEqual(MAX_INPUT_PATHS);
+    for (const key of Object.keys(inputPaths)) expect(key.toLowerCase().startsWith("aws.")).toBe(false);
+  });
+
+  it("uses every input path and nothing else", () => {
+    expect(new Set(placeholders(transformer.inputTemplate))).toEqual(new Set(Object.keys(inputPaths)));
+  });
+
+  it("resolves only its console host from Terraform, for every partition", () => {
+    expect([...rawTemplate.matchAll(/\$\{([^}]*)\}/g)].map((match) => match[1])).toEqual([
+      "local.console_domain",
+    ]);
+    expect(unwrap(mod.locals.console_domain)).toBe(
+      'lookup(local.console_domains, local.partition, "console.aws.amazon.com")',
+    );
+    expect(consoleDomains).toEqual({
+      aws: "console.aws.amazon.com",
+      "aws-cn": "console.amazonaws.cn",
+      "aws-us-gov": "console.amazonaws-us-gov.com",
+    });
+    const text = messageText(
+      render(
+        { inputPaths, inputTemplate: templateFor("aws-us-gov") },
+        complianceChangeEvent({ compliance: "NON_COMPLIANT", annotation: "x", region: "us-gov-west-1" }),
+      ),
+    );
+    expect(text).toContain(
+      "https://console.amazonaws-us-gov.com/config/home?region=us-gov-west-1#/rules/details?configRuleName=root-activity",
+    );
+  });
+
+  it("reads only fields that every compliance change of the rule carries", () => {
+    // oldEvaluationResult is absent on the first evaluation: a placeholder for it would be empty then.
+    for (const path of Object.values(inputPaths)) expect(path).not.toContain("oldEvaluationResult");
+    const samples = [
+      complianceChangeEvent({
+        compliance: "NON_COMPLIANT",
+        previous: "COMPLIANT",
+        annotation: usedAnnotation,
+      }),
+      complianceChangeEvent({ compliance: "COMPLIANT", previous: "NON_COMPLIANT", annotation: "ok" }),
+      complianceChangeEvent({ compliance: "NON_COMPLIANT", annotation: usedAnnotation }),
+    ];
+    for (const sample of samples) {
+      for (const [name, path] of Object.entries(inputPaths)) {
+        const found = lookupPath(sample, path);
+        expect(found.found, `${name} (${path})`).toBe(true);
+        if (found.found) expect(typeof found.value, name).toBe("string");
+      }
+    }
+  });
+
+  it("NON_COMPLIANT: names the account, the verdict, the annotation, the time and links to the rule", () => {
+    const text = message(
+      complianceChangeEvent({
+        compliance: "NON_COMPLIANT",
+        previous: "COMPLIANT",
+        annotation: usedAnnotation,
+      }),
+    );
+    expect(text).toBe(
+      "Root user activity: account 123456789012 is now NON_COMPLIANT for AWS Config rule root-activity in eu-west-1 " +
+        `(2025-03-14T09:26:53Z). ${usedAnnotation} Rule in the console: ${consoleLink}`,
+    );
+    expect(usedAnnotation).toMatch(/^Root user used: password last used /);
+  });
+
+  it("COMPLIANT again: the same message with the new verdict", () => {
+    const annotation = "Root user not used in the last 30 days: password last used 2025-01-02 (71 days ago).";
+    const text = message(
+      complianceChangeEvent({ compliance: "COMPLIANT", previous: "NON_COMPLIANT", annotation }),
+    );
+    expect(text).toContain("account 123456789012 is now COMPLIANT for AWS Config rule root-activity");
+    expect(text).toContain(annotation);
+    expect(text).toContain(consoleLink);
+  });
+
+  it("the first evaluation (no oldEvaluationResult) gives the complete message", () => {
+    const first = complianceChangeEvent({ compliance: "NON_COMPLIANT", annotation: usedAnnotation });
+    expect((first.detail as Record<string, unknown>).oldEvaluationResult).toBeUndefined();
+    const withPrevious = complianceChangeEvent({
+      compliance: "NON_COMPLIANT",
+      previous: "COMPLIANT",
+      annotation: usedAnnotation,
+    });
+    expect(message(first)).toBe(message(withPrevious));
+    expect(message(first)).not.toMatch(/<|undefined|null/);
+  });
+
+  it("keeps an annotation with quotes, backslashes, a line break and angle brackets intact", () => {
+    const annotation = annotations.cannotVerify(
+      'IAM said "Throttling: Rate exceeded" for C:\\reports\nthe report has no <root_account> row',
+    );
+    const output = render(transformer, complianceChangeEvent({ compliance: "NON_COMPLIANT", annotation }));
+    const text = messageText(output);
+    expect(text).toContain(`. ${annotation} Rule in the console:`);
+    // The value's own "<root_account>" is text, not a placeholder.
+    expect(text).toContain("<root_account>");
+
+    // Substituted without escaping (what older EventBridge guides describe), the quote would end
+    // the JSON string early: one more reason the annotation is the only free text in it.
+    expect(() =>
+      messageText(
+        render(transformer, complianceChangeEvent({ compliance: "NON_COMPLIANT", annotation }), {
+          escapeInStrings: false,
+        }),
+      ),
+    ).toThrow();
+  });
+
+  it("stays short with the longest annotation Config accepts", () => {
+    const annotation = annotations.cannotVerify("x".repeat(400));
+    expect(annotation).toHaveLength(MAX_ANNOTATION_LENGTH);
+    const text = message(complianceChangeEvent({ compliance: "NON_COMPLIANT", annotation }));
+    expect(text).toContain(annotation);
+    expect(text.length).toBeLessThan(700);
+  });
+
+  it("works for any rule name the module accepts (no escaping needed in the link)", () => {
+    const rule = `R${"a_-9".repeat(11)}b`.slice(0, 48);
+    const text = message(complianceChangeEvent({ compliance: "NON_COMPLIANT", annotation: "a", rule }));
+    expect(text).toContain(`#/rules/details?configRuleName=${rule}`);
+    expect(encodeURIComponent(rule)).toBe(rule);
+  });
+});
+
+describe("the input transformer model (EventBridge user guide examples)", () => {
+  const ec2 = {
+    version: "0",
+    "detail-type": "EC2 Instance State-change Notification",
+    source: "aws.ec2",
+    account: "123456789012",
+    time: "2015-11-11T21:29:54Z",
+    region: "us-east-1",
+    resources: ["arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111"],
+    detail: { "instance-id": "i-0123456789", state: "RUNNING" },
+  };
+  const paths = { instance: "$.detail.instance-id", state: "$.detail.state" };
+
+  it("simple string", () => {
+    expect(render({ inputPaths: paths, inputTemplate: '"instance <instance> is in <state>"' }, ec2)).toBe(
+      '"instance i-0123456789 is in RUNNING"',
+    );
+  });
+
+  it("JSON with variables outside quotes and static values", () => {
+    const output = render(
+      {
+        inputPaths: paths,
+        inputTemplate: '{ "instance" : <instance>, "state": [ 9, <state>, true ], "Transformed" : "Yes" }',
+      },
+      ec2,
+    );
+    expect(JSON.parse(output)).toEqual({
+      instance: "i-0123456789",
+      state: [9, "RUNNING", true],
+      Transformed: "Yes",
+    });
+  });
+
+  it("reserved variables, in a string and as JSON values", () => {
+    expect(
+      render({ inputPaths: {}, inputTemplate: '"<aws.events.rule-name> triggered"' }, ec2, {
+        ruleName: "example",
+      }),
+    ).toBe('"example triggered"');
+    const output = JSON.parse(
+      render(
+        { inputPaths: {}, inputTemplate: '{"event": <aws.events.event>, "full": <aws.events.event.json>}' },
+        ec2,
+      ),
+    );
+    expect(output.event.detail).toBeUndefined();
+    expect(output.full).toEqual(ec2);
+    expect(() => render({ inputPaths: {}, inputTemplate: '"<aws.events.event>"' }, ec2)).toThrow(
+      /JSON value/,
+    );
+  });
+
+  it("a path missing from the event creates no variable: its placeholder gives nothing", () => {
+    expect(
+      render(
+        { inputPaths: { ...paths, zone: "$.detail.zone" }, inputTemplate: '"<instance> in <zone>."' },
+        ec2,
+      ),
+    ).toBe('"i-0123456789 in ."');
+  });
+
+  it("looks up array indices and refuses what EventBridge does not support", () => {
+    expect(lookupPath(ec2, "$.resources[0]")).toEqual({
+      found: true,
+      value: "arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111",
+    });
+    expect(lookupPath(ec2, "$.resources[1]")).toEqual({ found: false });
+    expect(() => lookupPath(ec2, "$['detail']")).toThrow(/unsupported/);
+    expect(() => lookupPath(ec2, "detail.state")).toThrow(/\$/);
+    expect(() => render({ inputPaths: paths, inputTemplate: '"<typo>"' }, ec2)).toThrow(/no input path/);
+    expect(() => render({ inputPaths: { "AWS.x": "$.id" }, inputTemplate: '"x"' }, ec2)).toThrow(/reserved/);
+    expect(() => render({ inputPaths: paths, inputTemplate: "" }, ec2)).toThrow(/8192/);
+  });
+
+  it("escaped quotes in the template stay as they are", () => {
+    expect(
+      render({ inputPaths: paths, inputTemplate: '"instance \\"<instance>\\" is in <state>"' }, ec2),
+    ).toBe('"instance \\"i-0123456789\\" is in RUNNING"');
+  });
+});
