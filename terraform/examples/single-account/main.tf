@@ -37,5 +37,10 @@ module "root_activity" {
   create_config_recorder      = var.create_config_recorder
   config_bucket_force_destroy = var.config_bucket_force_destroy
 
+  # Opt-in notifications: e-mail when the verdict changes and when the evaluator fails. An
+  # empty list (the default) creates none of it.
+  create_notifications = length(var.notification_emails) > 0
+  notification_emails  = var.notification_emails
+
   tags = var.tags
 }

@@ -22,3 +22,8 @@ output "start_evaluation_command" {
   description = "Command that runs an evaluation now."
   value       = module.root_activity.start_evaluation_command
 }
+
+output "notification_topic_arn" {
+  description = "SNS topic of the notifications, when notification_emails is set."
+  value       = module.root_activity.notification_topic_arn
+}

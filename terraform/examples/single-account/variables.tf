@@ -34,6 +34,12 @@ variable "config_bucket_force_destroy" {
   default     = false
 }
 
+variable "notification_emails" {
+  description = "E-mail addresses told when the account becomes NON_COMPLIANT or COMPLIANT again and when the evaluator fails. Empty creates no notifications."
+  type        = list(string)
+  default     = []
+}
+
 variable "tags" {
   description = "Tags for every resource."
   type        = map(string)
