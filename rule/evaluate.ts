@@ -1,5 +1,5 @@
 import { annotations } from "./annotation.ts";
-import type { RuleParameters } from "./params.ts";
+import { LOOKBACK_DAYS_MAX, LOOKBACK_DAYS_MIN, type RuleParameters } from "./params.ts";
 import { isNoUsePlaceholder } from "./report/columns.ts";
 import { findRootRow } from "./report/root-row.ts";
 import { parseTimestamp } from "./timestamp.ts";
@@ -31,6 +31,17 @@ const DATE_COLUMNS: ReadonlyArray<{
  */
 export function evaluate(report: string | Uint8Array, now: Date, params: RuleParameters): Verdict {
   if (Number.isNaN(now.getTime())) throw new RangeError("evaluate: now is not a valid date");
+  // Parameters come validated from parseRuleParameters; a caller that builds them by hand must not get a
+  // COMPLIANT out of a NaN or zero window.
+  if (
+    !Number.isInteger(params.lookbackDays) ||
+    params.lookbackDays < LOOKBACK_DAYS_MIN ||
+    params.lookbackDays > LOOKBACK_DAYS_MAX
+  ) {
+    throw new RangeError(
+      `evaluate: lookbackDays ${params.lookbackDays} is not a whole number from 1 to 3650`,
+    );
+  }
   const found = findRootRow(report);
   if (!found.ok) return cannotVerify(found.reason);
   const row = found.row;

@@ -33,12 +33,14 @@ export function parseTimestamp(text: string): Date | undefined {
   if (year < MIN_YEAR || year > MAX_YEAR) return undefined;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const millis = m[7] ? Number(m[7].slice(0, 3).padEnd(3, "0")) : 0;
+  // Digits past the millisecond round up, never down: a use 0.5 ms inside the window stays inside it.
+  const fraction = m[7] ?? "";
+  const millis = Number(fraction.slice(0, 3).padEnd(3, "0")) + (/[1-9]/.test(fraction.slice(3)) ? 1 : 0);
   let offsetMinutes = 0;
   if (!m[8]) {
     const offsetHours = Number(m[10]);
     const offsetMins = Number(m[11]);
-    if (offsetHours > 18 || offsetMins > 59) return undefined;
+    if (offsetHours * 60 + offsetMins > 18 * 60 || offsetMins > 59) return undefined;
     offsetMinutes = (m[9] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;

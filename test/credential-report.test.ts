@@ -132,7 +132,7 @@ describe("delayFor", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 100 }),
-        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        fc.integer({ min: 0, max: 9_999 }).map((n) => n / 10_000),
         (attempt, r) => {
           const ceiling = Math.min(DEFAULT_BACKOFF.capMs, DEFAULT_BACKOFF.baseMs * 2 ** attempt);
           const delay = delayFor(attempt, DEFAULT_BACKOFF, () => r);

@@ -26,7 +26,7 @@ export const MIN_CREDENTIAL_LIFE_MS = 5 * 60_000;
  */
 export class ClientCache {
   #own: RuleClients | undefined;
-  readonly #assumed = new Map<string, Promise<{ clients: RuleClients; expiration: Date }>>();
+  readonly #assumed = new Map<string, CacheEntry>();
 
   constructor(
     private readonly clock: () => number = Date.now,
@@ -34,33 +34,70 @@ export class ClientCache {
     private readonly assume: typeof assumeMemberRole = assumeMemberRole,
   ) {}
 
+  /** Number of assumed-role client sets held (for tests and the organization benchmark). */
+  get size(): number {
+    return this.#assumed.size;
+  }
+
   async clientsFor(request: ClientRequest): Promise<RuleClients & { roleArn: string | undefined }> {
     if (!request.executionRoleName) {
       this.#own ??= this.create();
       return { ...this.#own, roleArn: undefined };
     }
+    // A warm function may see thousands of accounts: drop (and close) every client set that is about to expire,
+    // so memory stays bounded by the accounts evaluated in the last few minutes.
+    this.#sweep();
     const roleArn = memberRoleArn(request.partition, request.accountId, request.executionRoleName);
     const cached = this.#assumed.get(roleArn);
     if (cached) {
-      const entry = await cached.catch(() => undefined);
-      if (entry && entry.expiration.getTime() - this.clock() > MIN_CREDENTIAL_LIFE_MS) {
-        return { ...entry.clients, roleArn };
-      }
-      if (this.#assumed.get(roleArn) === cached) this.#assumed.delete(roleArn);
+      const entry = await cached.pending.catch(() => undefined);
+      if (entry && this.#fresh(entry.expiration)) return { ...entry.clients, roleArn };
+      if (this.#assumed.get(roleArn) === cached) this.#evict(roleArn, cached);
     }
-    const pending = this.assume({
-      roleArn,
-      accountId: request.accountId,
-      sessionName: sessionName(request.configRuleName),
-      ...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
-    }).then((credentials) => ({ clients: this.create(credentials), expiration: credentials.expiration }));
-    this.#assumed.set(roleArn, pending);
+    const slot: CacheEntry = {
+      pending: this.assume({
+        roleArn,
+        accountId: request.accountId,
+        sessionName: sessionName(request.configRuleName),
+        ...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
+      }).then((credentials) => {
+        const settled = { clients: this.create(credentials), expiration: credentials.expiration };
+        slot.settled = settled;
+        return settled;
+      }),
+    };
+    this.#assumed.set(roleArn, slot);
     try {
-      const entry = await pending;
+      const entry = await slot.pending;
       return { ...entry.clients, roleArn };
     } catch (error) {
-      if (this.#assumed.get(roleArn) === pending) this.#assumed.delete(roleArn);
+      if (this.#assumed.get(roleArn) === slot) this.#assumed.delete(roleArn);
       throw error;
     }
   }
+
+  #fresh(expiration: Date): boolean {
+    return expiration.getTime() - this.clock() > MIN_CREDENTIAL_LIFE_MS;
+  }
+
+  #sweep(): void {
+    for (const [roleArn, entry] of this.#assumed) {
+      if (entry.settled && !this.#fresh(entry.settled.expiration)) this.#evict(roleArn, entry);
+    }
+  }
+
+  #evict(roleArn: string, entry: CacheEntry): void {
+    this.#assumed.delete(roleArn);
+    // A concurrent invocation may still be using these clients. Their credentials expire within
+    // MIN_CREDENTIAL_LIFE_MS, so closing them after that long cannot break a call that could still succeed.
+    setTimeout(() => {
+      entry.settled?.clients.iam.destroy();
+      entry.settled?.clients.config.destroy();
+    }, MIN_CREDENTIAL_LIFE_MS).unref();
+  }
+}
+
+interface CacheEntry {
+  readonly pending: Promise<{ clients: RuleClients; expiration: Date }>;
+  settled?: { clients: RuleClients; expiration: Date };
 }

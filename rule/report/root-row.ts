@@ -36,6 +36,10 @@ export function findRootRow(report: string | Uint8Array): RootRowResult {
       ? Buffer.from(report)
       : Buffer.from(report.buffer, report.byteOffset, report.byteLength);
   if (bytes.byteLength === 0 || isBlank(bytes)) return { ok: false, reason: "the report is empty" };
+  // csv-parse would decode a UTF-16 byte-order mark, but the byte scan for a second root row below is UTF-8.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return { ok: false, reason: "the report is UTF-16 text; IAM writes credential reports in UTF-8" };
+  }
   const quick = scan(bytes, true);
   if (!quick.ok || quick.rootEnd === undefined) return quick.result;
   // A second root row after the first would hide which one is true; look for its bytes before trusting the first.
@@ -75,6 +79,13 @@ function scan(bytes: Buffer, stopAtRoot: boolean): ScanOutcome {
         if (record[userIndex]?.trim() !== ROOT_USER) return null;
         if (rootRow) {
           headerProblem = `the report has more than one ${ROOT_USER} row (lines ${rootLine} and ${context.lines})`;
+          throw new StopParsing();
+        }
+        // A report cut off right after the root row's last comma reads as an empty last field, which would mean
+        // "no use" if that column is a date: an unterminated root row must not end in an empty field.
+        const terminated = context.bytes < bytes.length || isLineEnd(bytes[bytes.length - 1]);
+        if (!terminated && record[record.length - 1] === "") {
+          headerProblem = `the report ends inside the ${ROOT_USER} row (line ${context.lines})`;
           throw new StopParsing();
         }
         rootRow = pick(record, header);
@@ -126,6 +137,10 @@ function pick(record: string[], header: Map<ColumnKey, number>): RootRow {
   const row: Partial<Record<ColumnKey, string>> = {};
   for (const [key, index] of header) row[key] = record[index];
   return row as RootRow;
+}
+
+function isLineEnd(byte: number | undefined): boolean {
+  return byte === 0x0a || byte === 0x0d;
 }
 
 function isBlank(bytes: Buffer): boolean {
