@@ -336,8 +336,15 @@ describe("loadReport and runCli with file system errors a root user never sees",
     expect(error.message).toBe("cannot read report.csv: permission denied");
   });
 
-  for (const code of ["EIO", "EMFILE", "ENOTDIR", "ELOOP", "ENAMETOOLONG"]) {
-    it(`names the path and the error code for ${code}`, () => {
+  const problems: Array<[string, RegExp]> = [
+    ["EIO", /EIO|input\/output/],
+    ["EMFILE", /EMFILE|too many open files/],
+    ["ENOTDIR", /ENOTDIR|not a directory/],
+    ["ELOOP", /ELOOP|symbolic link/],
+    ["ENAMETOOLONG", /ENAMETOOLONG|too long/],
+  ];
+  for (const [code, problem] of problems) {
+    it(`names the path and the problem for ${code}`, () => {
       // Prepare
       readFile.mockImplementationOnce(() => {
         throw errno(code);
@@ -346,7 +353,7 @@ describe("loadReport and runCli with file system errors a root user never sees",
       const error = failure(() => loadReport("report.csv"));
       // Assess
       expect(error.message).toMatch(/^cannot read report\.csv: /);
-      expect(error.message).toContain(code);
+      expect(error.message).toMatch(problem);
     });
   }
 
@@ -369,7 +376,7 @@ describe("loadReport and runCli with file system errors a root user never sees",
       }),
     );
     // Assess
-    expect(error.message).toMatch(/^cannot read standard input: .*EAGAIN/);
+    expect(error.message).toMatch(/^cannot read standard input: .*(EAGAIN|nothing to read)/);
   });
 
   it("runCli exits 2 with one line on stderr, and nothing on stdout, for an unreadable file", async () => {

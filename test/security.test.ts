@@ -1,5 +1,6 @@
 /**
- * Security properties of the shipped Lambda bundle (`dist/lambda/index.mjs`), run as Lambda runs it:
+ * Security properties of the shipped Lambda bundle (`dist/lambda/index.mjs` and any chunks it loads), run as
+ * Lambda runs it:
  * - its logs, metrics and errors never carry the report's contents, IAM user names, user ARNs, credentials or the
  *   result token, on success and on every failure path;
  * - it reads no secret from the environment: only non-secret settings, plus the execution role's temporary
@@ -13,7 +14,7 @@ import { execFile, spawnSync } from "node:child_process";
 import fs, { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { inspect } from "node:util";
 import { build } from "esbuild";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -29,6 +30,8 @@ import {
 } from "./support/wire.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
+/** The Lambda bundle's directory: `index.mjs`, and `chunks/` when the build splits code. */
+const LAMBDA_DIR = dirname(BUNDLE);
 const MEMBER = "444455556666";
 
 /**
@@ -120,7 +123,7 @@ function fromBundle(): boolean {
   Error.prepareStackTrace = (_error, sites) => sites;
   try {
     const sites = new Error().stack as unknown as NodeJS.CallSite[];
-    return sites.some((site) => site.getFileName()?.includes("dist/lambda/index.mjs") ?? false);
+    return sites.some((site) => site.getFileName()?.includes(LAMBDA_DIR) ?? false);
   } finally {
     Error.stackTraceLimit = limit;
     Error.prepareStackTrace = prepare;
@@ -474,7 +477,7 @@ describe("logs, metrics and errors never carry report contents, user names, ARNs
 describe("environment variables", () => {
   it("the rule's own code reads only POWERTOOLS_SERVICE_NAME", () => {
     // Prepare
-    const sources = listTs(join(ROOT, "rule"));
+    const sources = listFiles(join(ROOT, "rule"), ".ts");
     // Act
     const reads = new Map<string, string[]>();
     for (const path of sources) {
@@ -489,9 +492,11 @@ describe("environment variables", () => {
     expect([...reads.keys()]).toEqual(["POWERTOOLS_SERVICE_NAME"]);
   });
 
-  it("the bundle's literal process.env reads are all non-secret settings", () => {
+  it("the bundle's literal process.env reads are non-secret settings or the runtime's credentials", () => {
     // Prepare
-    const code = readFileSync(BUNDLE, "utf8");
+    const code = listFiles(LAMBDA_DIR, ".mjs")
+      .map((path) => readFileSync(path, "utf8"))
+      .join("\n");
     // Act
     const names = new Set(
       [
@@ -502,7 +507,9 @@ describe("environment variables", () => {
     );
     // Assess
     expect(names.size).toBeGreaterThan(0);
-    expect([...names].filter((name) => !nonSecret(name))).toEqual([]);
+    // The runtime's credentials may appear: the SDK's environment credential provider reads them (the rule's own
+    // code does not, checked above).
+    expect([...names].filter((name) => !nonSecret(name) && !RUNTIME_CREDENTIAL_NAMES.has(name))).toEqual([]);
   });
 
   it("what the bundle reads while it imports and evaluates is a non-secret setting or the runtime's credentials", async () => {
@@ -592,9 +599,10 @@ describe("dependencies", () => {
     const { lambdaBuildOptions } = await import("../scripts/build.ts");
     const out = mkdtempSync(join(tmpdir(), "root-activity-metafile-"));
     // Act
+    const { outfile: _outfile, outdir: _outdir, ...options } = lambdaBuildOptions;
     const result = await build({
-      ...lambdaBuildOptions,
-      outfile: join(out, "index.mjs"),
+      ...options,
+      outdir: out,
       absWorkingDir: ROOT,
       metafile: true,
       write: false,
@@ -620,13 +628,18 @@ describe("dependencies", () => {
     }
   }, 60_000);
 
-  it("the shipped bundle's source map lists only production packages", () => {
+  it("the shipped bundle's source maps list only production packages", () => {
     // Prepare
-    const map = JSON.parse(readFileSync(`${BUNDLE}.map`, "utf8")) as { sources: string[] };
+    const maps = listFiles(LAMBDA_DIR, ".map");
+    expect(maps.map((path) => relative(LAMBDA_DIR, path))).toContain("index.mjs.map");
     // Act
     const packages = new Set(
-      map.sources
-        .map((source) => relative(ROOT, resolve(join(ROOT, "dist/lambda"), source)))
+      maps
+        .flatMap((path) =>
+          (JSON.parse(readFileSync(path, "utf8")) as { sources: string[] }).sources.map((source) =>
+            relative(ROOT, resolve(dirname(path), source)),
+          ),
+        )
         .map(packageOf)
         .filter((pkg): pkg is string => pkg !== undefined),
     );
@@ -686,11 +699,11 @@ describe("dependencies", () => {
   }, 120_000);
 });
 
-function listTs(dir: string): string[] {
+function listFiles(dir: string, suffix: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return listTs(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
+    if (entry.isDirectory()) return listFiles(path, suffix);
+    return entry.name.endsWith(suffix) ? [path] : [];
   });
 }
