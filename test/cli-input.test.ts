@@ -8,10 +8,10 @@
  * `loadReport` and `runCli` in-process: the tests run as root, where chmod cannot make a file unreadable.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { loadReport } from "../rule/cli/read-report.ts";
 import { runCli } from "../rule/cli/run.ts";
 import { UsageError } from "../rule/errors.ts";
@@ -24,6 +24,7 @@ vi.mock("node:fs", async (importOriginal) => {
 
 const CLI = resolve(import.meta.dirname, "../dist/cli/root-activity.mjs");
 const dir = mkdtempSync(join(tmpdir(), "root-activity-cli-input-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const report = buildReport({ rows: [rootRow(), userRow("bob")] });
 const base64 = Buffer.from(report).toString("base64");
 

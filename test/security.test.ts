@@ -11,7 +11,7 @@
  *   endpoint cannot be reached).
  */
 import { execFile, spawnSync } from "node:child_process";
-import fs, { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import fs, { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -220,6 +220,7 @@ afterAll(async () => {
   process.env = realEnv;
   for (const restore of restoreFs) restore();
   syncBuiltinESMExports();
+  rmSync(emptyTmp, { recursive: true, force: true });
   await aws?.close();
 });
 beforeEach(() => {
@@ -597,7 +598,7 @@ describe("dependencies", () => {
   it("bundles only packages of the production dependency tree (esbuild metafile of the Lambda build)", async () => {
     // Prepare
     const { lambdaBuildOptions } = await import("../scripts/build.ts");
-    const out = mkdtempSync(join(tmpdir(), "root-activity-metafile-"));
+    const out = join(tmpdir(), "root-activity-metafile-unwritten");
     // Act
     const { outfile: _outfile, outdir: _outdir, ...options } = lambdaBuildOptions;
     const result = await build({
