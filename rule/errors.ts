@@ -126,8 +126,19 @@ export class AccountMismatchError extends RootActivityError {
  * ```
  */
 export class PutEvaluationsError extends RootActivityError {
-  constructor(detail: string, options?: { cause?: unknown }) {
-    super(`AWS Config PutEvaluations failed: ${detail}.`, options);
+  /** True when the request may have reached Config: it may have recorded the evaluation. */
+  readonly mayHaveRecorded: boolean;
+
+  constructor(detail: string, options?: { cause?: unknown; mayHaveRecorded?: boolean }) {
+    const mayHaveRecorded = options?.mayHaveRecorded ?? false;
+    super(
+      `AWS Config PutEvaluations failed: ${detail.replace(/\.+$/, "")}.` +
+        (mayHaveRecorded
+          ? " Config may have recorded the evaluation; a retry posts the same verdict for the same notification."
+          : ""),
+      options,
+    );
+    this.mayHaveRecorded = mayHaveRecorded;
   }
 }
 
@@ -190,10 +201,42 @@ export function errorName(error: unknown): string {
 export function errorSummary(error: unknown): string {
   if (error instanceof Error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    const message = error.message && error.message !== error.name ? `: ${error.message}` : "";
-    return `${error.name}${status ? ` (HTTP ${status})` : ""}${message}`;
+    const http = status ? ` (HTTP ${status})` : "";
+    const firstLine = (error.message.split("\n")[0] ?? "").trim().replace(/\.$/, "");
+    const code = (error as NodeJS.ErrnoException).code;
+    // The SDK could not parse the answer (truncated, or not XML/JSON); its message points at an SDK-internal field.
+    if (error.message.includes("Deserialization error")) return `unreadable answer${http}: ${firstLine}`;
+    // The SDK names a reset connection "TimeoutError" ("socket hang up").
+    if (code === "ECONNRESET" || code === "EPIPE")
+      return `the connection was reset before an answer (${code})`;
+    // The only abort signals root-activity passes are the invocation's deadline.
+    if (error.name === "AbortError") return "no answer before the invocation's deadline";
+    const message = firstLine && firstLine !== error.name ? `: ${firstLine}` : "";
+    return `${error.name}${http}${message}`;
   }
   return String(error);
+}
+
+/**
+ * True when a call may have reached the service without its answer reaching us (no answer, a reset, an answer
+ * that could not be read): the service may have acted on it.
+ *
+ * @example
+ * ```ts
+ * outcomeUnknown(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })); // true
+ * ```
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return (
+    error.name === "AbortError" ||
+    error.name === "TimeoutError" ||
+    code === "ECONNRESET" ||
+    code === "EPIPE" ||
+    (error.message.includes("Deserialization error") && status !== undefined && status < 300)
+  );
 }
 
 function accessHint(cause: unknown): string {

@@ -123,8 +123,7 @@ function parseInvokingEvent(text: string, accountId: string): ScheduledInvokingE
     throw new InvalidEventError("invokingEvent", "is not valid JSON", { cause });
   }
   if (!isRecord(value)) throw new InvalidEventError("invokingEvent", "is not a JSON object");
-  const messageType = value.messageType;
-  if (typeof messageType !== "string") throw new InvalidEventError("invokingEvent.messageType", "is missing");
+  const messageType = requireString(value, "messageType", "invokingEvent.");
   if (messageType !== "ScheduledNotification") {
     const known = (KNOWN_MESSAGE_TYPES as readonly string[]).includes(messageType);
     throw new InvalidEventError(
@@ -133,9 +132,7 @@ function parseInvokingEvent(text: string, accountId: string): ScheduledInvokingE
         "root-activity is a periodic rule and handles only ScheduledNotification (set the rule's trigger to periodic)",
     );
   }
-  const time = value.notificationCreationTime;
-  if (typeof time !== "string")
-    throw new InvalidEventError("invokingEvent.notificationCreationTime", "is missing");
+  const time = requireString(value, "notificationCreationTime", "invokingEvent.");
   const notificationCreationTime = parseTimestamp(time);
   if (!notificationCreationTime) {
     throw new InvalidEventError(
@@ -151,16 +148,24 @@ function parseInvokingEvent(text: string, accountId: string): ScheduledInvokingE
   return { messageType, notificationCreationTime, awsAccountId };
 }
 
-function requireString(raw: Record<string, unknown>, field: string): string {
+function requireString(raw: Record<string, unknown>, field: string, prefix = ""): string {
   const value = raw[field];
-  if (value === undefined || value === null) throw new InvalidEventError(field, "is missing");
-  if (typeof value !== "string") throw new InvalidEventError(field, `is a ${typeof value}, not a string`);
+  if (value === undefined || value === null) throw new InvalidEventError(`${prefix}${field}`, "is missing");
+  if (typeof value !== "string")
+    throw new InvalidEventError(`${prefix}${field}`, `is ${typeWord(value)}, not a string`);
   return value;
+}
+
+/** "a number", "an object", "an array"… for messages. */
+function typeWord(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  const type = typeof value;
+  return type === "object" ? "an object" : `a ${type}`;
 }
 
 function optionalString(raw: Record<string, unknown>, field: string): string | undefined {
   const value = raw[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw new InvalidEventError(field, `is a ${typeof value}, not a string`);
+  if (typeof value !== "string") throw new InvalidEventError(field, `is ${typeWord(value)}, not a string`);
   return value;
 }

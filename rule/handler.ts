@@ -3,7 +3,7 @@ import { ClientCache, type ClientRequest } from "./aws/client-cache.ts";
 import type { RuleClients } from "./aws/clients.ts";
 import { type FetchReportOptions, fetchCredentialReport } from "./aws/credential-report.ts";
 import { putAccountEvaluation } from "./aws/put-evaluation.ts";
-import { AccountMismatchError, errorSummary, RootActivityError } from "./errors.ts";
+import { AccountMismatchError, errorSummary, PutEvaluationsError, RootActivityError } from "./errors.ts";
 import { evaluate } from "./evaluate.ts";
 import { parseRuleEvent } from "./event.ts";
 import { logger as defaultLogger } from "./logger.ts";
@@ -154,12 +154,16 @@ export function createHandler(deps: HandlerDependencies) {
         annotation: verdict.annotation,
       };
     } catch (error) {
-      deps.logger.error("evaluation failed, nothing posted", {
-        ...keys,
-        errorName: error instanceof Error ? error.name : typeof error,
-        errorMessage: error instanceof RootActivityError ? error.message : errorSummary(error),
-        durationMs: deps.clock() - started,
-      });
+      const maybePosted = error instanceof PutEvaluationsError && error.mayHaveRecorded;
+      deps.logger.error(
+        maybePosted ? "evaluation failed, Config may have recorded it" : "evaluation failed, nothing posted",
+        {
+          ...keys,
+          errorName: error instanceof Error ? error.name : typeof error,
+          errorMessage: error instanceof RootActivityError ? error.message : errorSummary(error),
+          durationMs: deps.clock() - started,
+        },
+      );
       metrics({ outcome: "failed", errorName: error instanceof Error ? error.name : typeof error });
       throw error;
     }

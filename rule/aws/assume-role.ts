@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { AssumeRoleError } from "../errors.ts";
-import type { RoleCredentials } from "./clients.ts";
+import { CLIENT_SETTINGS, type RoleCredentials } from "./clients.ts";
 
 /** The shortest session STS grants: an evaluation needs about a minute. */
 export const SESSION_DURATION_SECONDS = 900;
@@ -49,7 +49,15 @@ export async function assumeMemberRole(input: {
   sessionName: string;
   abortSignal?: AbortSignal;
 }): Promise<RoleCredentials & { expiration: Date }> {
-  sts ??= new STSClient({ retryMode: "standard", maxAttempts: 3 });
+  sts ??= new STSClient({
+    retryMode: "standard",
+    maxAttempts: 3,
+    requestHandler: {
+      connectionTimeout: CLIENT_SETTINGS.connectionTimeoutMs,
+      requestTimeout: CLIENT_SETTINGS.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  });
   try {
     const output = await sts.send(
       new AssumeRoleCommand({

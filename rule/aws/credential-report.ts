@@ -4,7 +4,7 @@ import {
   type GetCredentialReportCommandOutput,
   type IAMClient,
 } from "@aws-sdk/client-iam";
-import { ReportNotReadyError, ReportRetrievalError } from "../errors.ts";
+import { ReportNotReadyError, ReportRetrievalError, RootActivityError } from "../errors.ts";
 import { type Backoff, DEFAULT_BACKOFF, delayFor } from "./backoff.ts";
 
 /** IAM makes a new report at most every 4 hours; a report younger than that is as fresh as it can be. */
@@ -116,6 +116,7 @@ export async function fetchCredentialReport(
       );
       return { kind: "report", output };
     } catch (error) {
+      if (error instanceof RootActivityError) throw error;
       const outcome = OUTCOME_BY_ERROR[(error as Error).name];
       if (outcome) return { kind: outcome };
       throw new ReportRetrievalError("GetCredentialReport", timeoutAware(error, clock() >= options.deadline));
@@ -129,6 +130,7 @@ export async function fetchCredentialReport(
       );
       return output.State ?? "STARTED";
     } catch (error) {
+      if (error instanceof RootActivityError) throw error;
       throw new ReportRetrievalError(
         "GenerateCredentialReport",
         timeoutAware(error, clock() >= options.deadline),
@@ -178,12 +180,16 @@ export async function fetchCredentialReport(
 
   // No usable report: ask for one, unless IAM is already making it, then poll until it is ready.
   let needGenerate = first.kind !== "in-progress";
+  let generations = 0;
   for (;;) {
     if (needGenerate) {
       const state = await generate();
       options.onProgress?.({ kind: "generating", state });
       needGenerate = false;
-      if (state !== "COMPLETE") await wait();
+      generations += 1;
+      // COMPLETE: fetch at once, but only the first time. If IAM keeps saying COMPLETE while the report stays
+      // absent or expired, back off like any poll, so this loop never spins.
+      if (state !== "COMPLETE" || generations > 1) await wait();
     } else {
       await wait();
     }

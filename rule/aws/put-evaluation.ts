@@ -3,7 +3,7 @@ import {
   PutEvaluationsCommand,
   type PutEvaluationsCommandOutput,
 } from "@aws-sdk/client-config-service";
-import { errorName, errorSummary, PutEvaluationsError } from "../errors.ts";
+import { errorName, errorSummary, outcomeUnknown, PutEvaluationsError } from "../errors.ts";
 import { TEST_MODE_TOKEN } from "../event.ts";
 
 /** What Config records for the account. */
@@ -66,7 +66,10 @@ export async function putAccountEvaluation(
     );
   } catch (error) {
     const hint = HINTS[errorName(error)];
-    throw new PutEvaluationsError(`${errorSummary(error)}${hint ? ` (${hint})` : ""}`, { cause: error });
+    throw new PutEvaluationsError(`${errorSummary(error)}${hint ? ` (${hint})` : ""}`, {
+      cause: error,
+      mayHaveRecorded: outcomeUnknown(error),
+    });
   }
   const failed = output.FailedEvaluations ?? [];
   if (failed.length > 0) {

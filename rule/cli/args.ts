@@ -54,7 +54,9 @@ export function parseCommand(argv: readonly string[], currentTime: Date): Comman
   try {
     parsed = parse(argv);
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split("\n")[0]} (see --help)`, { cause: error });
+    // Node's first sentence names the problem; the rest ("To specify a positional argument…") confuses.
+    const first = ((error as Error).message.split("\n")[0] ?? "").split(". ")[0];
+    throw new UsageError(`${first} (see --help)`, { cause: error });
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: "help" };

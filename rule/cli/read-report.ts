@@ -26,9 +26,12 @@ export function loadReport(path: string, readStdin: () => Buffer = () => readFil
   try {
     bytes = path === "-" ? readStdin() : readFileSync(path);
   } catch (error) {
-    throw new UsageError(`cannot read ${path === "-" ? "standard input" : path}: ${ioProblem(error)}`, {
-      cause: error,
-    });
+    throw new UsageError(
+      `cannot read ${path === "-" ? "standard input" : clipPath(path)}: ${ioProblem(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (bytes.byteLength === 0) throw new UsageError(`${path === "-" ? "standard input" : path} is empty`);
   const start = firstNonSpace(bytes);
@@ -88,7 +91,25 @@ function ioProblem(error: unknown): string {
     case "EACCES":
     case "EPERM":
       return "permission denied";
+    case "ENOTDIR":
+      return "a part of the path is not a directory";
+    case "ENAMETOOLONG":
+      return "the file name is too long";
+    case "ELOOP":
+      return "too many symbolic links (a link loop?)";
+    case "EAGAIN":
+      return "nothing to read yet (pipe the report in, or give a file name)";
+    case "EMFILE":
+    case "ENFILE":
+      return "too many open files";
+    case "EIO":
+      return "input/output error";
     default:
       return code ?? (error as Error).message;
   }
+}
+
+/** A path short enough for a one-line message. */
+function clipPath(path: string): string {
+  return path.length > 120 ? `${path.slice(0, 60)}...${path.slice(-40)}` : path;
 }

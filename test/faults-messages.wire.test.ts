@@ -1,0 +1,192 @@
+/**
+ * Fault messages a user can act on, and the faults that once made the retrieval loop spin: each test was written
+ * against a failure seen in fault injection, and pins the fixed behaviour.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parseRuleEvent } from "../rule/event.ts";
+import type { LocalAws } from "../scripts/local-aws/server.ts";
+import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
+import { captureOutput, configEvent, type Handler, lambdaContext, startWire } from "./support/wire.ts";
+
+let aws: LocalAws;
+let handler: Handler;
+beforeAll(async () => {
+  ({ aws, handler } = await startWire());
+});
+afterAll(async () => {
+  await aws?.close();
+});
+beforeEach(() => aws.reset());
+
+const MEMBER = "444455556666";
+const report = () => buildReport({ rows: [rootRow(), userRow("alice")] });
+const count = (action: string) => aws.calls.filter((c) => c.action === action).length;
+
+async function invoke(event: unknown, remainingMs: number) {
+  const logs = captureOutput();
+  const started = Date.now();
+  try {
+    const result = await handler(event, lambdaContext(remainingMs));
+    return {
+      result,
+      error: undefined as Error | undefined,
+      elapsedMs: Date.now() - started,
+      logs: logs.jsonLines(),
+    };
+  } catch (error) {
+    return {
+      result: undefined,
+      error: error as Error,
+      elapsedMs: Date.now() - started,
+      logs: logs.jsonLines(),
+    };
+  } finally {
+    logs.restore();
+  }
+}
+
+describe("P1 credential-report.ts: no busy loop when IAM says COMPLETE but the report stays absent or expired", () => {
+  for (const code of ["ReportExpired", "ReportNotPresent"]) {
+    it(`backs off between generations (${code} on every GetCredentialReport)`, async () => {
+      aws.setReport(report());
+      aws.inject({
+        kind: "error",
+        service: "iam",
+        action: "GetCredentialReport",
+        status: 410,
+        code,
+        times: Infinity,
+      });
+      const run = await invoke(configEvent(), 3_000);
+      expect(run.error?.name).toBe("ReportNotReadyError");
+      expect(count("GetCredentialReport") + count("GenerateCredentialReport")).toBeLessThan(20);
+      expect(aws.evaluations).toHaveLength(0);
+    });
+  }
+});
+
+describe("P2 credential-report.ts: a deadline already past is not wrapped twice", () => {
+  it("throws ReportNotReadyError, not ReportRetrievalError around it", async () => {
+    aws.setReport(report());
+    const run = await invoke(configEvent(), 0);
+    expect(run.error?.name).toBe("ReportNotReadyError");
+    expect(run.error?.message.match(/nothing was posted/g)).toHaveLength(1);
+  });
+});
+
+describe("P3 put-evaluation.ts, assume-role.ts: a deadline abort says so", () => {
+  it("PutEvaluations", async () => {
+    aws.setReport(report());
+    aws.inject({ kind: "hang", service: "config" });
+    const run = await invoke(configEvent(), 2_500);
+    expect(run.error?.message).toMatch(/no answer .*before the invocation's deadline/);
+    expect(run.error?.message).not.toMatch(/AbortError: Request aborted/);
+  });
+
+  it("AssumeRole", async () => {
+    aws.addRole(`arn:aws:iam::${MEMBER}:role/p3`);
+    aws.inject({ kind: "hang", service: "sts" });
+    const run = await invoke(
+      configEvent({ accountId: MEMBER, ruleParameters: '{"executionRoleName":"p3"}' }),
+      2_500,
+    );
+    expect(run.error?.message).toMatch(/no answer before the invocation's deadline/);
+  });
+});
+
+describe("P4 handler.ts, put-evaluation.ts: a PutEvaluations without an answer does not claim 'nothing posted'", () => {
+  it("says Config may have recorded the evaluation", async () => {
+    aws.setReport(report());
+    aws.inject({ kind: "delay", service: "config", ms: 2_500 });
+    const run = await invoke(configEvent(), 2_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(aws.evaluations).toHaveLength(1); // Config did record it
+    expect(run.error?.message).toMatch(/may have recorded/);
+    expect(run.logs.some((l) => l.message === "evaluation failed, nothing posted")).toBe(false);
+  });
+});
+
+describe("P5 assume-role.ts: STS gets the same socket timeouts as IAM and Config", () => {
+  it("abandons one stalled AssumeRole after 10 s and retries", async () => {
+    aws.addRole(`arn:aws:iam::${MEMBER}:role/p5`);
+    aws.setReport(buildReport({ rows: [rootRow({}, MEMBER)] }), { accountId: MEMBER });
+    aws.inject({ kind: "hang", service: "sts" });
+    const run = await invoke(
+      configEvent({ accountId: MEMBER, ruleParameters: '{"executionRoleName":"p5"}' }),
+      16_000,
+    );
+    expect(run.error).toBeUndefined();
+    expect(run.elapsedMs).toBeLessThan(12_000);
+    expect(count("AssumeRole")).toBe(2);
+  }, 25_000);
+});
+
+describe("P6/P7 errors.ts errorSummary: resets and unreadable answers in plain words, on one line", () => {
+  it("a connection reset says so", async () => {
+    aws.setReport(report());
+    aws.inject({ kind: "reset", service: "iam", times: Infinity });
+    const run = await invoke(configEvent(), 6_000);
+    expect(run.error?.message).toMatch(/connection was reset|ECONNRESET/);
+    expect(run.error?.message).not.toMatch(/TimeoutError/);
+  });
+
+  for (const [service, status, body] of [
+    ["iam", 200, "<GetCredentialReportResponse><GetCredentialReportResult><Content>abc"],
+    ["config", 200, '{"FailedEvaluations":['],
+    ["config", 400, "<html>maintenance</html>"],
+  ] as const) {
+    it(`a malformed ${service} answer (HTTP ${status}) is one line without SDK internals`, async () => {
+      aws.setReport(report());
+      aws.inject({ kind: "raw", service, status, body, times: Infinity });
+      const run = await invoke(configEvent(), 6_000);
+      expect(run.error?.message.split("\n")).toHaveLength(1);
+      expect(run.error?.message).toMatch(/unreadable answer \(HTTP \d+\)/);
+      expect(run.error?.message).not.toMatch(/\$response|Deserialization error|\.\.$/);
+    });
+  }
+});
+
+describe("P8 event.ts: type words", () => {
+  const base = () => configEvent();
+  it("says 'an object' / 'an array', and the type of a non-string messageType or time", () => {
+    const message = (raw: unknown) => {
+      try {
+        parseRuleEvent(raw);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "";
+    };
+    expect(message({ ...base(), resultToken: {} })).toMatch(/resultToken is an object, not a string/);
+    expect(message({ ...base(), configRuleArn: [] })).toMatch(/configRuleArn is an array, not a string/);
+    const invoking = (o: Record<string, unknown>) => ({
+      ...base(),
+      invokingEvent: JSON.stringify({ ...JSON.parse(base().invokingEvent as string), ...o }),
+    });
+    expect(message(invoking({ messageType: 1 }))).toMatch(/messageType is a number, not a string/);
+    expect(message(invoking({ notificationCreationTime: 1 }))).toMatch(
+      /notificationCreationTime is a number/,
+    );
+  });
+});
+
+describe("P9 cli/read-report.ts, cli/args.ts: plain words for more file errors; short unknown-option message", () => {
+  const CLI = resolve(import.meta.dirname, "../dist/cli/root-activity.mjs");
+  const dir = mkdtempSync(join(tmpdir(), "p9-"));
+  const file = join(dir, "r.csv");
+  writeFileSync(file, "x");
+  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" }).stderr;
+  it("ENOTDIR, ENAMETOOLONG", () => {
+    expect(run("evaluate", "--report", `${file}/x`)).toMatch(/not a directory/);
+    const long = run("evaluate", "--report", join(dir, "a".repeat(5_000)));
+    expect(long).toMatch(/too long/);
+    expect(long.length).toBeLessThan(300);
+  });
+  it("unknown option", () => {
+    expect(run("evaluate", "-x").trim()).toBe("root-activity: Unknown option '-x' (see --help)");
+  });
+});
