@@ -1,0 +1,133 @@
+/**
+ * The performance budgets `npm run bench` enforces (it exits non-zero when one is missed). Time budgets are
+ * ratios of figures measured side by side in the same run, so they hold on a slow or busy machine; memory and
+ * call budgets are absolute.
+ */
+
+/** One budget, checked. */
+export interface BudgetResult {
+  readonly id: string;
+  readonly what: string;
+  /** The limit, as written in docs/benchmarks.md. */
+  readonly limit: string;
+  /** The figure measured, formatted. */
+  readonly measured: string;
+  readonly ok: boolean;
+}
+
+/** The limits. Changing one is a decision: say why in docs/benchmarks.md (scripts/bench/report.ts). */
+export const BUDGETS = {
+  /** Fresh process importing dist/lambda/index.mjs vs. importing an empty module, wall time. */
+  coldInitWallRatio: 2.6,
+  /** Peak RSS of that process vs. the empty one. */
+  coldInitRssRatio: 1.35,
+  /** Code Node reads and compiles at init: index.mjs and the chunks it imports statically, KiB. */
+  initCodeKiB: 400,
+  /** evaluate() first call, 5 000 users vs. 1 user, root row first. */
+  evaluation5000vs1: 1.5,
+  /** evaluate() first call, 50 000 users vs. 1 user, root row first (the byte scan for a second root row). */
+  evaluation50000vs1: 2,
+  /** Peak RSS of a cold first invocation with a 5 000-user report at 128 MB's heap limits, MiB. */
+  firstInvocationPeakRssMiB: 80,
+  /** Peak RSS growth of evaluate() on a 50 000-user report with the root row last, MiB (no report as objects). */
+  evaluationRootLastGrowthMiB: 48,
+  /** Calls on the fresh-report path: one IAM GetCredentialReport, one Config PutEvaluations. */
+  freshPathCalls: 2,
+  /** The same for an organization rule: one STS AssumeRole more. */
+  freshOrganizationPathCalls: 3,
+} as const;
+
+/** What the budgets are checked against. */
+export interface BudgetInputs {
+  readonly coldInitWallRatio: number;
+  readonly coldInitRssRatio: number;
+  readonly initCodeKiB: number;
+  readonly evaluation5000vs1: number;
+  readonly evaluation50000vs1: number;
+  readonly firstInvocationPeakRssMiB: number;
+  readonly evaluationRootLastGrowthMiB: number;
+  readonly freshPathCalls: number;
+  readonly freshPathCallsStable: boolean;
+  readonly freshOrganizationPathCalls: number;
+  readonly freshOrganizationPathCallsStable: boolean;
+}
+
+/**
+ * Checks every budget.
+ *
+ * @example
+ * ```ts
+ * const failed = checkBudgets(inputs).filter((b) => !b.ok);
+ * ```
+ */
+export function checkBudgets(m: BudgetInputs): BudgetResult[] {
+  const ratio = (v: number) => `${v.toFixed(2)}×`;
+  const mib = (v: number) => `${v.toFixed(1)} MiB`;
+  return [
+    {
+      id: "cold-init-wall",
+      what: "Cold init wall time, bundle ÷ empty module",
+      limit: `≤ ${BUDGETS.coldInitWallRatio}×`,
+      measured: ratio(m.coldInitWallRatio),
+      ok: m.coldInitWallRatio <= BUDGETS.coldInitWallRatio,
+    },
+    {
+      id: "cold-init-rss",
+      what: "Cold init peak RSS, bundle ÷ empty module",
+      limit: `≤ ${BUDGETS.coldInitRssRatio}×`,
+      measured: ratio(m.coldInitRssRatio),
+      ok: m.coldInitRssRatio <= BUDGETS.coldInitRssRatio,
+    },
+    {
+      id: "init-code",
+      what: "Code read at init (index.mjs + static chunks)",
+      limit: `≤ ${BUDGETS.initCodeKiB} KiB`,
+      measured: `${m.initCodeKiB.toFixed(0)} KiB`,
+      ok: m.initCodeKiB <= BUDGETS.initCodeKiB,
+    },
+    {
+      id: "evaluation-5000",
+      what: "evaluate() first call, 5 000 users ÷ 1 user (root first)",
+      limit: `≤ ${BUDGETS.evaluation5000vs1}×`,
+      measured: ratio(m.evaluation5000vs1),
+      ok: m.evaluation5000vs1 <= BUDGETS.evaluation5000vs1,
+    },
+    {
+      id: "evaluation-50000",
+      what: "evaluate() first call, 50 000 users ÷ 1 user (root first)",
+      limit: `≤ ${BUDGETS.evaluation50000vs1}×`,
+      measured: ratio(m.evaluation50000vs1),
+      ok: m.evaluation50000vs1 <= BUDGETS.evaluation50000vs1,
+    },
+    {
+      id: "first-invocation-rss",
+      what: "Peak RSS, cold first invocation, 5 000-user report (128 MB heap limits)",
+      limit: `≤ ${BUDGETS.firstInvocationPeakRssMiB} MiB`,
+      measured: mib(m.firstInvocationPeakRssMiB),
+      ok: m.firstInvocationPeakRssMiB <= BUDGETS.firstInvocationPeakRssMiB,
+    },
+    {
+      id: "evaluation-root-last-rss",
+      what: "evaluate() peak RSS growth, 50 000 users, root last",
+      limit: `≤ ${BUDGETS.evaluationRootLastGrowthMiB} MiB`,
+      measured: mib(m.evaluationRootLastGrowthMiB),
+      ok: m.evaluationRootLastGrowthMiB <= BUDGETS.evaluationRootLastGrowthMiB,
+    },
+    {
+      id: "fresh-path-calls",
+      what: "API calls, fresh report",
+      limit: `= ${BUDGETS.freshPathCalls}, same every run`,
+      measured: `${m.freshPathCalls}${m.freshPathCallsStable ? "" : " (varied)"}`,
+      ok: m.freshPathCalls === BUDGETS.freshPathCalls && m.freshPathCallsStable,
+    },
+    {
+      id: "fresh-organization-path-calls",
+      what: "API calls, fresh report, organization rule",
+      limit: `= ${BUDGETS.freshOrganizationPathCalls}, same every run`,
+      measured: `${m.freshOrganizationPathCalls}${m.freshOrganizationPathCallsStable ? "" : " (varied)"}`,
+      ok:
+        m.freshOrganizationPathCalls === BUDGETS.freshOrganizationPathCalls &&
+        m.freshOrganizationPathCallsStable,
+    },
+  ];
+}
