@@ -1,7 +1,8 @@
 /**
- * esbuild plugins for the Lambda bundle only (never the CLI): they keep out of the init path what a Lambda
- * function never runs. `scripts/build.ts` ships the ones the benchmark picked (docs/benchmarks.md);
- * `scripts/bench/bundle-variants.ts` measures each.
+ * esbuild plugins the benchmark picked (docs/benchmarks.md). Most are for the Lambda bundle only: they keep out
+ * of its init path what a Lambda function never runs, and the CLI needs the SDK's whole credential chain. The
+ * XML parser patch applies to both bundles. `scripts/build.ts` ships them; `scripts/bench/bundle-variants.ts`
+ * measures each.
  */
 import { join } from "node:path";
 import type { Plugin } from "esbuild";

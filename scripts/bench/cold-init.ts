@@ -26,6 +26,25 @@ export interface ImportSummary {
   readonly importMs: number;
   readonly maxRssKiB: number;
   readonly cpuMs: number;
+  /** Every sample's wall time and peak RSS, in round order (sample i of every module comes from round i). */
+  readonly samples: readonly ImportSample[];
+}
+
+/**
+ * The median over rounds of `a`'s figure divided by `b`'s in the same round: paired, so a slow stretch of the
+ * machine weighs on both sides of each ratio.
+ *
+ * @example
+ * ```ts
+ * pairedRatio(bundle, empty, (s) => s.wallMs); // 2.3
+ * ```
+ */
+export function pairedRatio(a: ImportSummary, b: ImportSummary, figure: (s: ImportSample) => number): number {
+  const ratios = a.samples.map((sample, i) => {
+    const other = b.samples[i];
+    return other ? figure(sample) / figure(other) : Number.NaN;
+  });
+  return median(ratios);
 }
 
 /**
@@ -78,5 +97,6 @@ function summarize(id: string, samples: readonly ImportSample[]): ImportSummary 
     importMs: median(samples.map((s) => s.importMs)),
     maxRssKiB: median(samples.map((s) => s.maxRssKiB)),
     cpuMs: median(samples.map((s) => s.cpuMs)),
+    samples,
   };
 }

@@ -14,7 +14,7 @@ import { startLocalAws } from "../local-aws/server.ts";
 import { countApiCalls } from "./api-calls.ts";
 import { type BudgetInputs, checkBudgets } from "./budgets.ts";
 import { BUNDLE_VARIANTS, type BuiltVariant, buildVariant, initCodeBytes } from "./bundle-variants.ts";
-import { measureColdInit, writeEmptyModule } from "./cold-init.ts";
+import { measureColdInit, pairedRatio, writeEmptyModule } from "./cold-init.ts";
 import { measureEvaluation } from "./evaluation.ts";
 import { LAMBDA_MEMORY_MB, measureInvocations, SCENARIOS } from "./first-invocation.ts";
 import { mib } from "./measure.ts";
@@ -139,8 +139,8 @@ try {
   const freshCalls = apiCalls.find((c) => c.scenario === "fresh");
   const orgCalls = apiCalls.find((c) => c.scenario === "fresh-organization");
   const inputs: BudgetInputs = {
-    coldInitWallRatio: get(coldInit, "dist").wallMs / get(coldInit, "empty").wallMs,
-    coldInitRssRatio: get(coldInit, "dist").maxRssKiB / get(coldInit, "empty").maxRssKiB,
+    coldInitWallRatio: pairedRatio(get(coldInit, "dist"), get(coldInit, "empty"), (s) => s.wallMs),
+    coldInitRssRatio: pairedRatio(get(coldInit, "dist"), get(coldInit, "empty"), (s) => s.maxRssKiB),
     initCodeKiB: results.bundle.initBytes / 1024,
     evaluation5000vs1: evalCase("5000-first").firstMs / evalCase("1-first").firstMs,
     evaluation50000vs1: evalCase("50000-first").firstMs / evalCase("1-first").firstMs,

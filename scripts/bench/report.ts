@@ -7,7 +7,7 @@ import type { ApiCallCount } from "./api-calls.ts";
 import { callLabel } from "./api-calls.ts";
 import { BUDGETS, type BudgetResult } from "./budgets.ts";
 import type { BuiltVariant } from "./bundle-variants.ts";
-import type { ImportSummary } from "./cold-init.ts";
+import { type ImportSummary, pairedRatio } from "./cold-init.ts";
 import type { EvaluationSummary } from "./evaluation.ts";
 import { type InvokeSummary, lambdaHeapFlags } from "./first-invocation.ts";
 import { fmt, mib } from "./measure.ts";
@@ -121,13 +121,13 @@ function headline(r: BenchResults): string[][] {
       "Cold init, wall (fresh process + import)",
       ms(dist.wallMs),
       `empty module ${ms(empty.wallMs)}`,
-      times(dist.wallMs / empty.wallMs),
+      times(pairedRatio(dist, empty, (s) => s.wallMs)),
     ],
     [
       "Cold init, peak RSS",
       mb(dist.maxRssKiB),
       `empty module ${mb(empty.maxRssKiB)}`,
-      times(dist.maxRssKiB / empty.maxRssKiB),
+      times(pairedRatio(dist, empty, (s) => s.maxRssKiB)),
     ],
     [
       "Cold init, import alone",
@@ -235,7 +235,7 @@ function variantRows(r: BenchResults): string[][] {
       kib(v.totalBytes),
       kib(v.zipBytes),
       ms(cold.importMs),
-      times(cold.wallMs / empty.wallMs),
+      times(pairedRatio(cold, empty, (s) => s.wallMs)),
       mb(cold.maxRssKiB),
       ms(first.wallMs),
       `${ms(first.importMs)} + ${ms(first.handlerMs)}`,
@@ -311,7 +311,8 @@ export function markdownReport(r: BenchResults): string {
       ]),
     ),
     "",
-    `Ratio: wall ${times(dist.wallMs / empty.wallMs)}, peak RSS ${times(dist.maxRssKiB / empty.maxRssKiB)}.`,
+    `Ratios (median over rounds of the two processes of each round): wall ${times(pairedRatio(dist, empty, (s) => s.wallMs))}, ` +
+      `peak RSS ${times(pairedRatio(dist, empty, (s) => s.maxRssKiB))}.`,
   );
 
   push(
