@@ -52,9 +52,11 @@ variable "architecture" {
 }
 
 variable "memory_size" {
-  description = "Memory of the function in MB. 128 until the benchmark (`npm run bench`) measures the function."
+  description = "Memory of the function in MB. 128 fits with headroom: a cold invocation with a 5 000-user credential report peaks at about 65 MiB (docs/benchmarks.md, `npm run bench`)."
   type        = number
-  default     = 128
+  # Measured peak at 128 MB's V8 heap limits: about 65 MiB with 5 000 IAM users (the default quota), about
+  # 90 MiB with 20 000. Raise it for accounts with far more users; see docs/benchmarks.md.
+  default = 128
 
   validation {
     condition     = var.memory_size >= 128 && var.memory_size <= 10240 && var.memory_size == floor(var.memory_size)
