@@ -48,18 +48,16 @@ export const CREDENTIAL_REPORT_COLUMNS = [
 export type CredentialReportColumn = (typeof CREDENTIAL_REPORT_COLUMNS)[number];
 
 /**
- * A report with the header and one root row of placeholders: no date known, no password data
- * (`no_information`), root-only fields `not_supported`, every flag `false`. It says "no root
- * activity known" and is what `GenerateCredentialReport` produces when nothing else was set.
+ * The root row of a fresh account: no date known, no password data (`no_information`), root-only fields
+ * `not_supported`, every flag `false`.
  *
  * @example
  * ```ts
- * minimalRootReport("111122223333");
- * // "user,arn,…\n<root_account>,arn:aws:iam::111122223333:root,N/A,not_supported,no_information,…"
+ * minimalRootRow("111122223333").password_last_used; // "no_information"
  * ```
  */
-export function minimalRootReport(accountId: string, partition = "aws"): string {
-  const row: Record<CredentialReportColumn, string> = {
+export function minimalRootRow(accountId: string, partition = "aws"): Record<CredentialReportColumn, string> {
+  return {
     user: "<root_account>",
     arn: `arn:${partition}:iam::${accountId}:root`,
     user_creation_time: "N/A",
@@ -83,6 +81,20 @@ export function minimalRootReport(accountId: string, partition = "aws"): string 
     cert_2_active: "false",
     cert_2_last_rotated: "N/A",
   };
+}
+
+/**
+ * A report with the header and one root row of placeholders (`minimalRootRow`): it says "no root
+ * activity known" and is what `GenerateCredentialReport` produces when nothing else was set.
+ *
+ * @example
+ * ```ts
+ * minimalRootReport("111122223333");
+ * // "user,arn,…\n<root_account>,arn:aws:iam::111122223333:root,N/A,not_supported,no_information,…"
+ * ```
+ */
+export function minimalRootReport(accountId: string, partition = "aws"): string {
+  const row = minimalRootRow(accountId, partition);
   const header = CREDENTIAL_REPORT_COLUMNS.join(",");
   const values = CREDENTIAL_REPORT_COLUMNS.map((column) => row[column]).join(",");
   return `${header}\n${values}`;

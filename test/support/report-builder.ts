@@ -4,31 +4,10 @@
  * and nothing else, instead of pasting CSV.
  */
 
-/** AWS's current columns, in AWS's order. */
-export const AWS_COLUMNS = [
-  "user",
-  "arn",
-  "user_creation_time",
-  "password_enabled",
-  "password_last_used",
-  "password_last_changed",
-  "password_next_rotation",
-  "mfa_active",
-  "access_key_1_active",
-  "access_key_1_last_rotated",
-  "access_key_1_last_used_date",
-  "access_key_1_last_used_region",
-  "access_key_1_last_used_service",
-  "access_key_2_active",
-  "access_key_2_last_rotated",
-  "access_key_2_last_used_date",
-  "access_key_2_last_used_region",
-  "access_key_2_last_used_service",
-  "cert_1_active",
-  "cert_1_last_rotated",
-  "cert_2_active",
-  "cert_2_last_rotated",
-] as const;
+import { CREDENTIAL_REPORT_COLUMNS, minimalRootRow } from "../../scripts/local-aws/report-csv.ts";
+
+/** AWS's current columns, in AWS's order (the local AWS endpoint's list). */
+export const AWS_COLUMNS = CREDENTIAL_REPORT_COLUMNS;
 
 export type Row = Record<string, string>;
 
@@ -44,28 +23,9 @@ export const ACCOUNT_ID = "111122223333";
  */
 export function rootRow(overrides: Row = {}, accountId = ACCOUNT_ID): Row {
   return {
-    user: "<root_account>",
-    arn: `arn:aws:iam::${accountId}:root`,
+    ...minimalRootRow(accountId),
     user_creation_time: "2016-05-16T18:13:11+00:00",
-    password_enabled: "not_supported",
-    password_last_used: "no_information",
-    password_last_changed: "not_supported",
-    password_next_rotation: "not_supported",
     mfa_active: "true",
-    access_key_1_active: "false",
-    access_key_1_last_rotated: "N/A",
-    access_key_1_last_used_date: "N/A",
-    access_key_1_last_used_region: "N/A",
-    access_key_1_last_used_service: "N/A",
-    access_key_2_active: "false",
-    access_key_2_last_rotated: "N/A",
-    access_key_2_last_used_date: "N/A",
-    access_key_2_last_used_region: "N/A",
-    access_key_2_last_used_service: "N/A",
-    cert_1_active: "false",
-    cert_1_last_rotated: "N/A",
-    cert_2_active: "false",
-    cert_2_last_rotated: "N/A",
     ...overrides,
   };
 }
