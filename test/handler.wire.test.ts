@@ -2,42 +2,17 @@
  * The Lambda handler's rules (README "Lambda handler"), each driven through the built bundle and the real SDK
  * over HTTP against the local AWS endpoint.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { LocalAws } from "../scripts/local-aws/server.ts";
+import { describe, expect, it } from "vitest";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
-import { captureOutput, configEvent, type Handler, lambdaContext, startWire } from "./support/wire.ts";
+import { configEvent, useWire } from "./support/wire.ts";
 
-let aws: LocalAws;
-let handler: Handler;
-
-beforeAll(async () => {
-  ({ aws, handler } = await startWire());
-});
-afterAll(async () => {
-  await aws?.close();
-});
-beforeEach(() => {
-  aws.reset();
-});
+const { aws, invoke } = useWire();
 
 const HOUR = 3_600_000;
 const recentUse = () =>
   buildReport({ rows: [rootRow({ password_last_used: iamDate(daysBefore(new Date(), 2)) })] });
 const noUse = () => buildReport({ rows: [rootRow(), userRow("alice@example.com")] });
 const actions = () => aws.calls.map((c) => `${c.service}:${c.action}`);
-
-/** Runs the handler with its log lines captured, so test output stays clean and logs can be checked. */
-async function invoke(event: unknown, remainingMs = 30_000) {
-  const logs = captureOutput();
-  try {
-    const result = await handler(event, lambdaContext(remainingMs));
-    return { result, error: undefined, logs: logs.jsonLines() };
-  } catch (error) {
-    return { result: undefined, error: error as Error, logs: logs.jsonLines() };
-  } finally {
-    logs.restore();
-  }
-}
 
 describe("report retrieval", () => {
   it("uses a report younger than 4 hours with one GetCredentialReport call and one PutEvaluations", async () => {

@@ -17,17 +17,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { inspect } from "node:util";
 import { build } from "esbuild";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { LocalAws } from "../scripts/local-aws/server.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
-import {
-  BUNDLE,
-  captureOutput,
-  configEvent,
-  type Handler,
-  lambdaContext,
-  startWire,
-} from "./support/wire.ts";
+import { BUNDLE, captureOutput, configEvent, lambdaContext, useWire } from "./support/wire.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 /** The Lambda bundle's directory: `index.mjs`, and `chunks/` when the build splits code. */
@@ -206,26 +198,21 @@ function recordFileWrites(): void {
   syncBuiltinESMExports();
 }
 
-let aws: LocalAws;
-let handler: Handler;
 const emptyTmp = mkdtempSync(join(tmpdir(), "root-activity-security-tmp-"));
 
-beforeAll(async () => {
+// Registered before useWire: recording starts before the bundle is imported, and stops after the endpoint is closed.
+beforeAll(() => {
   recordEnvReads();
   recordFileWrites();
-  // DEBUG: the most the logger would ever write.
-  ({ aws, handler } = await startWire({ POWERTOOLS_LOG_LEVEL: "DEBUG", TMPDIR: emptyTmp }));
 });
-afterAll(async () => {
+afterAll(() => {
   process.env = realEnv;
   for (const restore of restoreFs) restore();
   syncBuiltinESMExports();
   rmSync(emptyTmp, { recursive: true, force: true });
-  await aws?.close();
 });
-beforeEach(() => {
-  aws.reset();
-});
+// DEBUG: the most the logger would ever write.
+const { aws, handler } = useWire({ POWERTOOLS_LOG_LEVEL: "DEBUG", TMPDIR: emptyTmp });
 
 // Recognisable report contents: if any of it reaches a log, the scan finds it.
 const CANARY_USERS = ["zq-canary-alice", "zq.canary.bob@example.com", "zq,canary,carol", 'zq"canary"dave'];

@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { type LocalAws, startLocalAws } from "../../scripts/local-aws/server.ts";
 
 export type Handler = (
@@ -135,4 +136,91 @@ export function captureOutput() {
       process.stderr.write = err;
     },
   };
+}
+
+/** What one invocation gave: its result or its error, how long it took, and the log lines it wrote. */
+export interface Invocation {
+  readonly result: Awaited<ReturnType<Handler>> | undefined;
+  readonly error: Error | undefined;
+  readonly elapsedMs: number;
+  readonly logs: Array<Record<string, unknown>>;
+}
+
+/**
+ * Runs `handler` once with `remainingMs` left, capturing its log lines (so test output stays clean and logs can be
+ * checked) and timing it. It never throws: a failed invocation gives `error`.
+ *
+ * @example
+ * ```ts
+ * const { result, error, logs } = await invoke(handler, configEvent(), 6_000);
+ * ```
+ */
+export async function invoke(handler: Handler, event: unknown, remainingMs = 30_000): Promise<Invocation> {
+  const logs = captureOutput();
+  const started = Date.now();
+  try {
+    const result = await handler(event, lambdaContext(remainingMs));
+    return { result, error: undefined, elapsedMs: Date.now() - started, logs: logs.jsonLines() };
+  } catch (error) {
+    return {
+      result: undefined,
+      error: error as Error,
+      elapsedMs: Date.now() - started,
+      logs: logs.jsonLines(),
+    };
+  } finally {
+    logs.restore();
+  }
+}
+
+/** The endpoint and the handler of a test file that `useWire` set up. */
+export interface Wire {
+  /** The local AWS endpoint: forwards to the one started before the file's tests, so use it in tests and hooks. */
+  readonly aws: LocalAws;
+  /** The bundle's handler. */
+  readonly handler: Handler;
+  /** `invoke(handler, event, remainingMs)`. */
+  readonly invoke: (event: unknown, remainingMs?: number) => Promise<Invocation>;
+}
+
+/**
+ * Registers the hooks of a wire test file: `startWire(env)` before all tests, a reset of the endpoint before each,
+ * and its close after all. Call it once, at the top of the file; hooks the file registers before it run before
+ * the start and after the close.
+ *
+ * @example
+ * ```ts
+ * const { aws, invoke } = useWire();
+ * it("posts", async () => {
+ *   aws.setReport(csv);
+ *   const { result } = await invoke(configEvent());
+ * });
+ * ```
+ */
+export function useWire(env: Record<string, string> = {}): Wire {
+  let started: { aws: LocalAws; handler: Handler } | undefined;
+  const current = () => {
+    if (started === undefined) throw new Error("useWire: the local AWS endpoint is not started yet");
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startWire(env);
+  });
+  afterAll(async () => {
+    await started?.aws.close();
+  });
+  beforeEach(() => {
+    current().aws.reset();
+  });
+  const aws = new Proxy({} as LocalAws, {
+    get: (_, key) => {
+      const target = current().aws;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+    set: (_, key, value) => Reflect.set(current().aws, key, value),
+    has: (_, key) => Reflect.has(current().aws, key),
+  });
+  const handler: Handler = (event, context) => current().handler(event, context);
+  return { aws, handler, invoke: (event, remainingMs) => invoke(handler, event, remainingMs) };
 }
