@@ -7,14 +7,13 @@
  * Errors the file system gives only to non-root users (EACCES) are produced with a mocked `readFileSync`, through
  * `loadReport` and `runCli` in-process: the tests run as root, where chmod cannot make a file unreadable.
  */
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { mkdirSync, openSync, readFileSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadReport } from "../rule/cli/read-report.ts";
 import { runCli } from "../rule/cli/run.ts";
 import { UsageError } from "../rule/errors.ts";
+import { type CliRun, runCli as runBuiltCli, useTempFiles } from "./support/cli.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
 
 vi.mock("node:fs", async (importOriginal) => {
@@ -22,46 +21,14 @@ vi.mock("node:fs", async (importOriginal) => {
   return { ...actual, readFileSync: vi.fn(actual.readFileSync) };
 });
 
-const CLI = resolve(import.meta.dirname, "../dist/cli/root-activity.mjs");
-const dir = mkdtempSync(join(tmpdir(), "root-activity-cli-input-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, file } = useTempFiles("root-activity-cli-input-");
 const report = buildReport({ rows: [rootRow(), userRow("bob")] });
 const base64 = Buffer.from(report).toString("base64");
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the built CLI; `stdin` is text to pipe in, or a file descriptor to hand over as standard input. */
-function run(args: string[], stdin: string | number = ""): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-      stdio: [typeof stdin === "number" ? stdin : "pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr?.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolvePromise({ status, stdout, stderr }));
-    if (typeof stdin === "string") child.stdin?.end(stdin);
-  });
-}
+const run = (args: string[], stdin: string | number = ""): Promise<CliRun> => runBuiltCli(args, { stdin });
 
-function file(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
-
-function expectUsageError(result: Run, message: RegExp): void {
+function expectUsageError(result: CliRun, message: RegExp): void {
   expect(result.status).toBe(2);
   expect(result.stdout).toBe("");
   expect(result.stderr.trim().split("\n")).toHaveLength(1);

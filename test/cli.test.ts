@@ -1,50 +1,13 @@
 /**
  * The `root-activity` CLI, run as users run it: the built `dist/cli/root-activity.mjs` in a child process.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type LocalAws, startLocalAws } from "../scripts/local-aws/server.ts";
+import { runCli, useTempFiles } from "./support/cli.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
 
-const CLI = resolve(import.meta.dirname, "../dist/cli/root-activity.mjs");
-const dir = mkdtempSync(join(tmpdir(), "root-activity-cli-"));
+const { file } = useTempFiles("root-activity-cli-");
 const NOW = "2026-11-29T12:00:00Z";
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(
-  args: string[],
-  options: { stdin?: string | Buffer; env?: Record<string, string> } = {},
-): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...options.env };
-    const child = spawn(process.execPath, [CLI, ...args], { env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolvePromise({ status, stdout, stderr }));
-    child.stdin.end(options.stdin ?? "");
-  });
-}
-
-function file(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
 
 const usedRecently = buildReport({
   rows: [rootRow({ access_key_1_active: "true", access_key_1_last_used_date: "2026-11-27T08:00:00+00:00" })],
@@ -62,7 +25,7 @@ describe("evaluate --report", () => {
     // Prepare
     const path = file("never.csv", neverUsed);
     // Act
-    const result = await run(["evaluate", "--report", path, "--now", NOW]);
+    const result = await runCli(["evaluate", "--report", path, "--now", NOW]);
     // Assess
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^COMPLIANT {2}account 111122223333/);
@@ -74,7 +37,7 @@ describe("evaluate --report", () => {
     // Prepare
     const path = file("report.json", awsCliJson(usedRecently));
     // Act
-    const result = await run(["evaluate", "--report", path, "--now", NOW]);
+    const result = await runCli(["evaluate", "--report", path, "--now", NOW]);
     // Assess
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/^NON_COMPLIANT/);
@@ -85,7 +48,7 @@ describe("evaluate --report", () => {
 
   it("reads standard input with --report -", async () => {
     // Act
-    const result = await run(["evaluate", "--report", "-", "--now", NOW, "--json"], {
+    const result = await runCli(["evaluate", "--report", "-", "--now", NOW, "--json"], {
       stdin: awsCliJson(neverUsed),
     });
     // Assess
@@ -97,7 +60,7 @@ describe("evaluate --report", () => {
     // Prepare
     const path = file("used.csv", usedRecently);
     // Act
-    const result = await run(["evaluate", "--report", path, "--now", NOW, "--json"]);
+    const result = await runCli(["evaluate", "--report", path, "--now", NOW, "--json"]);
     // Assess
     const json = JSON.parse(result.stdout);
     expect(json).toMatchObject({
@@ -116,7 +79,7 @@ describe("evaluate --report", () => {
     // Prepare
     const path = file("no-root.csv", buildReport({ rows: [userRow("bob")] }));
     // Act
-    const result = await run(["evaluate", "--report", path, "--json"]);
+    const result = await runCli(["evaluate", "--report", path, "--json"]);
     // Assess
     expect(result.status).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ resourceId: null, complianceType: "NON_COMPLIANT" });
@@ -127,8 +90,8 @@ describe("evaluate --report", () => {
     // Prepare
     const path = file("used2.csv", usedRecently);
     // Act
-    const narrow = await run(["evaluate", "--report", path, "--now", NOW, "--lookback-days", "1"]);
-    const strict = await run([
+    const narrow = await runCli(["evaluate", "--report", path, "--now", NOW, "--lookback-days", "1"]);
+    const strict = await runCli([
       "evaluate",
       "--report",
       path,
@@ -185,7 +148,7 @@ describe("usage and I/O errors exit 2 with one clear line", () => {
   for (const [name, args, stdin, message] of cases) {
     it(`exits 2 for ${name}`, async () => {
       // Act
-      const result = await run(args, stdin === undefined ? {} : { stdin });
+      const result = await runCli(args, stdin === undefined ? {} : { stdin });
       // Assess
       expect(result.status).toBe(2);
       expect(result.stdout).toBe("");
@@ -199,7 +162,7 @@ describe("usage and I/O errors exit 2 with one clear line", () => {
 describe("explain and help", () => {
   it("prints the remediation steps in plain words", async () => {
     // Act
-    const result = await run(["explain"]);
+    const result = await runCli(["explain"]);
     // Assess
     expect(result.status).toBe(0);
     for (const step of [
@@ -215,8 +178,8 @@ describe("explain and help", () => {
 
   it("prints usage with --help and the version with --version", async () => {
     // Act
-    const help = await run(["--help"]);
-    const version = await run(["--version"]);
+    const help = await runCli(["--help"]);
+    const version = await runCli(["--version"]);
     // Assess
     expect(help.stdout).toContain("root-activity evaluate --report <file|->");
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
@@ -238,7 +201,7 @@ describe("evaluate --live", () => {
     aws.clearReport();
     aws.onGenerate(usedRecently, { readyAfterPolls: 2 });
     // Act
-    const result = await run(["evaluate", "--live", "--now", NOW, "--json"], { env: aws.env });
+    const result = await runCli(["evaluate", "--live", "--now", NOW, "--json"], { env: aws.env });
     // Assess
     expect(result.status).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({
@@ -268,7 +231,7 @@ describe("evaluate --live", () => {
       times: Number.POSITIVE_INFINITY,
     });
     // Act
-    const result = await run(["evaluate", "--live"], { env: aws.env });
+    const result = await runCli(["evaluate", "--live"], { env: aws.env });
     // Assess
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^root-activity: IAM GetCredentialReport failed: AccessDenied/);

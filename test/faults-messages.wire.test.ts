@@ -2,52 +2,18 @@
  * Fault messages a user can act on, and the faults that once made the retrieval loop spin: each test was written
  * against a failure seen in fault injection, and pins the fixed behaviour.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { parseRuleEvent } from "../rule/event.ts";
-import type { LocalAws } from "../scripts/local-aws/server.ts";
+import { runCli, useTempFiles } from "./support/cli.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
-import { captureOutput, configEvent, type Handler, lambdaContext, startWire } from "./support/wire.ts";
+import { configEvent, useWire } from "./support/wire.ts";
 
-let aws: LocalAws;
-let handler: Handler;
-beforeAll(async () => {
-  ({ aws, handler } = await startWire());
-});
-afterAll(async () => {
-  await aws?.close();
-});
-beforeEach(() => aws.reset());
+const { aws, invoke } = useWire();
 
 const MEMBER = "444455556666";
 const report = () => buildReport({ rows: [rootRow(), userRow("alice")] });
 const count = (action: string) => aws.calls.filter((c) => c.action === action).length;
-
-async function invoke(event: unknown, remainingMs: number) {
-  const logs = captureOutput();
-  const started = Date.now();
-  try {
-    const result = await handler(event, lambdaContext(remainingMs));
-    return {
-      result,
-      error: undefined as Error | undefined,
-      elapsedMs: Date.now() - started,
-      logs: logs.jsonLines(),
-    };
-  } catch (error) {
-    return {
-      result: undefined,
-      error: error as Error,
-      elapsedMs: Date.now() - started,
-      logs: logs.jsonLines(),
-    };
-  } finally {
-    logs.restore();
-  }
-}
 
 describe("P1 credential-report.ts: no busy loop when IAM says COMPLETE but the report stays absent or expired", () => {
   for (const code of ["ReportExpired", "ReportNotPresent"]) {
@@ -175,18 +141,17 @@ describe("P8 event.ts: type words", () => {
 });
 
 describe("P9 cli/read-report.ts, cli/args.ts: plain words for more file errors; short unknown-option message", () => {
-  const CLI = resolve(import.meta.dirname, "../dist/cli/root-activity.mjs");
-  const dir = mkdtempSync(join(tmpdir(), "p9-"));
-  const file = join(dir, "r.csv");
-  writeFileSync(file, "x");
-  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" }).stderr;
-  it("ENOTDIR, ENAMETOOLONG", () => {
-    expect(run("evaluate", "--report", `${file}/x`)).toMatch(/not a directory/);
-    const long = run("evaluate", "--report", join(dir, "a".repeat(5_000)));
+  const temp = useTempFiles("p9-");
+  const { dir } = temp;
+  const file = temp.file("r.csv", "x");
+  const run = async (...args: string[]) => (await runCli(args)).stderr;
+  it("ENOTDIR, ENAMETOOLONG", async () => {
+    expect(await run("evaluate", "--report", `${file}/x`)).toMatch(/not a directory/);
+    const long = await run("evaluate", "--report", join(dir, "a".repeat(5_000)));
     expect(long).toMatch(/too long/);
     expect(long.length).toBeLessThan(300);
   });
-  it("unknown option", () => {
-    expect(run("evaluate", "-x").trim()).toBe("root-activity: Unknown option '-x' (see --help)");
+  it("unknown option", async () => {
+    expect((await run("evaluate", "-x")).trim()).toBe("root-activity: Unknown option '-x' (see --help)");
   });
 });

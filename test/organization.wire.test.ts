@@ -7,15 +7,13 @@
  * The process clock is faked (only `Date`, advancing with real time) before the bundle is imported, so that the
  * function, the SDK and the local endpoint share one clock that a test can move forward past a credential's expiry.
  */
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { evaluate } from "../rule/evaluate.ts";
 import { parseRuleParameters } from "../rule/params.ts";
-import type { LocalAws } from "../scripts/local-aws/server.ts";
 import type { RecordedCall } from "../scripts/local-aws/types.ts";
+import { runCli } from "./support/cli.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
-import { captureOutput, configEvent, type Handler, lambdaContext, startWire } from "./support/wire.ts";
+import { captureOutput, configEvent, lambdaContext, useWire } from "./support/wire.ts";
 
 const MEMBER_ROLE = "root-activity-member";
 /** How an organization rule is named in a member account. */
@@ -23,24 +21,21 @@ const ORG_RULE = "OrgConfigRule-root-activity-ab12cd34";
 const PARAMETERS = JSON.stringify({ lookbackDays: "30", executionRoleName: MEMBER_ROLE });
 const MINUTE = 60_000;
 
-let aws: LocalAws;
-let handler: Handler;
-let home: string;
-let homeKey: string;
-
-beforeAll(async () => {
+// Registered before useWire: they run before the bundle is imported, and after the endpoint is closed.
+beforeAll(() => {
   // Before the import: the bundle reads the clock through `Date.now` references it takes when it loads.
   vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
-  ({ aws, handler } = await startWire());
-  home = aws.homeAccountId;
-  homeKey = aws.env.AWS_ACCESS_KEY_ID ?? "";
 });
-afterAll(async () => {
-  await aws?.close();
+afterAll(() => {
   vi.useRealTimers();
 });
-beforeEach(() => {
-  aws.reset();
+const { aws, handler, invoke } = useWire();
+
+let home: string;
+let homeKey: string;
+beforeAll(() => {
+  home = aws.homeAccountId;
+  homeKey = aws.env.AWS_ACCESS_KEY_ID ?? "";
 });
 
 /**
@@ -78,19 +73,6 @@ function orgEvent(accountId: string, options: Parameters<typeof configEvent>[0] 
     resultToken: `token-${accountId}`,
     ...options,
   });
-}
-
-/** Runs the handler with its log lines captured. */
-async function invoke(event: unknown) {
-  const logs = captureOutput();
-  try {
-    const result = await handler(event, lambdaContext(30_000));
-    return { result, error: undefined, logs: logs.jsonLines() };
-  } catch (error) {
-    return { result: undefined, error: error as Error, logs: logs.jsonLines() };
-  } finally {
-    logs.restore();
-  }
 }
 
 const callsTo = (action: string): RecordedCall[] => aws.calls.filter((call) => call.action === action);
@@ -497,25 +479,7 @@ describe("a simulated organization of 200 accounts", () => {
 });
 
 describe("CLI: evaluate --live --role-arn", () => {
-  const CLI = resolve(import.meta.dirname, "../dist/cli/root-activity.mjs");
-
-  function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolveRun, reject) => {
-      const env = { ...process.env, ...aws.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
-      const child = spawn(process.execPath, [CLI, ...args], { env });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => {
-        stdout += d;
-      });
-      child.stderr.on("data", (d) => {
-        stderr += d;
-      });
-      child.on("error", reject);
-      child.on("close", (status) => resolveRun({ status, stdout, stderr }));
-      child.stdin.end("");
-    });
-  }
+  const run = (args: string[]) => runCli(args, { env: aws.env });
 
   it("assumes the role and evaluates that account's report with its credentials, posting nothing", async () => {
     // Prepare
