@@ -10,23 +10,12 @@
  * that stays in progress after a generation, ReportExpired followed by a ready report, FailedEvaluations,
  * InvalidResultTokenException's message) are not repeated here.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { LocalAws } from "../scripts/local-aws/server.ts";
+import { describe, expect, it } from "vitest";
+import type { Fault } from "../scripts/local-aws/server.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
-import { captureOutput, configEvent, type Handler, lambdaContext, startWire } from "./support/wire.ts";
+import { configEvent, type Invocation, useWire } from "./support/wire.ts";
 
-let aws: LocalAws;
-let handler: Handler;
-
-beforeAll(async () => {
-  ({ aws, handler } = await startWire());
-});
-afterAll(async () => {
-  await aws?.close();
-});
-beforeEach(() => {
-  aws.reset();
-});
+const { aws, invoke } = useWire();
 
 const HOUR = 3_600_000;
 const ALWAYS = Number.POSITIVE_INFINITY;
@@ -42,32 +31,6 @@ const usedYesterday = (accountId = "111122223333") =>
 const neverUsed = () => buildReport({ rows: [rootRow(), userRow("alice")] });
 const actions = () => aws.calls.map((c) => `${c.service}:${c.action}`);
 const count = (action: string) => aws.calls.filter((c) => c.action === action).length;
-
-interface Invocation {
-  readonly result: { complianceType: string; annotation: string } | undefined;
-  readonly error: Error | undefined;
-  readonly elapsedMs: number;
-  readonly logs: Array<Record<string, unknown>>;
-}
-
-/** Runs the handler once with `remainingMs` left, capturing its log lines and timing it. */
-async function invoke(event: unknown, remainingMs: number): Promise<Invocation> {
-  const logs = captureOutput();
-  const started = Date.now();
-  try {
-    const result = await handler(event, lambdaContext(remainingMs));
-    return { result, error: undefined, elapsedMs: Date.now() - started, logs: logs.jsonLines() };
-  } catch (error) {
-    return {
-      result: undefined,
-      error: error as Error,
-      elapsedMs: Date.now() - started,
-      logs: logs.jsonLines(),
-    };
-  } finally {
-    logs.restore();
-  }
-}
 
 /** The invocation failed in time with `name` and a message matching `message`, and nothing was posted. */
 function expectFailure(run: Invocation, remainingMs: number, name: string, message: RegExp): void {
@@ -97,6 +60,36 @@ function memberEvent(): Record<string, unknown> {
   const name = `root-activity-member-${roles}`;
   aws.addRole(`arn:aws:iam::${MEMBER}:role/${name}`);
   return configEvent({ accountId: MEMBER, ruleParameters: JSON.stringify({ executionRoleName: name }) });
+}
+
+/**
+ * One run of the home account's rule, with `remainingMs` left, against `report` (default: root never used) and
+ * with `faults` injected in order.
+ */
+interface FaultCase {
+  readonly name: string;
+  readonly report?: () => string;
+  readonly faults: readonly Fault[];
+  readonly remainingMs: number;
+  /** It posts one evaluation of `posts` (expectOnePost), or fails with `fails` and `message` (expectFailure). */
+  readonly outcome: { readonly posts: string } | { readonly fails: string; readonly message: RegExp };
+  /** What else the test expects, of the run or of the calls made. */
+  readonly alsoExpect?: (run: Invocation) => void;
+}
+
+/** Registers the test of a fault case. */
+function itRuns(fault: FaultCase): void {
+  it(fault.name, async () => {
+    // Prepare
+    aws.setReport((fault.report ?? neverUsed)());
+    for (const injected of fault.faults) aws.inject(injected);
+    // Act
+    const run = await invoke(configEvent(), fault.remainingMs);
+    // Assess
+    if ("posts" in fault.outcome) expectOnePost(run, fault.remainingMs, fault.outcome.posts);
+    else expectFailure(run, fault.remainingMs, fault.outcome.fails, fault.outcome.message);
+    fault.alsoExpect?.(run);
+  });
 }
 
 describe("throttling, LimitExceeded and 5xx", () => {
@@ -207,99 +200,76 @@ describe("throttling, LimitExceeded and 5xx", () => {
     expect(actions()).toEqual(["sts:AssumeRole", "sts:AssumeRole", "sts:AssumeRole"]);
   });
 
-  it("fails naming ThrottlingException after 3 attempts when Config keeps throttling", async () => {
-    // Prepare
-    aws.setReport(neverUsed());
-    aws.inject({ kind: "error", service: "config", status: 400, code: "ThrottlingException", times: ALWAYS });
-    // Act
-    const run = await invoke(configEvent(), 10_000);
-    // Assess
-    expectFailure(
-      run,
-      10_000,
-      "PutEvaluationsError",
-      /^AWS Config PutEvaluations failed: ThrottlingException/,
-    );
-    expect(count("PutEvaluations")).toBe(3);
+  itRuns({
+    name: "fails naming ThrottlingException after 3 attempts when Config keeps throttling",
+    faults: [{ kind: "error", service: "config", status: 400, code: "ThrottlingException", times: ALWAYS }],
+    remainingMs: 10_000,
+    outcome: {
+      fails: "PutEvaluationsError",
+      message: /^AWS Config PutEvaluations failed: ThrottlingException/,
+    },
+    alsoExpect: () => expect(count("PutEvaluations")).toBe(3),
   });
 });
 
 describe("connections that reset or never answer", () => {
-  it("retries a connection reset on IAM and on Config, then posts once", async () => {
-    // Prepare
-    aws.setReport(neverUsed());
-    aws.inject({ kind: "reset", service: "iam" });
-    aws.inject({ kind: "reset", service: "config" });
-    // Act
-    const run = await invoke(configEvent(), 6_000);
-    // Assess
-    expectOnePost(run, 6_000, "COMPLIANT");
-    expect(actions()).toEqual([
-      "iam:GetCredentialReport",
-      "iam:GetCredentialReport",
-      "config:PutEvaluations",
-      "config:PutEvaluations",
-    ]);
-  });
-
-  it("fails naming the IAM operation when every IAM connection is reset", async () => {
-    // Prepare
-    aws.setReport(neverUsed());
-    aws.inject({ kind: "reset", service: "iam", times: ALWAYS });
-    // Act
-    const run = await invoke(configEvent(), 6_000);
-    // Assess
-    expectFailure(
-      run,
-      6_000,
-      "ReportRetrievalError",
-      /^IAM GetCredentialReport failed: .*(socket hang up|connection was reset)/,
-    );
-    expect(count("GetCredentialReport")).toBe(4);
-  });
-
-  it("fails naming PutEvaluations when every Config connection is reset", async () => {
-    // Prepare
-    aws.setReport(neverUsed());
-    aws.inject({ kind: "reset", service: "config", times: ALWAYS });
-    // Act
-    const run = await invoke(configEvent(), 6_000);
-    // Assess
-    expectFailure(
-      run,
-      6_000,
-      "PutEvaluationsError",
-      /^AWS Config PutEvaluations failed: .*(socket hang up|connection was reset)/,
-    );
-    expect(count("PutEvaluations")).toBe(3);
-  });
-
-  it("gives up on an IAM server that never answers before the deadline, leaving time to spare", async () => {
-    // Prepare
-    aws.setReport(neverUsed());
-    aws.inject({ kind: "hang", service: "iam", times: ALWAYS });
-    // Act
-    const run = await invoke(configEvent(), 2_500);
-    // Assess
-    expectFailure(
-      run,
-      2_500,
-      "ReportRetrievalError",
-      /^IAM GetCredentialReport failed: .*no answer before the invocation's deadline; nothing was posted/,
-    );
-    expect(actions()).toEqual(["iam:GetCredentialReport"]);
-  });
-
-  it("gives up on a Config server that never answers before the Lambda's time runs out", async () => {
-    // Prepare
-    aws.setReport(neverUsed());
-    aws.inject({ kind: "hang", service: "config", times: ALWAYS });
-    // Act
-    const run = await invoke(configEvent(), 2_500);
-    // Assess
-    expectFailure(run, 2_500, "PutEvaluationsError", /^AWS Config PutEvaluations failed: /);
-    expect(actions()).toEqual(["iam:GetCredentialReport", "config:PutEvaluations"]);
-  });
+  const cases: FaultCase[] = [
+    {
+      name: "retries a connection reset on IAM and on Config, then posts once",
+      faults: [
+        { kind: "reset", service: "iam" },
+        { kind: "reset", service: "config" },
+      ],
+      remainingMs: 6_000,
+      outcome: { posts: "COMPLIANT" },
+      alsoExpect: () =>
+        expect(actions()).toEqual([
+          "iam:GetCredentialReport",
+          "iam:GetCredentialReport",
+          "config:PutEvaluations",
+          "config:PutEvaluations",
+        ]),
+    },
+    {
+      name: "fails naming the IAM operation when every IAM connection is reset",
+      faults: [{ kind: "reset", service: "iam", times: ALWAYS }],
+      remainingMs: 6_000,
+      outcome: {
+        fails: "ReportRetrievalError",
+        message: /^IAM GetCredentialReport failed: .*(socket hang up|connection was reset)/,
+      },
+      alsoExpect: () => expect(count("GetCredentialReport")).toBe(4),
+    },
+    {
+      name: "fails naming PutEvaluations when every Config connection is reset",
+      faults: [{ kind: "reset", service: "config", times: ALWAYS }],
+      remainingMs: 6_000,
+      outcome: {
+        fails: "PutEvaluationsError",
+        message: /^AWS Config PutEvaluations failed: .*(socket hang up|connection was reset)/,
+      },
+      alsoExpect: () => expect(count("PutEvaluations")).toBe(3),
+    },
+    {
+      name: "gives up on an IAM server that never answers before the deadline, leaving time to spare",
+      faults: [{ kind: "hang", service: "iam", times: ALWAYS }],
+      remainingMs: 2_500,
+      outcome: {
+        fails: "ReportRetrievalError",
+        message:
+          /^IAM GetCredentialReport failed: .*no answer before the invocation's deadline; nothing was posted/,
+      },
+      alsoExpect: () => expect(actions()).toEqual(["iam:GetCredentialReport"]),
+    },
+    {
+      name: "gives up on a Config server that never answers before the Lambda's time runs out",
+      faults: [{ kind: "hang", service: "config", times: ALWAYS }],
+      remainingMs: 2_500,
+      outcome: { fails: "PutEvaluationsError", message: /^AWS Config PutEvaluations failed: / },
+      alsoExpect: () => expect(actions()).toEqual(["iam:GetCredentialReport", "config:PutEvaluations"]),
+    },
+  ];
+  for (const fault of cases) itRuns(fault);
 
   it("gives up on an STS server that never answers before the Lambda's time runs out", async () => {
     // Prepare
@@ -334,75 +304,67 @@ describe("truncated or malformed bodies", () => {
   const xml = (inner: string) =>
     `<GetCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetCredentialReportResult>${inner}</GetCredentialReportResult></GetCredentialReportResponse>`;
 
-  it("fails, without retrying or posting, on truncated XML from GetCredentialReport", async () => {
-    // Prepare
-    aws.setReport(neverUsed());
-    aws.inject({
-      kind: "raw",
-      service: "iam",
-      status: 200,
-      body: xml("<Content>dXNlcixhcm4K").slice(0, 160),
-    });
-    // Act
-    const run = await invoke(configEvent(), 6_000);
-    // Assess
-    expectFailure(run, 6_000, "ReportRetrievalError", /^IAM GetCredentialReport failed: .*XML parse error/);
-    expect(actions()).toEqual(["iam:GetCredentialReport"]);
-  });
-
-  it("fails, without posting, on a Content that is not base64", async () => {
-    // Prepare
-    aws.setReport(neverUsed());
-    aws.inject({
-      kind: "raw",
-      service: "iam",
-      status: 200,
-      body: xml(
-        "<Content>@@not base64!!</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-11-29T10:00:00Z</GeneratedTime>",
-      ),
-    });
-    // Act
-    const run = await invoke(configEvent(), 6_000);
-    // Assess
-    expectFailure(run, 6_000, "ReportRetrievalError", /^IAM GetCredentialReport failed: .*base64/);
-  });
-
-  it("does not take a well-formed answer without Content for a report: it generates one", async () => {
-    // Prepare
-    aws.setReport(usedYesterday());
-    aws.inject({
-      kind: "raw",
-      service: "iam",
-      action: "GetCredentialReport",
-      status: 200,
-      body: "<Unexpected><Thing/></Unexpected>",
-    });
-    // Act
-    const run = await invoke(configEvent(), 6_000);
-    // Assess
-    expectOnePost(run, 6_000, "NON_COMPLIANT");
-    expect(actions()).toEqual([
-      "iam:GetCredentialReport",
-      "iam:GenerateCredentialReport",
-      "iam:GetCredentialReport",
-      "config:PutEvaluations",
-    ]);
-  });
-
-  it("fails when every GetCredentialReport answer is empty, naming the missing Content", async () => {
-    // Prepare
-    aws.setReport(neverUsed());
-    aws.inject({ kind: "raw", service: "iam", status: 200, body: "", times: ALWAYS });
-    // Act
-    const run = await invoke(configEvent(), 6_000);
-    // Assess
-    expectFailure(
-      run,
-      6_000,
-      "ReportRetrievalError",
-      /^IAM GetCredentialReport failed: .*no Content or GeneratedTime/,
-    );
-  });
+  const cases: FaultCase[] = [
+    {
+      name: "fails, without retrying or posting, on truncated XML from GetCredentialReport",
+      faults: [
+        { kind: "raw", service: "iam", status: 200, body: xml("<Content>dXNlcixhcm4K").slice(0, 160) },
+      ],
+      remainingMs: 6_000,
+      outcome: {
+        fails: "ReportRetrievalError",
+        message: /^IAM GetCredentialReport failed: .*XML parse error/,
+      },
+      alsoExpect: () => expect(actions()).toEqual(["iam:GetCredentialReport"]),
+    },
+    {
+      name: "fails, without posting, on a Content that is not base64",
+      faults: [
+        {
+          kind: "raw",
+          service: "iam",
+          status: 200,
+          body: xml(
+            "<Content>@@not base64!!</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-11-29T10:00:00Z</GeneratedTime>",
+          ),
+        },
+      ],
+      remainingMs: 6_000,
+      outcome: { fails: "ReportRetrievalError", message: /^IAM GetCredentialReport failed: .*base64/ },
+    },
+    {
+      name: "does not take a well-formed answer without Content for a report: it generates one",
+      report: usedYesterday,
+      faults: [
+        {
+          kind: "raw",
+          service: "iam",
+          action: "GetCredentialReport",
+          status: 200,
+          body: "<Unexpected><Thing/></Unexpected>",
+        },
+      ],
+      remainingMs: 6_000,
+      outcome: { posts: "NON_COMPLIANT" },
+      alsoExpect: () =>
+        expect(actions()).toEqual([
+          "iam:GetCredentialReport",
+          "iam:GenerateCredentialReport",
+          "iam:GetCredentialReport",
+          "config:PutEvaluations",
+        ]),
+    },
+    {
+      name: "fails when every GetCredentialReport answer is empty, naming the missing Content",
+      faults: [{ kind: "raw", service: "iam", status: 200, body: "", times: ALWAYS }],
+      remainingMs: 6_000,
+      outcome: {
+        fails: "ReportRetrievalError",
+        message: /^IAM GetCredentialReport failed: .*no Content or GeneratedTime/,
+      },
+    },
+  ];
+  for (const fault of cases) itRuns(fault);
 
   it("retries, then fails naming the HTTP status, on malformed 5xx bodies (truncated XML, a proxy's HTML page)", async () => {
     // Prepare, Act
@@ -455,47 +417,38 @@ describe("truncated or malformed bodies", () => {
 });
 
 describe("credential report states", () => {
-  it("does not generate while another run is generating (ReportInProgress first), and posts once when ready", async () => {
-    // Prepare
-    aws.setReport(usedYesterday());
-    aws.inject({
-      kind: "error",
-      service: "iam",
-      action: "GetCredentialReport",
-      status: 404,
-      code: "ReportInProgress",
-      times: 3,
-    });
-    // Act
-    const run = await invoke(configEvent(), 8_000);
-    // Assess
-    expectOnePost(run, 8_000, "NON_COMPLIANT");
-    expect(count("GenerateCredentialReport")).toBe(0);
-    expect(count("GetCredentialReport")).toBe(4);
+  const inProgress = (times: number): Fault => ({
+    kind: "error",
+    service: "iam",
+    action: "GetCredentialReport",
+    status: 404,
+    code: "ReportInProgress",
+    times,
   });
-
-  it("fails with ReportNotReadyError, without generating, when another run's report stays in progress past the deadline", async () => {
-    // Prepare
-    aws.setReport(neverUsed());
-    aws.inject({
-      kind: "error",
-      service: "iam",
-      action: "GetCredentialReport",
-      status: 404,
-      code: "ReportInProgress",
-      times: ALWAYS,
-    });
-    // Act
-    const run = await invoke(configEvent(), 3_000);
-    // Assess
-    expectFailure(
-      run,
-      3_000,
-      "ReportNotReadyError",
-      /^The IAM credential report was not ready after \d+ s \(\d+ checks\)/,
-    );
-    expect(count("GenerateCredentialReport")).toBe(0);
-  });
+  const cases: FaultCase[] = [
+    {
+      name: "does not generate while another run is generating (ReportInProgress first), and posts once when ready",
+      report: usedYesterday,
+      faults: [inProgress(3)],
+      remainingMs: 8_000,
+      outcome: { posts: "NON_COMPLIANT" },
+      alsoExpect: () => {
+        expect(count("GenerateCredentialReport")).toBe(0);
+        expect(count("GetCredentialReport")).toBe(4);
+      },
+    },
+    {
+      name: "fails with ReportNotReadyError, without generating, when another run's report stays in progress past the deadline",
+      faults: [inProgress(ALWAYS)],
+      remainingMs: 3_000,
+      outcome: {
+        fails: "ReportNotReadyError",
+        message: /^The IAM credential report was not ready after \d+ s \(\d+ checks\)/,
+      },
+      alsoExpect: () => expect(count("GenerateCredentialReport")).toBe(0),
+    },
+  ];
+  for (const fault of cases) itRuns(fault);
 
   it("generates once after ReportExpired and posts once when the report is ready after several polls", async () => {
     // Prepare
@@ -520,21 +473,18 @@ describe("Config refuses the evaluation", () => {
     ["InvalidParameterValueException", /Config refused a value of the evaluation/],
   ];
   for (const [code, hint] of cases) {
-    it(`fails at once, without retrying, with a hint for ${code}`, async () => {
-      // Prepare
-      aws.setReport(neverUsed());
-      aws.inject({ kind: "error", service: "config", status: 400, code, times: ALWAYS });
-      // Act
-      const run = await invoke(configEvent(), 6_000);
-      // Assess
-      expectFailure(
-        run,
-        6_000,
-        "PutEvaluationsError",
-        new RegExp(`^AWS Config PutEvaluations failed: ${code}`),
-      );
-      expect(run.error?.message).toMatch(hint);
-      expect(count("PutEvaluations")).toBe(1);
+    itRuns({
+      name: `fails at once, without retrying, with a hint for ${code}`,
+      faults: [{ kind: "error", service: "config", status: 400, code, times: ALWAYS }],
+      remainingMs: 6_000,
+      outcome: {
+        fails: "PutEvaluationsError",
+        message: new RegExp(`^AWS Config PutEvaluations failed: ${code}`),
+      },
+      alsoExpect: (run) => {
+        expect(run.error?.message).toMatch(hint);
+        expect(count("PutEvaluations")).toBe(1);
+      },
     });
   }
 });
