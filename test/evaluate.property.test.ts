@@ -373,6 +373,20 @@ describe("evaluate: corrupted reports", () => {
       reason: original.reason,
     });
   };
+  /** Cuts reports of `shapes` anywhere: each verdict is well formed, and the original one or Cannot verify. */
+  const assertTruncatedSameOrCannotVerify = (shapes: fc.Arbitrary<ReportShape>) =>
+    fc.assert(
+      fc.property(corruptible(shapes), (c) => {
+        // Prepare
+        const cut = c.bytes.subarray(0, c.position);
+        // Act
+        const verdict = evaluateSafely(cut, c.s.now, c.s.params);
+        // Assess
+        expectWellFormed(verdict);
+        sameOrCannotVerify(verdict, c.original);
+      }),
+      { numRuns: 200 },
+    );
   const flip = (bytes: Buffer, position: number, xor: number): Buffer => {
     const flipped = Buffer.from(bytes);
     if (position < flipped.length) flipped[position] = (flipped[position] as number) ^ xor;
@@ -383,18 +397,7 @@ describe("evaluate: corrupted reports", () => {
     // A cut before the end of the root row leaves no complete root row (no root row, or a row with too few
     // fields), except a cut inside its last field: in AWS's order that is cert_2_last_rotated or an unknown
     // column, which the rule does not read. A cut after the root row removes only other users' rows.
-    fc.assert(
-      fc.property(corruptible(reportShape({ awsOrder: true })), (c) => {
-        // Prepare
-        const cut = c.bytes.subarray(0, c.position);
-        // Act
-        const verdict = evaluateSafely(cut, c.s.now, c.s.params);
-        // Assess
-        expectWellFormed(verdict);
-        sameOrCannotVerify(verdict, c.original);
-      }),
-      { numRuns: 200 },
-    );
+    assertTruncatedSameOrCannotVerify(reportShape({ awsOrder: true }));
   });
 
   it("truncated anywhere (any column order whose last column is not a date column), gives the original verdict or Cannot verify", () => {
@@ -403,18 +406,7 @@ describe("evaluate: corrupted reports", () => {
     const notDateLast = reportShape().filter(
       (shape) => !(DATE_COLUMNS as readonly string[]).includes(shape.columns.at(-1) as string),
     );
-    fc.assert(
-      fc.property(corruptible(notDateLast), (c) => {
-        // Prepare
-        const cut = c.bytes.subarray(0, c.position);
-        // Act
-        const verdict = evaluateSafely(cut, c.s.now, c.s.params);
-        // Assess
-        expectWellFormed(verdict);
-        sameOrCannotVerify(verdict, c.original);
-      }),
-      { numRuns: 200 },
-    );
+    assertTruncatedSameOrCannotVerify(notDateLast);
   });
 
   it("truncated after the root row, gives exactly the original verdict", () => {

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../rule/evaluate.ts";
-import { DEFAULT_PARAMETERS, type RuleParameters } from "../rule/params.ts";
+import { NOW, old, params, recent } from "./support/evaluation.ts";
 import {
   ACCOUNT_ID,
   AWS_COLUMNS,
@@ -13,14 +13,6 @@ import {
   rootRow,
   userRow,
 } from "./support/report-builder.ts";
-
-const NOW = new Date("2026-11-29T12:00:00Z");
-const params = (overrides: Partial<RuleParameters> = {}): RuleParameters => ({
-  ...DEFAULT_PARAMETERS,
-  ...overrides,
-});
-const recent = iamDate(daysBefore(NOW, 3));
-const old = iamDate(daysBefore(NOW, 200));
 
 describe("rule 1: find the <root_account> row by header name", () => {
   it("finds the root row anywhere in the report, not only first", () => {

@@ -6,26 +6,17 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { MAX_ANNOTATION_LENGTH } from "../rule/annotation.ts";
 import { evaluate } from "../rule/evaluate.ts";
-import { DEFAULT_PARAMETERS, type RuleParameters } from "../rule/params.ts";
 import type { Verdict } from "../rule/verdict.ts";
+import { NOW, old, params, recent } from "./support/evaluation.ts";
 import {
   ACCOUNT_ID,
   AWS_COLUMNS,
   buildReport,
-  daysBefore,
-  iamDate,
   reportWithUsers,
   rootRow,
   userRow,
 } from "./support/report-builder.ts";
 
-const NOW = new Date("2026-11-29T12:00:00Z");
-const params = (overrides: Partial<RuleParameters> = {}): RuleParameters => ({
-  ...DEFAULT_PARAMETERS,
-  ...overrides,
-});
-const recent = iamDate(daysBefore(NOW, 3));
-const old = iamDate(daysBefore(NOW, 200));
 const HEADER = AWS_COLUMNS.join(",");
 
 /** Root used 3 days ago (NON_COMPLIANT) and root last used 200 days ago (COMPLIANT). */
