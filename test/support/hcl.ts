@@ -32,6 +32,13 @@ export interface TerraformModule {
   resources: Record<string, Record<string, Block>>;
   /** `data[type][name]` */
   data: Record<string, Record<string, Block>>;
+  /** The `moved` blocks, their addresses without the `${...}` wrapper. */
+  moved: MovedBlock[];
+}
+
+export interface MovedBlock {
+  from: string;
+  to: string;
 }
 
 const SKIPPED_FOLDERS = new Set([".terraform", "node_modules", ".git"]);
@@ -99,6 +106,7 @@ export async function loadModule(dir: string): Promise<TerraformModule> {
     modules: {},
     resources: {},
     data: {},
+    moved: [],
   };
   for (const file of files) {
     for (const [kind, content] of Object.entries(file.json)) {
@@ -141,6 +149,15 @@ export async function loadModule(dir: string): Promise<TerraformModule> {
           }
           break;
         }
+        case "moved":
+          for (const block of asBlocks(content, where)) {
+            const { from, to } = block;
+            if (typeof from !== "string" || typeof to !== "string" || Object.keys(block).length !== 2) {
+              throw new Error(`${where}: a moved block has exactly a from and a to address`);
+            }
+            module.moved.push({ from: unwrap(from), to: unwrap(to) });
+          }
+          break;
         default:
           throw new Error(`${where}: unexpected top-level block`);
       }
@@ -298,11 +315,22 @@ export interface PolicyStatement {
   condition?: { test: string; variable: string; values: string[] }[];
 }
 
+/**
+ * The `dynamic "<name>"` blocks of `block`. hcl2json writes them as an object keyed by the block
+ * name (`dynamic: { statement: [ { for_each, content: [...] } ] }`).
+ */
+export function dynamicBlocks(block: Block, name: string): Block[] {
+  const dynamic = block.dynamic;
+  if (dynamic === undefined) return [];
+  if (!isRecord(dynamic)) throw new Error(`dynamic: expected an object keyed by block name`);
+  return nestedAll(dynamic, name);
+}
+
 /** The statements of a policy document block, including those of `dynamic "statement"` blocks. */
 export function policyStatements(document: Block): PolicyStatement[] {
   const direct = nestedAll(document, "statement") as PolicyStatement[];
-  const dynamic = nestedAll(document, "dynamic").flatMap((block) =>
-    nestedAll(block, "statement").flatMap((statement) => nestedAll(statement, "content")),
+  const dynamic = dynamicBlocks(document, "statement").flatMap((block) =>
+    nestedAll(block, "content"),
   ) as PolicyStatement[];
   return [...direct, ...dynamic];
 }
@@ -310,15 +338,463 @@ export function policyStatements(document: Block): PolicyStatement[] {
 /**
  * The `aws_iam_policy_document` data block an expression such as
  * `"${data.aws_iam_policy_document.x.json}"` or `"${jsondecode(data.aws_iam_policy_document.x[0].json)}"`
- * refers to; anything else throws, because only those documents can be checked.
+ * refers to, following `module.<call>.<output>` into the called module (`calls`: call name ->
+ * module) when that output is such a document; anything else throws, because only those
+ * documents can be checked.
  */
-export function policyDocumentOf(module: TerraformModule, expression: unknown): Block {
+export function policyDocumentOf(
+  module: TerraformModule,
+  expression: unknown,
+  calls: Record<string, TerraformModule> = {},
+): Block {
+  const text = unwrap(expression);
+  const viaModule = /^(?:jsondecode\()?module\.([a-z0-9_]+)\.([a-z0-9_]+)\)?$/.exec(text);
+  if (viaModule !== null) {
+    const [, call = "", output = ""] = viaModule;
+    const callee = call in module.modules ? calls[call] : undefined;
+    const value = callee?.outputs[output]?.value;
+    if (callee === undefined || value === undefined) {
+      throw new Error(`policy ${String(expression)}: module.${call} or its output ${output} is unknown`);
+    }
+    return policyDocumentOf(callee, value, calls);
+  }
   const match = /^(?:jsondecode\()?data\.aws_iam_policy_document\.([a-z0-9_]+)(?:\[0\])?\.json\)?$/.exec(
-    unwrap(expression),
+    text,
   );
   const block = match?.[1] === undefined ? undefined : module.data.aws_iam_policy_document?.[match[1]];
   if (block === undefined) {
     throw new Error(`policy ${String(expression)} is not an aws_iam_policy_document of the module`);
   }
   return block;
+}
+
+/** Lookups into the declarations of `module` that throw when one is missing, so a typo cannot pass as undefined. */
+export function declarations(module: TerraformModule): {
+  resource(type: string, name: string): Block;
+  data(type: string, name: string): Block;
+  variable(name: string): Block;
+  call(name: string): Block;
+} {
+  const found = (block: Block | undefined, what: string): Block => {
+    if (block === undefined) throw new Error(`${what} is not declared in ${module.dir}`);
+    return block;
+  };
+  return {
+    resource: (type, name) => found(module.resources[type]?.[name], `resource ${type}.${name}`),
+    data: (type, name) => found(module.data[type]?.[name], `data ${type}.${name}`),
+    variable: (name) => found(module.variables[name], `variable ${name}`),
+    call: (name) => found(module.modules[name], `module ${name}`),
+  };
+}
+
+/** The `depends_on` references of a block, unwrapped. */
+export function dependsOn(block: Block): string[] {
+  const list = block.depends_on;
+  return Array.isArray(list) ? list.map(unwrap) : [];
+}
+
+/** Inline policies and attachments of `module` whose role is `reference` (`aws_iam_role.x`, `module.y`). */
+export function policiesOn(
+  module: TerraformModule,
+  reference: string,
+): { inline: Block[]; attachments: Block[] } {
+  const onRole = (block: Block): boolean =>
+    references(block.role ?? block.roles).some((ref) => ref === reference);
+  const attachments = [
+    ...Object.values(module.resources.aws_iam_role_policy_attachment ?? {}),
+    ...Object.values(module.resources.aws_iam_policy_attachment ?? {}),
+    ...Object.values(module.resources.aws_iam_role_policy_attachments_exclusive ?? {}),
+  ].filter(onRole);
+  const inline = Object.values(module.resources.aws_iam_role_policy ?? {}).filter(onRole);
+  return { inline, attachments };
+}
+
+/** Inline policies and attachments of the module that give its IAM role `roleName` permissions. */
+export function rolePolicies(
+  module: TerraformModule,
+  roleName: string,
+): { inline: Block[]; attachments: Block[]; role: Block } {
+  const role = declarations(module).resource("aws_iam_role", roleName);
+  return { ...policiesOn(module, `aws_iam_role.${roleName}`), role };
+}
+
+/** Problems of statements that should only allow: Deny, NotAction, NotResource, NotPrincipal. */
+export function onlyAllowsProblems(statements: PolicyStatement[]): string[] {
+  return statements.flatMap((statement) => {
+    const what = statement.sid ?? JSON.stringify(statement.actions);
+    return [
+      ...(statement.effect === "Allow" ? [] : [`${what}: effect ${statement.effect}, not Allow`]),
+      ...(statement.not_actions === undefined ? [] : [`${what}: NotAction grants everything else`]),
+      ...(statement.not_resources === undefined ? [] : [`${what}: NotResource grants everything else`]),
+      ...(statement.not_principals === undefined ? [] : [`${what}: NotPrincipal`]),
+    ];
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Module calls
+// ---------------------------------------------------------------------------------------------
+
+const MODULE_META_ARGUMENTS = new Set(["source", "version", "providers", "depends_on", "count", "for_each"]);
+
+/** The input arguments of a module block (its meta-arguments left out). */
+export function callArguments(call: Block): string[] {
+  return Object.keys(call).filter((key) => !MODULE_META_ARGUMENTS.has(key));
+}
+
+/** Arguments a module call passes that the called module does not declare, and required inputs it leaves out. */
+export function moduleCallProblems(call: Block, callee: TerraformModule): string[] {
+  const args = callArguments(call);
+  const undeclared = args.filter((arg) => !(arg in callee.variables)).map((arg) => `${arg}: not declared`);
+  const missing = Object.entries(callee.variables)
+    .filter(([name, block]) => !("default" in block) && !args.includes(name))
+    .map(([name]) => `${name}: required, not passed`);
+  return [...undeclared, ...missing];
+}
+
+/**
+ * Each argument `<argument> = var.<name>` of a module call: the caller's variable and the called
+ * module's, to compare their types and validations.
+ */
+export function passedThrough(
+  call: Block,
+  caller: TerraformModule,
+  callee: TerraformModule,
+): { argument: string; callerVariable: Block; calleeVariable: Block; name: string }[] {
+  return callArguments(call).flatMap((argument) => {
+    const name = /^var\.([a-z0-9_]+)$/.exec(unwrap(call[argument]))?.[1];
+    const callerVariable = name === undefined ? undefined : caller.variables[name];
+    const calleeVariable = callee.variables[argument];
+    if (name === undefined || callerVariable === undefined || calleeVariable === undefined) return [];
+    return [{ argument, callerVariable, calleeVariable, name }];
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// What tflint and a reviewer check on any module
+// ---------------------------------------------------------------------------------------------
+
+/** Variables, locals and data sources nothing outside variables.tf refers to (tflint terraform_unused_declarations). */
+export function unusedDeclarations(module: TerraformModule): string[] {
+  const code = module.files
+    .filter((file) => file.path !== "variables.tf")
+    .map((file) => file.source)
+    .join("\n");
+  const used = (reference: string): boolean =>
+    new RegExp(`\\b${reference.replaceAll(".", "\\.")}\\b`).test(code);
+  return [
+    ...Object.keys(module.variables).map((name) => `var.${name}`),
+    ...Object.keys(module.locals).map((name) => `local.${name}`),
+    ...Object.entries(module.data).flatMap(([type, named]) =>
+      Object.keys(named).map((name) => `data.${type}.${name}`),
+    ),
+  ].filter((reference) => !used(reference));
+}
+
+/** Files (other than variables.tf, whose validations show ARN patterns) with a hard-coded partition or account ID. */
+export function hardCodedArnProblems(module: TerraformModule): string[] {
+  return module.files
+    .filter((file) => file.path !== "variables.tf")
+    .flatMap((file) => {
+      const json = JSON.stringify(file.json);
+      return [
+        ...(/arn:aws[:-]/.test(json) ? [`${file.path}: hard-coded partition in an ARN`] : []),
+        ...(/\b\d{12}\b/.test(json) ? [`${file.path}: hard-coded account ID`] : []),
+      ];
+    });
+}
+
+/** Variables without a description of some length or without a type. */
+export function undocumentedVariables(module: TerraformModule): string[] {
+  return Object.entries(module.variables)
+    .filter(
+      ([, block]) =>
+        !(typeof block.description === "string" && block.description.length > 10) ||
+        typeof block.type !== "string" ||
+        !/^\$\{.+\}$/s.test(block.type),
+    )
+    .map(([name]) => name);
+}
+
+/** Outputs without a description of some length. */
+export function undocumentedOutputs(module: TerraformModule): string[] {
+  return Object.entries(module.outputs)
+    .filter(([, block]) => !(typeof block.description === "string" && block.description.length > 10))
+    .map(([name]) => name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Examples: root modules that call a module of this repository
+// ---------------------------------------------------------------------------------------------
+
+/** What keeps `example` from being a complete root module: Terraform 1.5, hashicorp/aws, one aws provider. */
+function rootModuleProblems(example: TerraformModule): string[] {
+  const [terraform] = example.terraform;
+  const problems: string[] = [];
+  if (example.terraform.length !== 1) problems.push(`${example.terraform.length} terraform blocks`);
+  if (terraform?.required_version !== ">= 1.5")
+    problems.push(`required_version ${terraform?.required_version}`);
+  const providers = terraform === undefined ? [] : nestedAll(terraform, "required_providers");
+  const aws = providers[0]?.aws as { source?: string } | undefined;
+  if (aws?.source !== "hashicorp/aws") problems.push(`aws provider source ${aws?.source}`);
+  if (example.providers.aws?.length !== 1)
+    problems.push(`${example.providers.aws?.length ?? 0} aws provider blocks`);
+  return problems;
+}
+
+/** Example outputs without a description, referring to no module output, or to one the called module lacks. */
+function outputReferenceProblems(
+  example: TerraformModule,
+  callees: Record<string, TerraformModule>,
+): string[] {
+  return Object.entries(example.outputs).flatMap(([name, output]) => {
+    const problems = typeof output.description === "string" ? [] : [`${name}: no description`];
+    const used = [...String(output.value).matchAll(/\bmodule\.([a-z0-9_]+)\.([a-z0-9_]+)/g)];
+    if (used.length === 0) problems.push(`${name}: refers to no module output`);
+    for (const [, call = "", attribute = ""] of used) {
+      const callee = call in example.modules ? callees[call] : undefined;
+      if (callee === undefined) problems.push(`${name}: module.${call} is not called`);
+      else if (!(attribute in callee.outputs))
+        problems.push(`${name}: module.${call} has no output ${attribute}`);
+    }
+    return problems;
+  });
+}
+
+/** Example variables without a description or a type, or that nothing uses. */
+function exampleVariableProblems(example: TerraformModule): string[] {
+  const code = example.files.map((file) => file.source).join("\n");
+  return Object.entries(example.variables).flatMap(([name, block]) => [
+    ...(typeof block.description === "string" ? [] : [`${name}: no description`]),
+    ...(block.type === undefined ? [`${name}: no type`] : []),
+    ...(new RegExp(`\\bvar\\.${name}\\b`).test(code) ? [] : [`${name}: unused`]),
+  ]);
+}
+
+/**
+ * Everything that keeps `example` from being a working root module for the modules it calls
+ * (`callees`: call name -> the called module): not a complete root module (Terraform 1.5,
+ * hashicorp/aws, one aws provider), a call passing an argument the module does not declare or
+ * leaving out a required one, an output that is undocumented or refers to an output the module
+ * lacks, a variable that is undocumented, untyped or unused.
+ */
+export function exampleProblems(
+  example: TerraformModule,
+  callees: Record<string, TerraformModule>,
+): string[] {
+  const callProblems = Object.entries(example.modules).flatMap(([name, call]) => {
+    const callee = callees[name];
+    if (callee === undefined) return [`module.${name}: not expected`];
+    return moduleCallProblems(call, callee).map((problem) => `module.${name}.${problem}`);
+  });
+  return [
+    ...rootModuleProblems(example),
+    ...callProblems,
+    ...outputReferenceProblems(example, callees),
+    ...exampleVariableProblems(example),
+  ];
+}
+
+/**
+ * What a README refers to in the modules: outputs (`terraform output [-raw|-json] <name>`, "the
+ * `<name>` output") and addresses in a module call (`module.<call>.<output>`,
+ * `module.<call>.<type>.<name>`).
+ */
+export function readmeReferences(readme: string): {
+  outputs: string[];
+  moduleOutputs: { call: string; output: string }[];
+  moduleResources: { call: string; address: string }[];
+} {
+  const outputs = new Set<string>();
+  for (const [, name = ""] of readme.matchAll(/terraform output (?:-raw |-json )?([a-z0-9_]+)/g))
+    outputs.add(name);
+  for (const [, name = ""] of readme.matchAll(/`([a-z0-9_]+)` output\b/g)) outputs.add(name);
+  const moduleOutputs: { call: string; output: string }[] = [];
+  const moduleResources: { call: string; address: string }[] = [];
+  for (const [, call = "", path = ""] of readme.matchAll(
+    /(?<![\w./-])module\.([a-z0-9_]+)\.((?:module\.[a-z0-9_]+\.)*(?:aws_[a-z0-9_]+\.[a-z0-9_]+|[a-z0-9_]+))/g,
+  )) {
+    if (/^(module\.|aws_)/.test(path)) moduleResources.push({ call, address: path });
+    else moduleOutputs.push({ call, output: path });
+  }
+  return { outputs: [...outputs].sort(), moduleOutputs, moduleResources };
+}
+
+/**
+ * Whether `address` (`<type>.<name>`, or `module.<call>.` in front of one) is a resource of
+ * `module`, following `calls` (module call name -> the called module) into child modules.
+ */
+export function declaresResource(
+  module: TerraformModule,
+  address: string,
+  calls: Record<string, TerraformModule> = {},
+): boolean {
+  const child = /^module\.([a-z0-9_]+)\.(.+)$/.exec(address);
+  if (child !== null) {
+    const [, call = "", rest = ""] = child;
+    const callee = call in module.modules ? calls[call] : undefined;
+    return callee !== undefined && declaresResource(callee, rest, calls);
+  }
+  const [type = "", name = "", ...more] = address.split(".");
+  return more.length === 0 && module.resources[type]?.[name] !== undefined;
+}
+
+/**
+ * References of a README that point nowhere: outputs not in `outputs`, `module.<call>.<output>`
+ * and `module.<call>.<address>` not declared by `callees[call]` (following `calls` into its child
+ * modules).
+ */
+export function readmeReferenceProblems(
+  readme: string,
+  known: {
+    outputs: readonly string[];
+    callees: Record<string, TerraformModule>;
+    calls?: Record<string, TerraformModule>;
+  },
+): string[] {
+  const { outputs, moduleOutputs, moduleResources } = readmeReferences(readme);
+  const problems = outputs.filter((name) => !known.outputs.includes(name)).map((name) => `output ${name}`);
+  for (const { call, output } of moduleOutputs) {
+    if (!(output in (known.callees[call]?.outputs ?? {}))) problems.push(`module.${call}.${output}`);
+  }
+  for (const { call, address } of moduleResources) {
+    const callee = known.callees[call];
+    if (callee === undefined || !declaresResource(callee, address, known.calls)) {
+      problems.push(`module.${call}.${address}`);
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moved resources
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Problems with carrying an existing state over to the current configuration of `module`, given
+ * the resource and data addresses it declared before (`oldAddresses`). Each old managed resource
+ * must still be declared at its address, or be the `from` of exactly one moved block whose `to`
+ * is the same resource type declared in a module it calls (`calls`: call name -> module).
+ * Data sources hold no state, and moved blocks cannot name them. Every moved block must come
+ * from an old address that is gone (Terraform refuses a `from` that is still declared).
+ */
+export function movedCoverageProblems(
+  module: TerraformModule,
+  oldAddresses: readonly string[],
+  calls: Record<string, TerraformModule>,
+): string[] {
+  const problems: string[] = [];
+  const resourceType = (address: string): string | undefined =>
+    /^(?:module\.[a-z0-9_]+\.)*(aws_[a-z0-9_]+)\.[a-z0-9_]+$/.exec(address)?.[1];
+  const froms = module.moved.map((block) => block.from);
+  const tos = module.moved.map((block) => block.to);
+  for (const [list, what] of [
+    [froms, "from"],
+    [tos, "to"],
+  ] as const) {
+    for (const address of new Set(list)) {
+      if (list.filter((a) => a === address).length > 1)
+        problems.push(`${address}: ${what} of several moved blocks`);
+    }
+  }
+  for (const { from, to } of module.moved) {
+    if (!oldAddresses.includes(from)) problems.push(`moved from ${from}: not an old address`);
+    if (from.startsWith("data.") || to.startsWith("data."))
+      problems.push(`moved ${from} -> ${to}: a data source`);
+    if (declaresResource(module, from)) problems.push(`moved from ${from}: still declared`);
+    if (!declaresResource(module, to, calls)) problems.push(`moved to ${to}: not declared`);
+    if (resourceType(from) === undefined || resourceType(from) !== resourceType(to)) {
+      problems.push(`moved ${from} -> ${to}: not the same resource type`);
+    }
+  }
+  for (const address of oldAddresses) {
+    if (address.startsWith("data.")) continue;
+    const stays = declaresResource(module, address);
+    const moves = froms.includes(address);
+    if (!stays && !moves)
+      problems.push(`${address}: neither declared nor moved (Terraform would destroy it)`);
+  }
+  return problems;
+}
+
+/**
+ * Resources of the module called as `module.<call>` that no moved block of `module` moves in:
+ * in a state written before that call existed, Terraform would create them anew. Empty when each
+ * of them takes over an object the module declared itself before.
+ */
+export function unmovedResources(module: TerraformModule, call: string, callee: TerraformModule): string[] {
+  const destinations = new Set(module.moved.map((block) => block.to));
+  return Object.entries(callee.resources)
+    .flatMap(([type, named]) => Object.keys(named).map((name) => `module.${call}.${type}.${name}`))
+    .filter((address) => !destinations.has(address));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The evaluator module (terraform/modules/evaluator) as its callers use it
+// ---------------------------------------------------------------------------------------------
+
+/** The outputs both deployments give about the function, each the evaluator output it passes on. */
+export const FUNCTION_OUTPUTS = {
+  lambda_function_name: "function_name",
+  lambda_function_arn: "function_arn",
+  lambda_role_arn: "role_arn",
+  log_group_name: "log_group_name",
+} as const;
+
+/** The evaluator's execution role policy: the evaluation document when granted, then policy_json. */
+export const EVALUATOR_SOURCE_POLICY_DOCUMENTS =
+  "concat( var.grant_evaluation_actions ? [data.aws_iam_policy_document.evaluation.json] : [], var.policy_json == null ? [] : [var.policy_json], )";
+
+/**
+ * The statements the evaluator's execution role ends up with for one call of it: those of its own
+ * policy document, those of its evaluation document when the call sets grant_evaluation_actions,
+ * and those of the caller's policy document passed as policy_json. Throws on anything it cannot
+ * follow (a non-literal grant, a policy_json that is not an aws_iam_policy_document of the caller,
+ * a source_policy_documents other than EVALUATOR_SOURCE_POLICY_DOCUMENTS).
+ */
+export function evaluatorRoleStatements(
+  evaluator: TerraformModule,
+  caller: TerraformModule,
+  call: Block,
+): PolicyStatement[] {
+  const { data } = declarations(evaluator);
+  const own = data("aws_iam_policy_document", "this");
+  const sources = unwrap(own.source_policy_documents).replace(/\s+/g, " ");
+  if (sources !== EVALUATOR_SOURCE_POLICY_DOCUMENTS)
+    throw new Error(`unexpected source_policy_documents ${sources}`);
+  const grant = call.grant_evaluation_actions;
+  if (typeof grant !== "boolean")
+    throw new Error(`grant_evaluation_actions ${String(grant)} is not a literal bool`);
+  const extra = call.policy_json ?? null;
+  return [
+    ...(grant ? policyStatements(data("aws_iam_policy_document", "evaluation")) : []),
+    ...(extra === null ? [] : policyStatements(policyDocumentOf(caller, extra))),
+    ...policyStatements(own),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// terraform-docs tables
+// ---------------------------------------------------------------------------------------------
+
+/** The Modules table terraform-docs writes for a module's calls ("No modules." without any). */
+export function renderModulesTable(module: TerraformModule): string {
+  const rows = Object.entries(module.modules)
+    .sort(byName)
+    .map(
+      ([name, call]) =>
+        `| ${anchor("module", name)} | ${cell(call.source)} | ${typeof call.version === "string" ? call.version : "n/a"} |`,
+    );
+  if (rows.length === 0) return "No modules.";
+  return ["| Name | Source | Version |", "|------|--------|---------|", ...rows].join("\n");
+}
+
+/** The terraform-docs sections the README of a module must contain, as [heading, table]. */
+export function docsTables(module: TerraformModule): [string, string][] {
+  return [
+    ["Modules", renderModulesTable(module)],
+    ["Resources", renderResourcesTable(module)],
+    ["Inputs", renderInputsTable(module)],
+    ["Outputs", renderOutputsTable(module)],
+  ];
 }
