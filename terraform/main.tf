@@ -7,13 +7,10 @@ locals {
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.region
 
-  # One place for every name the module derives, so later additions (organization
-  # deployment, notifications) reuse the same scheme.
-  function_name  = var.name
-  rule_name      = var.name
-  log_group_name = "/aws/lambda/${var.name}"
-  lambda_role    = "${var.name}-lambda"
-  recorder_role  = "${var.name}-config-recorder"
+  # One place for every name the module derives (the function, its log group and its role
+  # `<name>-lambda` are named by modules/evaluator from var.name).
+  rule_name     = var.name
+  recorder_role = "${var.name}-config-recorder"
 
   # S3 bucket names are lowercase, at most 63 characters and global: the (validated) name,
   # shortened, plus account and region. config_bucket_name overrides it.
@@ -30,7 +27,6 @@ locals {
   # The build (npm run build) writes dist/lambda.zip at the repository root, with index.mjs
   # exporting `handler` at the zip root.
   lambda_zip_path = coalesce(var.lambda_zip_path, "${path.module}/../dist/lambda.zip")
-  lambda_handler  = "index.handler"
 
   # Tags for every taggable resource. Provider-level default_tags are merged by the provider;
   # keys given here win over default_tags with the same key.
@@ -45,71 +41,34 @@ locals {
 }
 
 ################################################################################
-# Lambda function
+# Lambda function: function, log group, execution role, asynchronous invocation settings
 ################################################################################
 
-resource "aws_cloudwatch_log_group" "this" {
-  name              = local.log_group_name
-  retention_in_days = var.log_retention_in_days
-  kms_key_id        = var.log_group_kms_key_arn
+module "evaluator" {
+  source = "./modules/evaluator"
 
-  tags = local.tags
-}
+  name             = var.name
+  description      = "AWS Config rule ${local.rule_name}: is the account root user being used?"
+  role_description = "Execution role of the ${var.name} AWS Config rule function"
+  tags             = local.tags
 
-resource "aws_lambda_function" "this" {
-  function_name = local.function_name
-  description   = "AWS Config rule ${local.rule_name}: is the account root user being used?"
-  role          = aws_iam_role.lambda.arn
-
-  runtime       = var.runtime
-  architectures = [var.architecture]
-  handler       = local.lambda_handler
-
-  filename         = local.lambda_zip_path
-  source_code_hash = filebase64sha256(local.lambda_zip_path)
-
-  # Generating the credential report takes seconds, rarely longer; the function waits for it.
-  timeout = var.timeout
-  # 128 MB until the benchmark (`npm run bench`) measures the function; it picks this value.
+  lambda_zip_path = local.lambda_zip_path
+  runtime         = var.runtime
+  architecture    = var.architecture
+  # 128 MB fits with headroom (docs/benchmarks.md, `npm run bench`).
   memory_size = var.memory_size
-
+  timeout     = var.timeout
   # reserved_concurrent_executions is deliberately not set: Config invokes the function once
   # per period, and reserving concurrency takes it from the account-wide pool.
 
-  environment {
-    variables = {
-      POWERTOOLS_SERVICE_NAME = local.function_name
-      LOG_LEVEL               = var.log_level
-    }
-  }
-
-  # JSON log format: the function already writes JSON lines, and Lambda's own START/REPORT
-  # lines become JSON too (duration, memory used), which Logs Insights can query directly.
-  # With JSON, Lambda sets AWS_LAMBDA_LOG_LEVEL from application_log_level and Powertools
-  # honours it, so it carries the same value as LOG_LEVEL.
-  logging_config {
-    log_format            = "JSON"
-    log_group             = aws_cloudwatch_log_group.this.name
-    application_log_level = var.log_level
-    system_log_level      = "INFO"
-  }
-
-  tags = local.tags
-
-  # The log group must exist before the first invocation (the role cannot create it), and
-  # the role must be able to write to it.
-  depends_on = [
-    aws_cloudwatch_log_group.this,
-    aws_iam_role_policy.lambda,
-  ]
-}
-
-# Config invokes the function asynchronously. Lambda retries a failed asynchronous
-# invocation (a transient IAM or Config error); no dead-letter queue is configured because a
-# lost evaluation is replaced by the next scheduled one and shows in the rule's status.
-resource "aws_lambda_function_event_invoke_config" "this" {
-  function_name          = aws_lambda_function.this.function_name
+  log_level              = var.log_level
+  log_retention_in_days  = var.log_retention_in_days
+  log_group_kms_key_arn  = var.log_group_kms_key_arn
   maximum_retry_attempts = var.maximum_retry_attempts
+
+  # The function reads this account's credential report and posts its evaluation with its own
+  # credentials: iam:GenerateCredentialReport, iam:GetCredentialReport, config:PutEvaluations.
+  grant_evaluation_actions = true
 }
 
 # Only AWS Config, acting for this account, may invoke the function (confused-deputy
@@ -118,7 +77,7 @@ resource "aws_lambda_function_event_invoke_config" "this" {
 resource "aws_lambda_permission" "config" {
   statement_id   = "AllowConfigInvoke"
   action         = "lambda:InvokeFunction"
-  function_name  = aws_lambda_function.this.function_name
+  function_name  = module.evaluator.function_name
   principal      = "config.amazonaws.com"
   source_account = local.account_id
 }
@@ -138,7 +97,7 @@ resource "aws_config_config_rule" "this" {
 
   source {
     owner             = "CUSTOM_LAMBDA"
-    source_identifier = aws_lambda_function.this.arn
+    source_identifier = module.evaluator.function_arn
 
     # A custom periodic rule takes its frequency in source_detail, not at the rule level.
     source_detail {

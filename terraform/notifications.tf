@@ -336,12 +336,12 @@ resource "aws_cloudwatch_metric_alarm" "evaluator_errors" {
   count = local.create_failure_alarms ? 1 : 0
 
   alarm_name        = "${var.name}-evaluator-errors"
-  alarm_description = "The ${local.function_name} function failed (AWS/Lambda Errors): the ${local.rule_name} AWS Config rule may not have evaluated. See the log group ${local.log_group_name}."
+  alarm_description = "The ${module.evaluator.function_name} function failed (AWS/Lambda Errors): the ${local.rule_name} AWS Config rule may not have evaluated. See the log group ${module.evaluator.log_group_name}."
 
   namespace   = "AWS/Lambda"
   metric_name = "Errors"
   dimensions = {
-    FunctionName = aws_lambda_function.this.function_name
+    FunctionName = module.evaluator.function_name
   }
   statistic           = "Sum"
   period              = 300
@@ -366,12 +366,12 @@ resource "aws_cloudwatch_metric_alarm" "no_evaluations" {
   count = local.create_failure_alarms ? 1 : 0
 
   alarm_name        = "${var.name}-no-evaluations"
-  alarm_description = "No evaluation of the ${local.rule_name} AWS Config rule was posted for two rule periods (${var.maximum_execution_frequency}): its verdict in Config is out of date. See the log group ${local.log_group_name}."
+  alarm_description = "No evaluation of the ${local.rule_name} AWS Config rule was posted for two rule periods (${var.maximum_execution_frequency}): its verdict in Config is out of date. See the log group ${module.evaluator.log_group_name}."
 
   namespace   = local.metrics_namespace
   metric_name = "EvaluationsPosted"
   dimensions = {
-    service = local.function_name
+    service = module.evaluator.function_name
   }
   statistic           = "Sum"
   period              = local.rule_period_seconds[var.maximum_execution_frequency]

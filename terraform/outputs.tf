@@ -10,22 +10,22 @@ output "config_rule_arn" {
 
 output "lambda_function_name" {
   description = "Name of the Lambda function that evaluates the rule."
-  value       = aws_lambda_function.this.function_name
+  value       = module.evaluator.function_name
 }
 
 output "lambda_function_arn" {
   description = "ARN of the Lambda function that evaluates the rule."
-  value       = aws_lambda_function.this.arn
+  value       = module.evaluator.function_arn
 }
 
 output "lambda_role_arn" {
   description = "ARN of the Lambda function's execution role."
-  value       = aws_iam_role.lambda.arn
+  value       = module.evaluator.role_arn
 }
 
 output "log_group_name" {
   description = "Name of the CloudWatch log group of the Lambda function."
-  value       = aws_cloudwatch_log_group.this.name
+  value       = module.evaluator.log_group_name
 }
 
 output "config_recorder_name" {

@@ -13,13 +13,15 @@ import { describe, expect, it } from "vitest";
 import { METRICS_NAMESPACE } from "../rule/metrics.ts";
 import {
   type Block,
+  declarations,
+  docsTables,
+  dynamicBlocks,
   loadModule,
   nested,
   nestedAll,
+  policyDocumentOf,
+  policyStatements,
   references,
-  renderInputsTable,
-  renderOutputsTable,
-  renderResourcesTable,
   unwrap,
   validationConditions,
 } from "./support/hcl.ts";
@@ -29,6 +31,7 @@ const TERRAFORM_DIR = "terraform";
 const EXAMPLE_DIR = join(TERRAFORM_DIR, "examples", "single-account");
 
 const mod = await loadModule(TERRAFORM_DIR);
+const evaluator = await loadModule(join(TERRAFORM_DIR, "modules", "evaluator"));
 const example = await loadModule(EXAMPLE_DIR);
 const notificationsSource = await readFile(join(TERRAFORM_DIR, "notifications.tf"), "utf8");
 const notificationsJson = (await parse("notifications.tf", notificationsSource)) as Record<
@@ -36,60 +39,9 @@ const notificationsJson = (await parse("notifications.tf", notificationsSource))
   Record<string, Record<string, unknown>>
 >;
 
-function resource(type: string, name: string): Block {
-  const block = mod.resources[type]?.[name];
-  if (block === undefined) throw new Error(`resource ${type}.${name} is not declared`);
-  return block;
-}
-
-function data(type: string, name: string): Block {
-  const block = mod.data[type]?.[name];
-  if (block === undefined) throw new Error(`data ${type}.${name} is not declared`);
-  return block;
-}
-
-function variable(name: string): Block {
-  const block = mod.variables[name];
-  if (block === undefined) throw new Error(`variable ${name} is not declared`);
-  return block;
-}
-
-interface Statement {
-  sid?: string;
-  effect?: string;
-  actions?: string[];
-  not_actions?: string[];
-  resources?: string[];
-  not_resources?: string[];
-  principals?: { type: string; identifiers: string[] }[];
-  not_principals?: unknown;
-  condition?: { test: string; variable: string; values: string[] }[];
-}
-
-/**
- * The `dynamic "<name>"` blocks of `block`. hcl2json writes them as an object keyed by the block
- * name (`dynamic: { statement: [ { for_each, content: [...] } ] }`).
- */
-function dynamicBlocks(block: Block, name: string): Block[] {
-  const dynamic = block.dynamic as Record<string, unknown> | undefined;
-  return dynamic === undefined ? [] : nestedAll(dynamic, name);
-}
-
-/** The statements of a policy document, including those of `dynamic "statement"` blocks. */
-function statements(document: Block): Statement[] {
-  const direct = nestedAll(document, "statement") as Statement[];
-  const dynamic = dynamicBlocks(document, "statement").flatMap((block) =>
-    nestedAll(block, "content"),
-  ) as Statement[];
-  return [...direct, ...dynamic];
-}
-
-/** `"${data.aws_iam_policy_document.x[0].json}"` -> that policy document. */
-function policyDocument(expression: unknown): Block {
-  const match = /^data\.aws_iam_policy_document\.([a-z0-9_]+)(?:\[0\])?\.json$/.exec(unwrap(expression));
-  if (match?.[1] === undefined) throw new Error(`${String(expression)} is not an aws_iam_policy_document`);
-  return data("aws_iam_policy_document", match[1]);
-}
+const { resource, data, variable } = declarations(mod);
+const statements = policyStatements;
+const policyDocument = (expression: unknown): Block => policyDocumentOf(mod, expression);
 
 /** Every resource and data source declared in notifications.tf, as `[address, block]`. */
 function declaredInNotifications(): [string, Block][] {
@@ -598,7 +550,8 @@ describe("failure alarms", () => {
     const alarm = alarms.evaluator_errors ?? {};
     expect(alarm.namespace).toBe("AWS/Lambda");
     expect(alarm.metric_name).toBe("Errors");
-    expect(alarm.dimensions).toEqual({ FunctionName: "${aws_lambda_function.this.function_name}" });
+    expect(alarm.dimensions).toEqual({ FunctionName: "${module.evaluator.function_name}" });
+    expect(unwrap(evaluator.outputs.function_name?.value)).toBe("aws_lambda_function.this.function_name");
     expect([alarm.comparison_operator, alarm.threshold, alarm.period, alarm.evaluation_periods]).toEqual([
       "GreaterThanThreshold",
       0,
@@ -614,9 +567,11 @@ describe("failure alarms", () => {
     expect(alarm.namespace).toBe("${local.metrics_namespace}");
     expect(alarm.metric_name).toBe("EvaluationsPosted");
     expect(await metricsSource).toContain('addMetric("EvaluationsPosted", MetricUnit.Count, 1)');
-    // Powertools' `service` dimension is POWERTOOLS_SERVICE_NAME, which the module sets to the function name.
-    expect(alarm.dimensions).toEqual({ service: "${local.function_name}" });
-    const fn = resource("aws_lambda_function", "this");
+    // Powertools' `service` dimension is POWERTOOLS_SERVICE_NAME, which the evaluator module sets to
+    // the function name, and gives as its function_name output.
+    expect(alarm.dimensions).toEqual({ service: "${module.evaluator.function_name}" });
+    expect(unwrap(evaluator.outputs.function_name?.value)).toBe("aws_lambda_function.this.function_name");
+    const fn = declarations(evaluator).resource("aws_lambda_function", "this");
     expect((nested(fn, "environment").variables as Record<string, string>).POWERTOOLS_SERVICE_NAME).toBe(
       "${local.function_name}",
     );
@@ -689,12 +644,8 @@ describe("documentation and example", () => {
     ]) {
       expect(readme).toContain(text);
     }
-    for (const [section, render] of [
-      ["Inputs", renderInputsTable],
-      ["Outputs", renderOutputsTable],
-      ["Resources", renderResourcesTable],
-    ] as const) {
-      expect(readme, section).toContain(`## ${section}\n\n${render(mod)}\n`);
+    for (const [section, table] of docsTables(mod)) {
+      expect(readme, section).toContain(`## ${section}\n\n${table}\n`);
     }
   });
 

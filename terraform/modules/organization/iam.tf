@@ -1,32 +1,12 @@
 ################################################################################
-# Lambda execution role: it may only assume the member role, in this organization
+# Lambda execution role (../evaluator): it may only assume the member role, in this organization
 ################################################################################
 
-data "aws_iam_policy_document" "lambda_assume_role" {
-  statement {
-    sid     = "LambdaAssumeRole"
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "lambda" {
-  name               = local.lambda_role
-  description        = "Execution role of the ${local.function_name} AWS Config organization rule function"
-  assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
-
-  tags = local.tags
-}
-
-# Everything the function may do with its own credentials: assume the member role (it reads
-# each account's credential report and posts that account's evaluation with the member role's
-# credentials) and write its logs. No managed policy is attached.
-data "aws_iam_policy_document" "lambda" {
+# What the function may do with its own credentials besides writing its logs (the evaluator
+# adds that statement, and no IAM or Config action: grant_evaluation_actions = false): assume
+# the member role. It reads each account's credential report and posts that account's
+# evaluation with the member role's credentials. No managed policy is attached.
+data "aws_iam_policy_document" "assume_member_role" {
   statement {
     sid       = "AssumeMemberRole"
     effect    = "Allow"
@@ -40,26 +20,14 @@ data "aws_iam_policy_document" "lambda" {
       values   = [local.organization_id]
     }
   }
-
-  statement {
-    sid    = "WriteOwnLogGroup"
-    effect = "Allow"
-    actions = [
-      "logs:CreateLogStream",
-      "logs:PutLogEvents",
-    ]
-    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
-  }
-}
-
-resource "aws_iam_role_policy" "lambda" {
-  name   = "${local.function_name}-permissions"
-  role   = aws_iam_role.lambda.id
-  policy = data.aws_iam_policy_document.lambda.json
 }
 
 ################################################################################
 # Member role: the same two documents for the StackSet template and this account
+#
+# Its permissions are the evaluator's evaluation_policy_json, what an evaluation needs in the
+# evaluated account (the same document a single-account function gets for itself):
+# iam:GenerateCredentialReport, iam:GetCredentialReport and config:PutEvaluations on "*".
 ################################################################################
 
 # Only the function's execution role may assume the member role. The principal is its account
@@ -80,30 +48,8 @@ data "aws_iam_policy_document" "member_trust" {
     condition {
       test     = "ArnEquals"
       variable = "aws:PrincipalArn"
-      values   = [aws_iam_role.lambda.arn]
+      values   = [module.evaluator.role_arn]
     }
-  }
-}
-
-# What an evaluation needs in the evaluated account. None of the three actions supports
-# resource-level permissions: the resource must be "*". The result token of each event ties
-# PutEvaluations to the rule that invoked the function.
-data "aws_iam_policy_document" "member" {
-  statement {
-    sid    = "ReadCredentialReport"
-    effect = "Allow"
-    actions = [
-      "iam:GenerateCredentialReport",
-      "iam:GetCredentialReport",
-    ]
-    resources = ["*"]
-  }
-
-  statement {
-    sid       = "PutEvaluations"
-    effect    = "Allow"
-    actions   = ["config:PutEvaluations"]
-    resources = ["*"]
   }
 }
 
@@ -124,5 +70,5 @@ resource "aws_iam_role_policy" "member" {
 
   name   = local.member_policy_name
   role   = aws_iam_role.member[0].id
-  policy = data.aws_iam_policy_document.member.json
+  policy = module.evaluator.evaluation_policy_json
 }

@@ -9,19 +9,16 @@ locals {
   region          = data.aws_region.current.region
   organization_id = data.aws_organizations_organization.current.id
 
-  # Every name the module derives, in one place.
-  function_name   = var.name
+  # Every name the module derives, in one place (the function, its log group and its role
+  # `<name>-lambda` are named by ../evaluator from var.name).
   rule_name       = var.name
   aggregator_name = var.name
-  log_group_name  = "/aws/lambda/${var.name}"
-  lambda_role     = "${var.name}-lambda"
   aggregator_role = "${var.name}-config-aggregator"
   stack_set_name  = "${var.name}-member-role"
 
   # The build (npm run build) writes dist/lambda.zip at the repository root, with index.mjs
   # exporting `handler` at the zip root (this folder is terraform/modules/organization).
   lambda_zip_path = coalesce(var.lambda_zip_path, "${path.module}/../../../dist/lambda.zip")
-  lambda_handler  = "index.handler"
 
   tags = var.tags
 
@@ -58,59 +55,32 @@ locals {
 # Lambda function (in the management or delegated administrator account)
 ################################################################################
 
-resource "aws_cloudwatch_log_group" "this" {
-  name              = local.log_group_name
-  retention_in_days = var.log_retention_in_days
-  kms_key_id        = var.log_group_kms_key_arn
+module "evaluator" {
+  source = "../evaluator"
 
-  tags = local.tags
-}
+  name             = var.name
+  description      = "AWS Config organization rule ${local.rule_name}: is the root user of any account being used?"
+  role_description = "Execution role of the ${var.name} AWS Config organization rule function"
+  tags             = local.tags
 
-resource "aws_lambda_function" "this" {
-  function_name = local.function_name
-  description   = "AWS Config organization rule ${local.rule_name}: is the root user of any account being used?"
-  role          = aws_iam_role.lambda.arn
-
-  runtime       = var.runtime
-  architectures = [var.architecture]
-  handler       = local.lambda_handler
-
-  filename         = local.lambda_zip_path
-  source_code_hash = filebase64sha256(local.lambda_zip_path)
-
-  timeout     = var.timeout
-  memory_size = var.memory_size
-
+  lambda_zip_path = local.lambda_zip_path
+  runtime         = var.runtime
+  architecture    = var.architecture
+  memory_size     = var.memory_size
+  timeout         = var.timeout
   # Null leaves the function in the account's unreserved pool.
   reserved_concurrent_executions = var.reserved_concurrent_executions
 
-  environment {
-    variables = {
-      POWERTOOLS_SERVICE_NAME = local.function_name
-      LOG_LEVEL               = var.log_level
-    }
-  }
-
-  logging_config {
-    log_format            = "JSON"
-    log_group             = aws_cloudwatch_log_group.this.name
-    application_log_level = var.log_level
-    system_log_level      = "INFO"
-  }
-
-  tags = local.tags
-
-  depends_on = [
-    aws_cloudwatch_log_group.this,
-    aws_iam_role_policy.lambda,
-  ]
-}
-
-# Config invokes the function asynchronously, once per account per period. Lambda retries a
-# failed invocation; the next period replaces a lost one.
-resource "aws_lambda_function_event_invoke_config" "this" {
-  function_name          = aws_lambda_function.this.function_name
+  log_level              = var.log_level
+  log_retention_in_days  = var.log_retention_in_days
+  log_group_kms_key_arn  = var.log_group_kms_key_arn
   maximum_retry_attempts = var.maximum_retry_attempts
+
+  # With its own credentials the function may only assume the member role, in this
+  # organization (iam.tf), and write its logs: it reads each account's credential report and
+  # posts that account's evaluation with the member role's credentials.
+  grant_evaluation_actions = false
+  policy_json              = data.aws_iam_policy_document.assume_member_role.json
 }
 
 # Who may invoke the function. AWS Config invokes it from every member account, as that
@@ -128,7 +98,7 @@ resource "aws_lambda_permission" "config_organization" {
 
   statement_id  = "AllowConfigOrganizationRule"
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.this.function_name
+  function_name = module.evaluator.function_name
   principal     = "config.amazonaws.com"
 }
 
@@ -137,7 +107,7 @@ resource "aws_lambda_permission" "config_account" {
 
   statement_id   = "AllowConfig${each.value}"
   action         = "lambda:InvokeFunction"
-  function_name  = aws_lambda_function.this.function_name
+  function_name  = module.evaluator.function_name
   principal      = "config.amazonaws.com"
   source_account = each.value
 }
@@ -155,7 +125,7 @@ resource "aws_config_organization_custom_rule" "this" {
     var.member_role_name,
   )
 
-  lambda_function_arn         = aws_lambda_function.this.arn
+  lambda_function_arn         = module.evaluator.function_arn
   trigger_types               = ["ScheduledNotification"]
   maximum_execution_frequency = var.maximum_execution_frequency
   input_parameters            = jsonencode(local.rule_parameters)

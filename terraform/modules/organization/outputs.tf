@@ -15,22 +15,22 @@ output "member_config_rule_name_prefix" {
 
 output "lambda_function_name" {
   description = "Name of the Lambda function that evaluates every account."
-  value       = aws_lambda_function.this.function_name
+  value       = module.evaluator.function_name
 }
 
 output "lambda_function_arn" {
   description = "ARN of the Lambda function that evaluates every account."
-  value       = aws_lambda_function.this.arn
+  value       = module.evaluator.function_arn
 }
 
 output "lambda_role_arn" {
   description = "ARN of the function's execution role, the only principal the member roles trust."
-  value       = aws_iam_role.lambda.arn
+  value       = module.evaluator.role_arn
 }
 
 output "log_group_name" {
   description = "Name of the CloudWatch log group of the Lambda function (one line per evaluated account)."
-  value       = aws_cloudwatch_log_group.this.name
+  value       = module.evaluator.log_group_name
 }
 
 output "member_role_name" {

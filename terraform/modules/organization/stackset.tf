@@ -6,7 +6,7 @@
 ################################################################################
 
 locals {
-  member_role_description = "Assumed by the ${local.function_name} function (${local.account_id}) to read the IAM credential report and post the AWS Config evaluation"
+  member_role_description = "Assumed by the ${module.evaluator.function_name} function (${local.account_id}) to read the IAM credential report and post the AWS Config evaluation"
   member_policy_name      = "${var.name}-evaluate"
 
   # The CloudFormation template, built from the same policy documents as the role this module
@@ -14,7 +14,7 @@ locals {
   # administrator deployment.
   member_role_template = {
     AWSTemplateFormatVersion = "2010-09-09"
-    Description              = "root-activity member role: lets the ${local.function_name} function in ${local.account_id} read this account's credential report and post its evaluation"
+    Description              = "root-activity member role: lets the ${module.evaluator.function_name} function in ${local.account_id} read this account's credential report and post its evaluation"
     Resources = {
       MemberRole = {
         Type = "AWS::IAM::Role"
@@ -26,7 +26,7 @@ locals {
           Policies = [
             {
               PolicyName     = local.member_policy_name
-              PolicyDocument = jsondecode(data.aws_iam_policy_document.member.json)
+              PolicyDocument = jsondecode(module.evaluator.evaluation_policy_json)
             },
           ]
         }
@@ -43,7 +43,7 @@ locals {
 
 resource "aws_cloudformation_stack_set" "member_role" {
   name        = local.stack_set_name
-  description = "root-activity: the ${var.member_role_name} role the ${local.function_name} function assumes in every account"
+  description = "root-activity: the ${var.member_role_name} role the ${module.evaluator.function_name} function assumes in every account"
 
   permission_model = "SERVICE_MANAGED"
   call_as          = var.call_as

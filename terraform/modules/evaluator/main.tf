@@ -1,0 +1,88 @@
+# The Lambda function that evaluates the root-activity rule, shared by the single-account module
+# (terraform/) and the organization module (terraform/modules/organization). It owns the
+# function, its log group, its execution role and its asynchronous invocation settings; the
+# calling module owns who may invoke it and the Config rule that does.
+
+locals {
+  # Every name derived from var.name, in one place.
+  function_name  = var.name
+  log_group_name = "/aws/lambda/${var.name}"
+  role_name      = "${var.name}-lambda"
+  policy_name    = "${var.name}-permissions"
+
+  # The build (npm run build) writes index.mjs exporting `handler` at the zip root.
+  handler = "index.handler"
+}
+
+################################################################################
+# Log group
+################################################################################
+
+# Created here, so the function never needs logs:CreateLogGroup.
+resource "aws_cloudwatch_log_group" "this" {
+  name              = local.log_group_name
+  retention_in_days = var.log_retention_in_days
+  kms_key_id        = var.log_group_kms_key_arn
+
+  tags = var.tags
+}
+
+################################################################################
+# Lambda function
+################################################################################
+
+resource "aws_lambda_function" "this" {
+  function_name = local.function_name
+  description   = var.description
+  role          = aws_iam_role.this.arn
+
+  runtime       = var.runtime
+  architectures = [var.architecture]
+  handler       = local.handler
+
+  filename         = var.lambda_zip_path
+  source_code_hash = filebase64sha256(var.lambda_zip_path)
+
+  # Generating the credential report takes seconds, rarely longer; the function waits for it.
+  timeout     = var.timeout
+  memory_size = var.memory_size
+
+  # Null (the default) reserves nothing: Config invokes the function once per period (per
+  # account), and reserving concurrency takes it from the account-wide pool.
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+
+  environment {
+    variables = {
+      POWERTOOLS_SERVICE_NAME = local.function_name
+      LOG_LEVEL               = var.log_level
+    }
+  }
+
+  # JSON log format: the function already writes JSON lines, and Lambda's own START/REPORT
+  # lines become JSON too (duration, memory used), which Logs Insights can query directly.
+  # With JSON, Lambda sets AWS_LAMBDA_LOG_LEVEL from application_log_level and Powertools
+  # honours it, so it carries the same value as LOG_LEVEL.
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.this.name
+    application_log_level = var.log_level
+    system_log_level      = "INFO"
+  }
+
+  tags = var.tags
+
+  # The log group must exist before the first invocation (the role cannot create it), and
+  # the role must be able to write to it.
+  depends_on = [
+    aws_cloudwatch_log_group.this,
+    aws_iam_role_policy.this,
+  ]
+}
+
+# Config invokes the function asynchronously. Lambda retries a failed asynchronous
+# invocation (a transient STS, IAM or Config error); no dead-letter queue is configured because
+# a lost evaluation is replaced by the next scheduled one and shows in the rule's status.
+resource "aws_lambda_function_event_invoke_config" "this" {
+  function_name          = aws_lambda_function.this.function_name
+  maximum_retry_attempts = var.maximum_retry_attempts
+}

@@ -1,0 +1,160 @@
+################################################################################
+# General
+################################################################################
+
+variable "name" {
+  description = "Name of the Lambda function, and prefix of its execution role (`<name>-lambda`), the role's policy (`<name>-permissions`) and its log group (`/aws/lambda/<name>`). Letters, digits, `-` and `_`, starting with a letter, at most 57 characters so that the role name fits in 64. The calling modules accept fewer, for the names they derive themselves."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9_-]{0,56}$", var.name))
+    error_message = "The name must start with a letter, contain only letters, digits, hyphens and underscores, and be at most 57 characters long."
+  }
+}
+
+variable "description" {
+  description = "Description of the Lambda function (at most 256 characters)."
+  type        = string
+
+  validation {
+    condition     = length(var.description) <= 256
+    error_message = "The function description must be at most 256 characters long."
+  }
+}
+
+variable "role_description" {
+  description = "Description of the execution role (at most 1000 characters)."
+  type        = string
+
+  validation {
+    condition     = length(var.role_description) <= 1000
+    error_message = "The role description must be at most 1000 characters long."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource the module creates that supports tags. The provider's default_tags are merged by the provider."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# Lambda function
+################################################################################
+
+variable "lambda_zip_path" {
+  description = "Path to the function bundle built by `npm run build` (index.mjs exporting `handler` at the zip root). The function is redeployed whenever the file changes."
+  type        = string
+}
+
+variable "runtime" {
+  description = "Lambda runtime. nodejs20.x is no longer accepted for new functions."
+  type        = string
+
+  validation {
+    condition     = contains(["nodejs22.x", "nodejs24.x"], var.runtime)
+    error_message = "The runtime must be nodejs22.x or nodejs24.x."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set of the function. The bundle is plain JavaScript and runs on both; arm64 costs less per GB-second."
+  type        = string
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "The architecture must be arm64 or x86_64."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory of the function in MB (docs/benchmarks.md, `npm run bench`)."
+  type        = number
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240 && var.memory_size == floor(var.memory_size)
+    error_message = "The memory size must be a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "timeout" {
+  description = "Function timeout in seconds, per evaluation. It covers waiting for IAM to generate the credential report (and assuming a member role, for an organization)."
+  type        = number
+
+  validation {
+    condition     = var.timeout >= 10 && var.timeout <= 900 && var.timeout == floor(var.timeout)
+    error_message = "The timeout must be a whole number of seconds from 10 to 900."
+  }
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Concurrent evaluations the function may run; null reserves nothing (the account's unreserved pool)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.reserved_concurrent_executions == null ? true : var.reserved_concurrent_executions >= 1 && var.reserved_concurrent_executions == floor(var.reserved_concurrent_executions)
+    error_message = "The reserved concurrency must be null or a whole number, at least 1."
+  }
+}
+
+variable "log_level" {
+  description = "Log level of the function (LOG_LEVEL and Lambda's application log level)."
+  type        = string
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
+    error_message = "The log level must be one of DEBUG, INFO, WARN, ERROR."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Days CloudWatch Logs keeps the function's logs; 0 keeps them forever."
+  type        = number
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "The retention must be one CloudWatch Logs accepts: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "log_group_kms_key_arn" {
+  description = "ARN of a KMS key to encrypt the log group with; its key policy must allow the CloudWatch Logs service principal of the region. Null uses CloudWatch Logs' own encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_group_kms_key_arn == null ? true : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.log_group_kms_key_arn))
+    error_message = "The log group KMS key must be a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "maximum_retry_attempts" {
+  description = "How often Lambda retries a failed asynchronous invocation from Config (0-2). Each retry is another billed invocation."
+  type        = number
+
+  validation {
+    condition     = var.maximum_retry_attempts >= 0 && var.maximum_retry_attempts <= 2 && var.maximum_retry_attempts == floor(var.maximum_retry_attempts)
+    error_message = "The retry attempts must be 0, 1 or 2."
+  }
+}
+
+################################################################################
+# Execution role
+################################################################################
+
+variable "grant_evaluation_actions" {
+  description = "Grant the execution role iam:GenerateCredentialReport, iam:GetCredentialReport and config:PutEvaluations (resource `*`: none of them has a resource type), which the function needs to evaluate the account it runs in with its own credentials. False when it evaluates only through a role it assumes (granted by policy_json): the role itself can then read no credential report and post no evaluation."
+  type        = bool
+}
+
+variable "policy_json" {
+  description = "An IAM policy document (JSON, e.g. an aws_iam_policy_document's `json`) whose statements are added to the execution role's inline policy, such as the organization module's sts:AssumeRole on the member role. Its statements need unique Sids other than WriteOwnLogGroup. Null adds nothing."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.policy_json == null ? true : can(jsondecode(var.policy_json).Statement)
+    error_message = "policy_json must be null or a JSON IAM policy document with a Statement."
+  }
+}
