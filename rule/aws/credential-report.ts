@@ -98,13 +98,10 @@ export async function fetchCredentialReport(
     if (remaining <= 0) throw new ReportNotReadyError(waitedMs, polls);
     try {
       const output = await call(AbortSignal.timeout(remaining));
-      calls.retries += Math.max(0, (output.$metadata.attempts ?? 1) - 1);
+      calls.retries += retriesOf(output);
       return output;
     } catch (error) {
-      calls.retries += Math.max(
-        0,
-        ((error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) - 1,
-      );
+      calls.retries += retriesOf(error);
       throw error;
     }
   };
@@ -119,7 +116,7 @@ export async function fetchCredentialReport(
       if (error instanceof RootActivityError) throw error;
       const outcome = OUTCOME_BY_ERROR[(error as Error).name];
       if (outcome) return { kind: outcome };
-      throw new ReportRetrievalError("GetCredentialReport", timeoutAware(error, clock() >= options.deadline));
+      throw new ReportRetrievalError("GetCredentialReport", timeoutAware(error, clock(), options.deadline));
     }
   };
 
@@ -133,7 +130,7 @@ export async function fetchCredentialReport(
       if (error instanceof RootActivityError) throw error;
       throw new ReportRetrievalError(
         "GenerateCredentialReport",
-        timeoutAware(error, clock() >= options.deadline),
+        timeoutAware(error, clock(), options.deadline),
       );
     }
   };
@@ -200,8 +197,14 @@ export async function fetchCredentialReport(
   }
 }
 
-function timeoutAware(error: unknown, pastDeadline: boolean): unknown {
-  if (pastDeadline && (error as Error)?.name === "AbortError") {
+/** Retries the SDK made inside one call (its `$metadata.attempts`, on answers and on errors alike). */
+function retriesOf(outputOrError: unknown): number {
+  return Math.max(0, ((outputOrError as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) - 1);
+}
+
+/** An abort at the invocation's deadline says so, instead of the SDK's bare "Request aborted". */
+function timeoutAware(error: unknown, now: number, deadline: number): unknown {
+  if (now >= deadline && (error as Error)?.name === "AbortError") {
     return new Error("no answer before the invocation's deadline", { cause: error });
   }
   return error;
