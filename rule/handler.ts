@@ -1,7 +1,11 @@
 import type { Context } from "aws-lambda";
 import { ClientCache, type ClientRequest } from "./aws/client-cache.ts";
 import type { RuleClients } from "./aws/clients.ts";
-import { type FetchReportOptions, fetchCredentialReport } from "./aws/credential-report.ts";
+import {
+  type FetchedReport,
+  type FetchReportOptions,
+  fetchCredentialReport,
+} from "./aws/credential-report.ts";
 import { putAccountEvaluation } from "./aws/put-evaluation.ts";
 import { AccountMismatchError, errorSummary, PutEvaluationsError, RootActivityError } from "./errors.ts";
 import { evaluate } from "./evaluate.ts";
@@ -77,50 +81,52 @@ export function createHandler(deps: HandlerDependencies) {
       });
       if (clients.roleArn) keys.roleArn = clients.roleArn;
 
+      // What to post, and what the log line and the metrics say about how it was decided.
+      let decision: {
+        complianceType: HandlerResult["complianceType"];
+        annotation: string;
+        details: Record<string, unknown>;
+        report?: FetchedReport;
+      };
       if (ruleEvent.eventLeftScope) {
-        const put = await putAccountEvaluation(
-          clients.config,
-          {
-            accountId: ruleEvent.accountId,
-            complianceType: "NOT_APPLICABLE",
-            annotation: NOT_APPLICABLE_ANNOTATION,
-            orderingTimestamp,
-            resultToken: ruleEvent.resultToken,
-          },
-          abortAtDeadline,
-        );
-        deps.logger.info("evaluation posted", {
-          ...keys,
-          complianceType: "NOT_APPLICABLE",
-          reason: "event-left-scope",
-          testMode: put.testMode,
-          configRequestId: put.requestId,
-          durationMs: deps.clock() - started,
-        });
-        metrics({ outcome: "posted", complianceType: "NOT_APPLICABLE", apiRetries: put.attempts - 1 });
-        return {
-          accountId: ruleEvent.accountId,
+        decision = {
           complianceType: "NOT_APPLICABLE",
           annotation: NOT_APPLICABLE_ANNOTATION,
+          details: { reason: "event-left-scope" },
+        };
+      } else {
+        const report = await fetchCredentialReport(clients.iam, {
+          deadline: deadline - putReserveMs(remainingMs),
+          clock: deps.clock,
+          ...(deps.sleep ? { sleep: deps.sleep } : {}),
+          ...(deps.random ? { random: deps.random } : {}),
+        });
+        const verdict = evaluate(report.content, orderingTimestamp, params);
+        if (verdict.accountId !== null && verdict.accountId !== ruleEvent.accountId) {
+          throw new AccountMismatchError(ruleEvent.accountId, verdict.accountId);
+        }
+        decision = {
+          complianceType: verdict.complianceType,
+          annotation: verdict.annotation,
+          report,
+          details: {
+            reason: verdict.reason,
+            lookbackDays: params.lookbackDays,
+            reportAgeSeconds: Math.round(report.ageMs / 1000),
+            reportGenerated: report.generated,
+            reportWaitMs: report.waitedMs,
+            iamCalls: report.calls,
+            iamRequestId: report.requestId,
+          },
         };
       }
 
-      const report = await fetchCredentialReport(clients.iam, {
-        deadline: deadline - putReserveMs(remainingMs),
-        clock: deps.clock,
-        ...(deps.sleep ? { sleep: deps.sleep } : {}),
-        ...(deps.random ? { random: deps.random } : {}),
-      });
-      const verdict = evaluate(report.content, orderingTimestamp, params);
-      if (verdict.accountId !== null && verdict.accountId !== ruleEvent.accountId) {
-        throw new AccountMismatchError(ruleEvent.accountId, verdict.accountId);
-      }
       const put = await putAccountEvaluation(
         clients.config,
         {
           accountId: ruleEvent.accountId,
-          complianceType: verdict.complianceType,
-          annotation: verdict.annotation,
+          complianceType: decision.complianceType,
+          annotation: decision.annotation,
           orderingTimestamp,
           resultToken: ruleEvent.resultToken,
         },
@@ -128,30 +134,26 @@ export function createHandler(deps: HandlerDependencies) {
       );
       deps.logger.info("evaluation posted", {
         ...keys,
-        complianceType: verdict.complianceType,
-        reason: verdict.reason,
-        lookbackDays: params.lookbackDays,
-        reportAgeSeconds: Math.round(report.ageMs / 1000),
-        reportGenerated: report.generated,
-        reportWaitMs: report.waitedMs,
-        iamCalls: report.calls,
-        iamRequestId: report.requestId,
+        complianceType: decision.complianceType,
+        ...decision.details,
         configAttempts: put.attempts,
         configRequestId: put.requestId,
         testMode: put.testMode,
         durationMs: deps.clock() - started,
       });
+      const report = decision.report;
       metrics({
         outcome: "posted",
-        complianceType: verdict.complianceType,
-        reportAgeSeconds: Math.round(report.ageMs / 1000),
-        reportWaitMs: report.waitedMs,
-        apiRetries: report.calls.retries + put.attempts - 1,
+        complianceType: decision.complianceType,
+        ...(report
+          ? { reportAgeSeconds: Math.round(report.ageMs / 1000), reportWaitMs: report.waitedMs }
+          : {}),
+        apiRetries: (report?.calls.retries ?? 0) + put.attempts - 1,
       });
       return {
         accountId: ruleEvent.accountId,
-        complianceType: verdict.complianceType,
-        annotation: verdict.annotation,
+        complianceType: decision.complianceType,
+        annotation: decision.annotation,
       };
     } catch (error) {
       const maybePosted = error instanceof PutEvaluationsError && error.mayHaveRecorded;
