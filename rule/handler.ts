@@ -7,7 +7,13 @@ import {
   fetchCredentialReport,
 } from "./aws/credential-report.ts";
 import { putAccountEvaluation } from "./aws/put-evaluation.ts";
-import { AccountMismatchError, errorSummary, PutEvaluationsError, RootActivityError } from "./errors.ts";
+import {
+  AccountMismatchError,
+  errorName,
+  errorSummary,
+  PutEvaluationsError,
+  RootActivityError,
+} from "./errors.ts";
 import { evaluate } from "./evaluate.ts";
 import { parseRuleEvent } from "./event.ts";
 import { logger as defaultLogger } from "./logger.ts";
@@ -161,12 +167,12 @@ export function createHandler(deps: HandlerDependencies) {
         maybePosted ? "evaluation failed, Config may have recorded it" : "evaluation failed, nothing posted",
         {
           ...keys,
-          errorName: error instanceof Error ? error.name : typeof error,
+          errorName: errorName(error),
           errorMessage: error instanceof RootActivityError ? error.message : errorSummary(error),
           durationMs: deps.clock() - started,
         },
       );
-      metrics({ outcome: "failed", errorName: error instanceof Error ? error.name : typeof error });
+      metrics({ outcome: "failed", errorName: errorName(error) });
       throw error;
     }
   };
