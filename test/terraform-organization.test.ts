@@ -191,8 +191,14 @@ describe("Lambda execution role (modules/evaluator, with this module's statement
     expect(unwrap(evaluatorCall.policy_json)).toBe("data.aws_iam_policy_document.assume_member_role.json");
     // No policy of this module is attached to the evaluator's role.
     expect(policiesOn(mod, "module.evaluator")).toEqual({ inline: [], attachments: [] });
-    // The only roles this module creates itself are the member and aggregator roles.
-    expect(Object.keys(mod.resources.aws_iam_role ?? {}).sort()).toEqual(["aggregator", "member"]);
+    // The only roles this module creates itself are the member and aggregator roles, and the two
+    // EventBridge roles of the opt-in notifications (test/terraform-organization-notifications.test.ts).
+    expect(Object.keys(mod.resources.aws_iam_role ?? {}).sort()).toEqual([
+      "aggregator",
+      "forward_here",
+      "member",
+      "notifications",
+    ]);
   });
 
   it("may only assume the member role and write its own logs: it can read no report and post nothing itself", () => {
@@ -319,7 +325,9 @@ describe("StackSet", () => {
     expect(stackSet.capabilities).toEqual(["CAPABILITY_NAMED_IAM"]);
     expect(stackSet).not.toHaveProperty("administration_role_arn");
     expect(stackSet).not.toHaveProperty("execution_role_name");
-    expect(unwrap(stackSet.template_body)).toBe("jsonencode(local.member_role_template)");
+    expect(unwrap(stackSet.template_body)).toBe("jsonencode(local.stack_set_template)");
+    // The member role template, plus the forwarding resources only with notifications.
+    expect(unwrap(mod.locals.stack_set_template)).toContain("local.member_role_template.Resources");
     expect(unwrap(stackSet.call_as)).toBe("var.call_as");
     expect(nested(stackSet, "lifecycle").ignore_changes).toEqual(["${administration_role_arn}"]);
   });
@@ -668,9 +676,7 @@ describe("outputs", () => {
         "deployment_status_command",
       ]),
     );
-    expect(unwrap(mod.outputs.member_role_template_body?.value)).toBe(
-      "jsonencode(local.member_role_template)",
-    );
+    expect(unwrap(mod.outputs.member_role_template_body?.value)).toBe("jsonencode(local.stack_set_template)");
     expect(mod.locals.member_rule_name_prefix).toBe("OrgConfigRule-${var.name}-");
   });
 

@@ -40,7 +40,7 @@ output "member_role_name" {
 
 output "member_role_template_body" {
   description = "The StackSet's CloudFormation template: deploy it as a stack in an account the StackSet does not reach (the management account in a delegated administrator deployment)."
-  value       = jsonencode(local.member_role_template)
+  value       = jsonencode(local.stack_set_template)
 }
 
 output "stack_set_name" {
@@ -66,4 +66,33 @@ output "noncompliant_accounts_query" {
 output "deployment_status_command" {
   description = "AWS CLI command that shows, per member account, whether the rule was deployed there."
   value       = "aws configservice get-organization-config-rule-detailed-status --region ${local.region} --organization-config-rule-name ${aws_config_organization_custom_rule.this.name}"
+}
+
+output "notification_topic_arn" {
+  description = "ARN of the SNS topic that notifications and alarms publish to (the module's or notification_topic_arn); null when create_notifications is false."
+  value       = local.notification_topic_arn
+}
+
+output "notification_kms_key_arn" {
+  description = "ARN of the KMS key the module created for the notification topic; null when it created none."
+  value       = one(aws_kms_key.notifications[*].arn)
+}
+
+output "compliance_event_bus_arn" {
+  description = "ARN of the event bus `<name>-compliance` to which every member account forwards the rule's compliance changes; null when create_notifications is false."
+  value       = one(aws_cloudwatch_event_bus.compliance[*].arn)
+}
+
+output "compliance_event_rule_arn" {
+  description = "ARN of the EventBridge rule on the central bus that sends the compliance changes to the topic; null when create_notifications is false."
+  value       = one(aws_cloudwatch_event_rule.compliance_change[*].arn)
+}
+
+output "failure_alarm_arns" {
+  description = "ARNs of the failure alarms: evaluator_errors, no_evaluations, notification_failures; null when create_notifications or alarm_on_failures is false."
+  value = local.create_failure_alarms ? {
+    evaluator_errors      = one(aws_cloudwatch_metric_alarm.evaluator_errors[*].arn)
+    no_evaluations        = one(aws_cloudwatch_metric_alarm.no_evaluations[*].arn)
+    notification_failures = one(aws_cloudwatch_metric_alarm.notification_failures[*].arn)
+  } : null
 }

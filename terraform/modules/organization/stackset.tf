@@ -9,6 +9,69 @@ locals {
   member_role_description = "Assumed by the ${module.evaluator.function_name} function (${local.account_id}) to read the IAM credential report and post the AWS Config evaluation"
   member_policy_name      = "${var.name}-evaluate"
 
+  # With notifications, in every member account: an EventBridge rule on the default bus with
+  # the central rule's pattern (this organization rule's compliance changes, OrgConfigRule-
+  # <name>-*), forwarding to the central bus through a role that only EventBridge rules of that
+  # account can assume (aws:SourceAccount, and aws:SourceArn = this rule) and that may only
+  # events:PutEvents on the central bus. The bus grants the organization (aws:PrincipalOrgID),
+  # which is why the target needs a role (RoleArn) rather than the rule sending as the account.
+  compliance_forwarding_resources = {
+    ComplianceForwardingRole = {
+      Type = "AWS::IAM::Role"
+      Properties = {
+        RoleName    = local.forwarding_role
+        Description = "EventBridge role that forwards the ${local.rule_name} compliance changes of this account to ${local.compliance_event_bus_arn}"
+        AssumeRolePolicyDocument = {
+          Version = "2012-10-17"
+          Statement = [
+            {
+              Sid       = "EventBridgeRuleAssumeRole"
+              Effect    = "Allow"
+              Principal = { Service = "events.amazonaws.com" }
+              Action    = "sts:AssumeRole"
+              Condition = {
+                StringEquals = { "aws:SourceAccount" = { Ref = "AWS::AccountId" } }
+                ArnEquals    = { "aws:SourceArn" = { "Fn::Sub" = "arn:$${AWS::Partition}:events:$${AWS::Region}:$${AWS::AccountId}:rule/${local.forwarding_event_rule}" } }
+              }
+            },
+          ]
+        }
+        Policies = [
+          {
+            PolicyName = "${local.forwarding_role}-put-events"
+            PolicyDocument = {
+              Version = "2012-10-17"
+              Statement = [
+                {
+                  Sid      = "PutEventsToCentralBus"
+                  Effect   = "Allow"
+                  Action   = "events:PutEvents"
+                  Resource = local.compliance_event_bus_arn
+                },
+              ]
+            }
+          },
+        ]
+      }
+    }
+    ComplianceForwardingRule = {
+      Type = "AWS::Events::Rule"
+      Properties = {
+        Name         = local.forwarding_event_rule
+        Description  = "Forwards the compliance changes of the ${local.rule_name} AWS Config organization rule to ${local.compliance_event_bus_arn}"
+        EventPattern = local.compliance_event_pattern
+        State        = "ENABLED"
+        Targets = [
+          {
+            Id      = "central-compliance-bus"
+            Arn     = local.compliance_event_bus_arn
+            RoleArn = { "Fn::GetAtt" = ["ComplianceForwardingRole", "Arn"] }
+          },
+        ]
+      }
+    }
+  }
+
   # The CloudFormation template, built from the same policy documents as the role this module
   # creates in its own account. Also an output, for the management account in a delegated
   # administrator deployment.
@@ -39,6 +102,17 @@ locals {
       }
     }
   }
+
+  # What the StackSet deploys: the member role, and the forwarding rule and its role when
+  # notifications are on. (A for expression rather than `cond ? {...} : {}`, whose two objects
+  # would have no common type.)
+  stack_set_template = merge(local.member_role_template, {
+    Description = var.create_notifications ? "${local.member_role_template.Description}; forwards its compliance changes of the rule to ${local.compliance_event_bus_arn}" : local.member_role_template.Description
+    Resources = merge(
+      local.member_role_template.Resources,
+      { for logical_id, resource in local.compliance_forwarding_resources : logical_id => resource if var.create_notifications },
+    )
+  })
 }
 
 resource "aws_cloudformation_stack_set" "member_role" {
@@ -54,7 +128,7 @@ resource "aws_cloudformation_stack_set" "member_role" {
     retain_stacks_on_account_removal = false
   }
 
-  template_body = jsonencode(local.member_role_template)
+  template_body = jsonencode(local.stack_set_template)
 
   operation_preferences {
     failure_tolerance_percentage = var.stack_set_failure_tolerance_percentage

@@ -262,3 +262,63 @@ variable "aggregator_all_regions" {
   type        = bool
   default     = false
 }
+
+################################################################################
+# Notifications
+################################################################################
+
+variable "create_notifications" {
+  description = "Opt-in notifications, in this account: failure alarms of the function (with alarm_on_failures) and the compliance changes of every member account, which the StackSet forwards from each member account's default event bus to the event bus `<name>-compliance` here; both publish to an SNS topic. Off by default."
+  type        = bool
+  default     = false
+}
+
+variable "notification_topic_arn" {
+  description = "ARN of an existing standard SNS topic in this account's region to publish to. Null creates a topic `<name>-notifications` encrypted with a KMS key (see notification_kms_key_arn). An existing topic must let this account's IAM roles publish, and CloudWatch publish for the alarms; when it is encrypted, pass its key as notification_kms_key_arn. Used only with create_notifications."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.notification_topic_arn == null ? true : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.notification_topic_arn))
+    error_message = "The notification topic must be the ARN of a standard (not FIFO) SNS topic: arn:<partition>:sns:<region>:<account>:<name>."
+  }
+}
+
+variable "notification_kms_key_arn" {
+  description = "KMS key of the notification topic. For the topic the module creates: null creates a customer managed key (the AWS managed key alias/aws/sns cannot be used by EventBridge or CloudWatch alarms); a key ARN uses that key, whose policy must let this account's IAM policies grant its use and let cloudwatch.amazonaws.com use it. With notification_topic_arn: the key that topic is encrypted with (null if it is not), so that the EventBridge role may use it. Used only with create_notifications."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.notification_kms_key_arn == null ? true : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.notification_kms_key_arn))
+    error_message = "The notification KMS key must be a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "notification_emails" {
+  description = "E-mail addresses to subscribe to the notification topic. SNS sends each one a confirmation e-mail; nothing is delivered to an address before it is confirmed. Used only with create_notifications."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for email in var.notification_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])
+    error_message = "Each notification e-mail must be an address of the form name@example.com."
+  }
+}
+
+variable "notify_on" {
+  description = "Verdicts that send a notification when a member account's compliance changes to them: by default when root use makes it NON_COMPLIANT and when it is COMPLIANT again (and the first evaluation). NOT_APPLICABLE and INSUFFICIENT_DATA may be added. Used only with create_notifications."
+  type        = list(string)
+  default     = ["NON_COMPLIANT", "COMPLIANT"]
+
+  validation {
+    condition     = length(var.notify_on) > 0 && length(distinct(var.notify_on)) == length(var.notify_on) && alltrue([for verdict in var.notify_on : contains(["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA"], verdict)])
+    error_message = "List one or more distinct verdicts among COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE and INSUFFICIENT_DATA."
+  }
+}
+
+variable "alarm_on_failures" {
+  description = "With create_notifications, CloudWatch alarms in this account that publish to the notification topic (on ALARM and on OK) when the function reports errors, when no evaluation of any account was posted for two rule periods, and when EventBridge fails to deliver a forwarded compliance change to the topic."
+  type        = bool
+  default     = true
+}
