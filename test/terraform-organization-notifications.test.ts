@@ -545,6 +545,65 @@ describe("organization failure alarms", () => {
   });
 });
 
+describe("duplicated from the single-account module (no shared module yet): kept identical", () => {
+  it.each(["notifications_key", "notifications_topic", "notifications_assume_role", "notifications"])(
+    "the %s policy document",
+    (name) => {
+      const here = data("aws_iam_policy_document", name);
+      const there = declarations(root).data("aws_iam_policy_document", name);
+      expect(here.count).toEqual(there.count);
+      expect(policyStatements(here)).toEqual(policyStatements(there));
+    },
+  );
+
+  it.each([
+    "create_notification_topic",
+    "create_notification_key",
+    "encrypt_notifications",
+    "create_failure_alarms",
+    "notification_topic_name",
+    "notification_kms_alias",
+    "notification_role",
+    "compliance_event_rule",
+    "notification_topic_arn",
+    "notification_kms_key_arn",
+    "metrics_namespace",
+    "rule_period_seconds",
+  ])("local.%s", (name) => {
+    expect(mod.locals[name]).toEqual(root.locals[name]);
+  });
+
+  it("the key, topic, topic policy, subscriptions, role and alarms, except their descriptions and dimensions", () => {
+    const ignored = new Set([
+      "description",
+      "alarm_description",
+      "dimensions",
+      "event_bus_name",
+      "event_pattern",
+      "input_transformer",
+    ]);
+    const strip = (block: Block): Block =>
+      Object.fromEntries(Object.entries(block).filter(([key]) => !ignored.has(key)));
+    for (const [type, name] of [
+      ["aws_kms_key", "notifications"],
+      ["aws_kms_alias", "notifications"],
+      ["aws_sns_topic", "notifications"],
+      ["aws_sns_topic_policy", "notifications"],
+      ["aws_sns_topic_subscription", "email"],
+      ["aws_iam_role", "notifications"],
+      ["aws_iam_role_policy", "notifications"],
+      ["aws_cloudwatch_event_target", "notifications"],
+      ["aws_cloudwatch_metric_alarm", "evaluator_errors"],
+      ["aws_cloudwatch_metric_alarm", "no_evaluations"],
+      ["aws_cloudwatch_metric_alarm", "notification_failures"],
+    ] as const) {
+      expect(strip(resource(type, name)), `${type}.${name}`).toEqual(
+        strip(declarations(root).resource(type, name)),
+      );
+    }
+  });
+});
+
 describe("organization notifications: documentation", () => {
   it("the module README says where the events arrive and how they are forwarded", async () => {
     const readme = await readFile(join(MODULE_DIR, "README.md"), "utf8");
