@@ -58,23 +58,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Type guard: has the fields of a Config rule invocation, with the types Config sends.
- *
- * @example
- * ```ts
- * if (!isConfigEvent(event)) throw new Error("not a Config event");
- * ```
- */
-export function isConfigEvent(value: unknown): value is ConfigRuleInvocation {
-  return (
-    isRecord(value) &&
-    typeof value.invokingEvent === "string" &&
-    typeof value.resultToken === "string" &&
-    typeof value.accountId === "string"
-  );
-}
-
-/**
  * Validates a Lambda event from AWS Config and returns its typed form. Throws {@link InvalidEventError} naming the
  * field and the problem.
  *

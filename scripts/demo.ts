@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { ConfigRuleInvocation } from "../rule/event.ts";
 import { type RecordedCall, startLocalAws } from "./local-aws/server.ts";
 
 const here = import.meta.dirname;
@@ -20,7 +21,7 @@ try {
   aws.clearReport();
   aws.onGenerate(readFileSync(join(here, "demo/sample-credential-report.csv")), { readyAfterPolls: 2 });
 
-  const event = {
+  const event: ConfigRuleInvocation = {
     version: "1.0",
     invokingEvent: JSON.stringify({
       awsAccountId: ACCOUNT_ID,

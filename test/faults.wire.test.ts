@@ -10,7 +10,9 @@
  * that stays in progress after a generation, ReportExpired followed by a ready report, FailedEvaluations,
  * InvalidResultTokenException's message) are not repeated here.
  */
+
 import { describe, expect, it } from "vitest";
+import type { ConfigRuleInvocation } from "../rule/event.ts";
 import type { Fault } from "../scripts/local-aws/server.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
 import { configEvent, type Invocation, useWire } from "./support/wire.ts";
@@ -55,7 +57,7 @@ function expectOnePost(run: Invocation, remainingMs: number, complianceType: str
 
 let roles = 0;
 /** An organization event for the member account, with a fresh role (assumed-role clients are cached per role). */
-function memberEvent(): Record<string, unknown> {
+function memberEvent(): ConfigRuleInvocation {
   roles += 1;
   const name = `root-activity-member-${roles}`;
   aws.addRole(`arn:aws:iam::${MEMBER}:role/${name}`);

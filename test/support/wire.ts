@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, beforeEach } from "vitest";
+import type { ConfigRuleInvocation } from "../../rule/event.ts";
 import { type LocalAws, startLocalAws } from "../../scripts/local-aws/server.ts";
 
 export type Handler = (
@@ -59,11 +60,11 @@ export interface EventOptions {
  * configEvent({ ruleParameters: '{"lookbackDays":"7"}' });
  * ```
  */
-export function configEvent(options: EventOptions = {}): Record<string, unknown> {
+export function configEvent(options: EventOptions = {}): ConfigRuleInvocation {
   const accountId = options.accountId ?? "111122223333";
   const partition = options.partition ?? "aws";
   const ruleName = options.configRuleName ?? "root-activity";
-  const event: Record<string, unknown> = {
+  const event: ConfigRuleInvocation = {
     version: "1.0",
     invokingEvent: JSON.stringify({
       awsAccountId: accountId,
