@@ -33,3 +33,69 @@ moved {
   from = aws_iam_role_policy.lambda
   to   = module.evaluator.aws_iam_role_policy.this
 }
+
+# The notification topic, its key, policy and subscriptions, the EventBridge rule, its role
+# and target, and the failure alarms moved into ../notifications (shared with the
+# single-account module), called with count = var.create_notifications ? 1 : 0. Resources that
+# had a count of their own keep it there and move whole; those counted only on
+# create_notifications move from their single instance.
+
+moved {
+  from = aws_kms_key.notifications
+  to   = module.notifications[0].aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.notifications
+  to   = module.notifications[0].aws_kms_alias.this
+}
+
+moved {
+  from = aws_sns_topic.notifications
+  to   = module.notifications[0].aws_sns_topic.this
+}
+
+moved {
+  from = aws_sns_topic_policy.notifications
+  to   = module.notifications[0].aws_sns_topic_policy.this
+}
+
+moved {
+  from = aws_sns_topic_subscription.email
+  to   = module.notifications[0].aws_sns_topic_subscription.email
+}
+
+moved {
+  from = aws_cloudwatch_event_rule.compliance_change[0]
+  to   = module.notifications[0].aws_cloudwatch_event_rule.this
+}
+
+moved {
+  from = aws_iam_role.notifications[0]
+  to   = module.notifications[0].aws_iam_role.publisher
+}
+
+moved {
+  from = aws_iam_role_policy.notifications[0]
+  to   = module.notifications[0].aws_iam_role_policy.publisher
+}
+
+moved {
+  from = aws_cloudwatch_event_target.notifications[0]
+  to   = module.notifications[0].aws_cloudwatch_event_target.this
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.evaluator_errors
+  to   = module.notifications[0].aws_cloudwatch_metric_alarm.evaluator_errors
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.no_evaluations
+  to   = module.notifications[0].aws_cloudwatch_metric_alarm.no_evaluations
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.notification_failures
+  to   = module.notifications[0].aws_cloudwatch_metric_alarm.notification_failures
+}

@@ -75,7 +75,7 @@ output "notification_topic_arn" {
 
 output "notification_kms_key_arn" {
   description = "ARN of the KMS key the module created for the notification topic; null when it created none."
-  value       = one(aws_kms_key.notifications[*].arn)
+  value       = one(module.notifications[*].kms_key_arn)
 }
 
 output "compliance_event_bus_arn" {
@@ -85,14 +85,10 @@ output "compliance_event_bus_arn" {
 
 output "compliance_event_rule_arn" {
   description = "ARN of the EventBridge rule on the central bus that sends the compliance changes to the topic; null when create_notifications is false."
-  value       = one(aws_cloudwatch_event_rule.compliance_change[*].arn)
+  value       = one(module.notifications[*].event_rule_arn)
 }
 
 output "failure_alarm_arns" {
   description = "ARNs of the failure alarms: evaluator_errors, no_evaluations, notification_failures; null when create_notifications or alarm_on_failures is false."
-  value = local.create_failure_alarms ? {
-    evaluator_errors      = one(aws_cloudwatch_metric_alarm.evaluator_errors[*].arn)
-    no_evaluations        = one(aws_cloudwatch_metric_alarm.no_evaluations[*].arn)
-    notification_failures = one(aws_cloudwatch_metric_alarm.notification_failures[*].arn)
-  } : null
+  value       = one(module.notifications[*].alarm_arns)
 }
