@@ -1,6 +1,6 @@
 /**
  * The message of a compliance change notification: the input transformer of the module's
- * EventBridge target (terraform/notifications.tf), rendered against sample AWS Config events
+ * EventBridge target (terraform/notifications.tf passes it to modules/notifications), rendered against sample AWS Config events
  * with a model of EventBridge's input transformer (test/support/input-transformer.ts).
  */
 import { describe, expect, it } from "vitest";
@@ -18,12 +18,17 @@ import {
 } from "./support/input-transformer.ts";
 
 const mod = await loadModule("terraform");
+const shared = await loadModule("terraform/modules/notifications");
 
-const target = mod.resources.aws_cloudwatch_event_target?.notifications;
-if (target === undefined) throw new Error("aws_cloudwatch_event_target.notifications is not declared");
+// The target is the notifications module's; its input transformer is what the module call passes.
+const target = shared.resources.aws_cloudwatch_event_target?.this;
+if (target === undefined)
+  throw new Error("modules/notifications: aws_cloudwatch_event_target.this is not declared");
 const block = nested(target, "input_transformer");
-const inputPaths = block.input_paths as Record<string, string>;
-const rawTemplate = String(block.input_template);
+const call = mod.modules.notifications;
+if (call === undefined) throw new Error("module.notifications is not called");
+const inputPaths = mod.locals.notification_input_paths as Record<string, string>;
+const rawTemplate = String(mod.locals.notification_input_template);
 
 const consoleDomains = mod.locals.console_domains as Record<string, string>;
 
@@ -54,6 +59,13 @@ const usedAnnotation = annotations.usedInWindow(
 );
 
 describe("the notification template", () => {
+  it("is what the module passes to the notifications module's target", () => {
+    expect(unwrap(block.input_paths)).toBe("var.input_paths");
+    expect(unwrap(block.input_template)).toBe("var.input_template");
+    expect(unwrap(call.input_paths)).toBe("local.notification_input_paths");
+    expect(unwrap(call.input_template)).toBe("local.notification_input_template");
+  });
+
   it("is one quoted JSON string within EventBridge's limits", () => {
     expect(rawTemplate.startsWith('"') && rawTemplate.endsWith('"')).toBe(true);
     expect(rawTemplate).not.toContain("\n");

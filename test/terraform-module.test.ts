@@ -27,6 +27,7 @@ import {
   loadTerraformFiles,
   moduleCallProblems,
   movedCoverageProblems,
+  movedInstanceProblems,
   nested,
   onlyAllowsProblems,
   passedThrough,
@@ -47,18 +48,23 @@ import {
 
 const TERRAFORM_DIR = "terraform";
 const EVALUATOR_DIR = join(TERRAFORM_DIR, "modules", "evaluator");
+const NOTIFICATIONS_DIR = join(TERRAFORM_DIR, "modules", "notifications");
 const EXAMPLE_DIR = join(TERRAFORM_DIR, "examples", "single-account");
 
 const files = await loadTerraformFiles(TERRAFORM_DIR);
 const mod = await loadModule(TERRAFORM_DIR);
 const evaluator = await loadModule(EVALUATOR_DIR);
+const notifications = await loadModule(NOTIFICATIONS_DIR);
 const example = await loadModule(EXAMPLE_DIR);
 
-/** The two modules whose own conventions are checked alike. */
+/** The two modules that deploy or run the function, whose settings are checked alike. */
 const MODULES = [
   ["terraform", mod],
   ["modules/evaluator", evaluator],
 ] as const;
+
+/** Every module of this folder whose own conventions (versions, documentation, README) are checked alike. */
+const ALL_MODULES = [...MODULES, ["modules/notifications", notifications]] as const;
 
 const { resource, variable, call } = declarations(mod);
 const inEvaluator = declarations(evaluator);
@@ -101,6 +107,31 @@ const OLD_ROOT_ADDRESSES = [
   "aws_iam_role_policy.config_recorder_delivery",
 ];
 
+/**
+ * Every resource and data source terraform/notifications.tf declared before the notifications
+ * module existed (commit e4a8344), with how each was counted: `count` on create_notifications
+ * alone (one instance, `[0]`, moved to a resource of the module without count), or a count or
+ * for_each of its own (moved whole to a resource of the module with the same meta-argument).
+ */
+const OLD_ROOT_NOTIFICATION_ADDRESSES = {
+  "data.aws_iam_policy_document.notifications_key": "count",
+  "aws_kms_key.notifications": "count",
+  "aws_kms_alias.notifications": "count",
+  "aws_sns_topic.notifications": "count",
+  "data.aws_iam_policy_document.notifications_topic": "count",
+  "aws_sns_topic_policy.notifications": "count",
+  "aws_sns_topic_subscription.email": "for_each",
+  "aws_cloudwatch_event_rule.compliance_change": "one",
+  "data.aws_iam_policy_document.notifications_assume_role": "one",
+  "aws_iam_role.notifications": "one",
+  "data.aws_iam_policy_document.notifications": "one",
+  "aws_iam_role_policy.notifications": "one",
+  "aws_cloudwatch_event_target.notifications": "one",
+  "aws_cloudwatch_metric_alarm.evaluator_errors": "count",
+  "aws_cloudwatch_metric_alarm.no_evaluations": "count",
+  "aws_cloudwatch_metric_alarm.notification_failures": "count",
+} as const;
+
 describe("Terraform files", () => {
   it("finds the module, the evaluator module and the example", () => {
     const paths = files.map((file) => file.path);
@@ -109,6 +140,9 @@ describe("Terraform files", () => {
     }
     for (const name of ["versions.tf", "main.tf", "iam.tf", "variables.tf", "outputs.tf"]) {
       expect(paths).toContain(join("modules", "evaluator", name));
+    }
+    for (const name of ["versions.tf", "main.tf", "variables.tf", "outputs.tf"]) {
+      expect(paths).toContain(join("modules", "notifications", name));
     }
     expect(paths).toContain(join("examples", "single-account", "main.tf"));
   });
@@ -125,12 +159,12 @@ describe("Terraform files", () => {
 });
 
 describe("versions.tf", () => {
-  it.each(MODULES)("%s requires Terraform 1.5 or newer", (_, module) => {
+  it.each(ALL_MODULES)("%s requires Terraform 1.5 or newer", (_, module) => {
     expect(module.terraform).toHaveLength(1);
     expect(module.terraform[0]?.required_version).toBe(">= 1.5");
   });
 
-  it.each(MODULES)(
+  it.each(ALL_MODULES)(
     "%s requires hashicorp/aws 6.20 or newer (data.aws_region.region, nodejs24.x)",
     (_, module) => {
       const providers = nested(module.terraform[0] ?? {}, "required_providers");
@@ -146,7 +180,7 @@ describe("versions.tf", () => {
 
 describe("evaluator module call", () => {
   it("calls ./modules/evaluator with arguments it declares, including all required ones", () => {
-    expect(Object.keys(mod.modules)).toEqual(["evaluator"]);
+    expect(Object.keys(mod.modules)).toEqual(["evaluator", "notifications"]);
     expect(evaluatorCall.source).toBe("./modules/evaluator");
     expect(moduleCallProblems(evaluatorCall, evaluator)).toEqual([]);
   });
@@ -479,7 +513,7 @@ describe("Config bucket", () => {
 });
 
 describe("variables", () => {
-  it.each(MODULES)("%s: every variable has a description and a type", (_, module) => {
+  it.each(ALL_MODULES)("%s: every variable has a description and a type", (_, module) => {
     expect(Object.keys(module.variables).length).toBeGreaterThan(0);
     expect(undocumentedVariables(module)).toEqual([]);
   });
@@ -699,11 +733,11 @@ describe("variables", () => {
 });
 
 describe("declarations are used (tflint terraform_unused_declarations)", () => {
-  it.each(MODULES)("%s: every variable, local and data source is used", (_, module) => {
+  it.each(ALL_MODULES)("%s: every variable, local and data source is used", (_, module) => {
     expect(unusedDeclarations(module)).toEqual([]);
   });
 
-  it.each(MODULES)(
+  it.each(ALL_MODULES)(
     "%s uses the partition, account and region data sources instead of hard-coded ARNs",
     (_, module) => {
       expect(hardCodedArnProblems(module)).toEqual([]);
@@ -712,7 +746,7 @@ describe("declarations are used (tflint terraform_unused_declarations)", () => {
 });
 
 describe("outputs", () => {
-  it.each(MODULES)("%s: every output has a description", (_, module) => {
+  it.each(ALL_MODULES)("%s: every output has a description", (_, module) => {
     expect(Object.keys(module.outputs).length).toBeGreaterThan(0);
     expect(undocumentedOutputs(module)).toEqual([]);
   });
@@ -771,11 +805,17 @@ describe("tags", () => {
 });
 
 describe("migrations: an existing state is carried over, nothing destroyed and recreated", () => {
-  it("every resource main.tf and iam.tf declared is still declared, or moved into module.evaluator", () => {
-    expect(movedCoverageProblems(mod, OLD_ROOT_ADDRESSES, { evaluator })).toEqual([]);
+  it("every resource main.tf, iam.tf and notifications.tf declared is still declared, or moved into module.evaluator or module.notifications", () => {
+    expect(
+      movedCoverageProblems(mod, [...OLD_ROOT_ADDRESSES, ...Object.keys(OLD_ROOT_NOTIFICATION_ADDRESSES)], {
+        evaluator,
+        notifications,
+      }),
+    ).toEqual([]);
   });
 
-  it("moves exactly the function, its log group, its role and policy and its invocation settings", () => {
+  it("moves exactly the function, its log group, its role and policy and its invocation settings, and the notifications", () => {
+    const n = "module.notifications[0]";
     expect(mod.moved).toEqual([
       { from: "aws_cloudwatch_log_group.this", to: "module.evaluator.aws_cloudwatch_log_group.this" },
       { from: "aws_lambda_function.this", to: "module.evaluator.aws_lambda_function.this" },
@@ -785,7 +825,38 @@ describe("migrations: an existing state is carried over, nothing destroyed and r
       },
       { from: "aws_iam_role.lambda", to: "module.evaluator.aws_iam_role.this" },
       { from: "aws_iam_role_policy.lambda", to: "module.evaluator.aws_iam_role_policy.this" },
+      { from: "aws_kms_key.notifications", to: `${n}.aws_kms_key.this` },
+      { from: "aws_kms_alias.notifications", to: `${n}.aws_kms_alias.this` },
+      { from: "aws_sns_topic.notifications", to: `${n}.aws_sns_topic.this` },
+      { from: "aws_sns_topic_policy.notifications", to: `${n}.aws_sns_topic_policy.this` },
+      { from: "aws_sns_topic_subscription.email", to: `${n}.aws_sns_topic_subscription.email` },
+      { from: "aws_cloudwatch_event_rule.compliance_change[0]", to: `${n}.aws_cloudwatch_event_rule.this` },
+      { from: "aws_iam_role.notifications[0]", to: `${n}.aws_iam_role.publisher` },
+      { from: "aws_iam_role_policy.notifications[0]", to: `${n}.aws_iam_role_policy.publisher` },
+      { from: "aws_cloudwatch_event_target.notifications[0]", to: `${n}.aws_cloudwatch_event_target.this` },
+      {
+        from: "aws_cloudwatch_metric_alarm.evaluator_errors",
+        to: `${n}.aws_cloudwatch_metric_alarm.evaluator_errors`,
+      },
+      {
+        from: "aws_cloudwatch_metric_alarm.no_evaluations",
+        to: `${n}.aws_cloudwatch_metric_alarm.no_evaluations`,
+      },
+      {
+        from: "aws_cloudwatch_metric_alarm.notification_failures",
+        to: `${n}.aws_cloudwatch_metric_alarm.notification_failures`,
+      },
     ]);
+  });
+
+  it("every resource of the notifications module is the destination of a moved block (each existed before)", () => {
+    expect(Object.keys(notifications.resources).length).toBeGreaterThan(0);
+    expect(unmovedResources(mod, "notifications", notifications)).toEqual([]);
+  });
+
+  it("each notification resource keeps its instance keys: [0] of one counted on create_notifications alone, whole with its own count or for_each", () => {
+    expect(movedInstanceProblems(mod, notifications, OLD_ROOT_NOTIFICATION_ADDRESSES)).toEqual([]);
+    expect(unwrap(call("notifications").count)).toBe("var.create_notifications ? 1 : 0");
   });
 
   it("every resource of the evaluator is the destination of a moved block (each existed before)", () => {
@@ -793,8 +864,8 @@ describe("migrations: an existing state is carried over, nothing destroyed and r
     expect(unmovedResources(mod, "evaluator", evaluator)).toEqual([]);
   });
 
-  it("none of the moved resources had count or for_each, so their addresses carry no index", () => {
-    for (const { to } of mod.moved) {
+  it("none of the resources moved into the evaluator had count or for_each, so their addresses carry no index", () => {
+    for (const { to } of mod.moved.filter((block) => block.to.startsWith("module.evaluator."))) {
       const [, , type = "", name = ""] = to.split(".");
       const block = inEvaluator.resource(type, name);
       expect(block, to).not.toHaveProperty("count");
@@ -854,7 +925,7 @@ describe("example: single-account", () => {
 });
 
 describe("module README", () => {
-  it.each(MODULES)(
+  it.each(ALL_MODULES)(
     "%s: README has the Modules, Resources, Inputs and Outputs tables (terraform-docs format)",
     async (_, module) => {
       const readme = await readFile(join(module.dir, "README.md"), "utf8");
@@ -866,7 +937,7 @@ describe("module README", () => {
     },
   );
 
-  it.each(MODULES)("%s: README names only outputs and resources that exist", async (_, module) => {
+  it.each(ALL_MODULES)("%s: README names only outputs and resources that exist", async (_, module) => {
     const readme = await readFile(join(module.dir, "README.md"), "utf8");
     expect(
       readmeReferenceProblems(readme, {

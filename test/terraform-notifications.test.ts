@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the expected values are Terraform expressions, "${...}" is meant literally.
 /**
- * The opt-in notifications of the Terraform module (terraform/notifications.tf): parsed with the
- * real HCL parser, checked for format, least privilege (who may publish to the topic and use its
+ * The opt-in notifications of the Terraform module (terraform/notifications.tf and the
+ * notifications module it calls, terraform/modules/notifications): parsed with the real HCL parser, checked for format, least privilege (who may publish to the topic and use its
  * key), the EventBridge pattern (evaluated against sample events), the alarms (against the
  * metrics the function writes) and the documentation.
  */
@@ -17,8 +17,10 @@ import {
   docsTables,
   dynamicBlocks,
   loadModule,
+  moduleCallProblems,
   nested,
   nestedAll,
+  policiesOn,
   policyDocumentOf,
   policyStatements,
   references,
@@ -32,6 +34,8 @@ const EXAMPLE_DIR = join(TERRAFORM_DIR, "examples", "single-account");
 
 const mod = await loadModule(TERRAFORM_DIR);
 const evaluator = await loadModule(join(TERRAFORM_DIR, "modules", "evaluator"));
+const shared = await loadModule(join(TERRAFORM_DIR, "modules", "notifications"));
+const sharedSource = shared.files.map((file) => file.source).join("\n");
 const example = await loadModule(EXAMPLE_DIR);
 const notificationsSource = await readFile(join(TERRAFORM_DIR, "notifications.tf"), "utf8");
 const notificationsJson = (await parse("notifications.tf", notificationsSource)) as Record<
@@ -39,16 +43,22 @@ const notificationsJson = (await parse("notifications.tf", notificationsSource))
   Record<string, Record<string, unknown>>
 >;
 
-const { resource, data, variable } = declarations(mod);
+const { variable, call } = declarations(mod);
+const { resource, data } = declarations(shared);
+const notificationsCall = call("notifications");
 const statements = policyStatements;
-const policyDocument = (expression: unknown): Block => policyDocumentOf(mod, expression);
+/** The policy documents are the notifications module's. */
+const policyDocument = (expression: unknown): Block => policyDocumentOf(shared, expression);
 
-/** Every resource and data source declared in notifications.tf, as `[address, block]`. */
+/** Every resource and data source of the notifications module, as `[address, block]`. */
 function declaredInNotifications(): [string, Block][] {
   const found: [string, Block][] = [];
-  for (const kind of ["resource", "data"] as const) {
-    for (const [type, named] of Object.entries(notificationsJson[kind] ?? {})) {
-      for (const name of Object.keys(named as Record<string, unknown>)) {
+  for (const [kind, declared] of [
+    ["resource", shared.resources],
+    ["data", shared.data],
+  ] as const) {
+    for (const [type, named] of Object.entries(declared)) {
+      for (const name of Object.keys(named)) {
         const block = kind === "resource" ? resource(type, name) : data(type, name);
         found.push([`${kind === "data" ? "data." : ""}${type}.${name}`, block]);
       }
@@ -81,44 +91,61 @@ describe("notifications.tf", () => {
 
   it("creates nothing unless create_notifications is set", () => {
     expect(variable("create_notifications").default).toBe(false);
-    // The switches the counts use, each implying create_notifications.
+    // notifications.tf declares no resource or data source of its own: everything is in the
+    // notifications module, whose call is counted on create_notifications.
+    expect(notificationsJson.resource).toBeUndefined();
+    expect(notificationsJson.data).toBeUndefined();
+    expect(notificationsCall.source).toBe("./modules/notifications");
+    expect(unwrap(notificationsCall.count)).toBe("var.create_notifications ? 1 : 0");
+    expect(notificationsCall).not.toHaveProperty("for_each");
+    expect(moduleCallProblems(notificationsCall, shared)).toEqual([]);
+    // Within the module, what is optional is switched on what the call passes through.
     const gates: Record<string, string> = {
-      "var.create_notifications": "var.create_notifications",
-      "local.create_notification_topic": unwrap(mod.locals.create_notification_topic),
-      "local.create_notification_key": unwrap(mod.locals.create_notification_key),
-      "local.create_failure_alarms": unwrap(mod.locals.create_failure_alarms),
+      "local.create_topic": unwrap(shared.locals.create_topic),
+      "local.create_key": unwrap(shared.locals.create_key),
+      "var.alarm_on_failures": "var.alarm_on_failures",
     };
-    expect(gates["local.create_notification_topic"]).toMatch(/^var\.create_notifications && /);
-    expect(gates["local.create_notification_key"]).toMatch(/^local\.create_notification_topic && /);
-    expect(gates["local.create_failure_alarms"]).toBe("var.create_notifications && var.alarm_on_failures");
+    expect(gates["local.create_topic"]).toBe("var.topic_arn == null");
+    expect(gates["local.create_key"]).toBe("local.create_topic && var.kms_key_arn == null");
+    for (const [argument, passed] of [
+      ["topic_arn", "var.notification_topic_arn"],
+      ["kms_key_arn", "var.notification_kms_key_arn"],
+      ["emails", "var.notification_emails"],
+      ["alarm_on_failures", "var.alarm_on_failures"],
+    ]) {
+      expect(unwrap(notificationsCall[argument]), argument).toBe(passed);
+    }
 
     const declared = declaredInNotifications();
     expect(declared.length).toBeGreaterThan(10);
     for (const [address, block] of declared) {
+      if (!("count" in block || "for_each" in block)) continue;
       const switchExpression = unwrap(block.count ?? block.for_each);
+      if (switchExpression === "toset(var.emails)") continue;
       const gate = Object.keys(gates).find((name) => switchExpression.startsWith(name));
       expect(gate, `${address}: ${switchExpression}`).toBeDefined();
-      expect(switchExpression, address).toMatch(
-        /\? (1 : 0|toset\(var\.notification_emails\) : toset\(\[\]\))$/,
-      );
+      expect(switchExpression, address).toMatch(/\? 1 : 0$/);
     }
   });
 
   it("names fit their services' limits for the longest name the module accepts", () => {
     const longest = "a".repeat(48);
+    expect(unwrap(notificationsCall.name)).toBe("var.name");
+    expect(mod.locals.compliance_event_rule).toBe(shared.locals.rule_name);
     const names: [string, unknown, number][] = [
-      ["IAM role", mod.locals.notification_role, 64],
-      ["EventBridge rule", mod.locals.compliance_event_rule, 64],
-      ["SNS topic", mod.locals.notification_topic_name, 256],
-      ["KMS alias", mod.locals.notification_kms_alias, 256],
-      ["IAM role policy", resource("aws_iam_role_policy", "notifications").name, 128],
-      ...Object.entries(mod.resources.aws_cloudwatch_metric_alarm ?? {}).map(
+      ["IAM role", shared.locals.role_name, 64],
+      ["EventBridge rule", shared.locals.rule_name, 64],
+      ["SNS topic", shared.locals.topic_name, 256],
+      ["KMS alias", shared.locals.kms_alias, 256],
+      ["IAM role policy", resource("aws_iam_role_policy", "publisher").name, 128],
+      ...Object.entries(shared.resources.aws_cloudwatch_metric_alarm ?? {}).map(
         ([name, alarm]) => [`alarm ${name}`, alarm.alarm_name, 255] as [string, unknown, number],
       ),
     ];
+    expect(names.map(([, template]) => template)).not.toContain(undefined);
     for (const [what, template, limit] of names) {
       const value = String(template)
-        .replace("${local.notification_role}", String(mod.locals.notification_role))
+        .replace("${local.role_name}", String(shared.locals.role_name))
         .replaceAll("${var.name}", longest);
       expect(value, what).not.toContain("${");
       expect(value.length, what).toBeLessThanOrEqual(limit);
@@ -133,10 +160,13 @@ describe("notifications.tf", () => {
       "aws_iam_role",
       "aws_cloudwatch_metric_alarm",
     ]) {
-      for (const [name, block] of Object.entries(mod.resources[type] ?? {})) {
-        expect(block.tags, `${type}.${name}`).toBe("${local.tags}");
+      const blocks = Object.entries(shared.resources[type] ?? {});
+      expect(blocks.length, type).toBeGreaterThan(0);
+      for (const [name, block] of blocks) {
+        expect(block.tags, `${type}.${name}`).toBe("${var.tags}");
       }
     }
+    expect(notificationsCall.tags).toBe("${local.tags}");
   });
 });
 
@@ -229,6 +259,24 @@ describe("notification variables", () => {
     }
   });
 
+  it("the notifications module validates what it is passed as this module does", () => {
+    const { variable: sharedVariable } = declarations(shared);
+    for (const [argument, name] of [
+      ["topic_arn", "notification_topic_arn"],
+      ["kms_key_arn", "notification_kms_key_arn"],
+      ["emails", "notification_emails"],
+    ] as const) {
+      expect(unwrap(notificationsCall[argument]), argument).toBe(`var.${name}`);
+      expect(sharedVariable(argument).type, argument).toBe(variable(name).type);
+      expect(
+        validationConditions(sharedVariable(argument)).map((condition) =>
+          condition.replaceAll(`var.${argument}`, `var.${name}`),
+        ),
+        argument,
+      ).toEqual(validationConditions(variable(name)));
+    }
+  });
+
   it("notify_on: one or more distinct AWS Config compliance types", () => {
     const condition = validationConditions(variable("notify_on")).join(" ");
     const listed = /contains\((\[[^\]]*\]),\s*verdict\)/.exec(condition)?.[1];
@@ -279,13 +327,17 @@ function eventPattern(values: { ruleName: string; notifyOn: readonly string[] })
 }
 
 describe("EventBridge rule: this rule's compliance changes only", () => {
-  const rule = resource("aws_cloudwatch_event_rule", "compliance_change");
+  const rule = resource("aws_cloudwatch_event_rule", "this");
   const defaults = { ruleName: "root-activity", notifyOn: variable("notify_on").default as string[] };
   const pattern = eventPattern(defaults);
 
   it("uses the pattern of local.compliance_event_pattern on the default bus", () => {
-    expect(unwrap(rule.event_pattern)).toBe("jsonencode(local.compliance_event_pattern)");
-    expect(rule).not.toHaveProperty("event_bus_name");
+    expect(unwrap(rule.event_pattern)).toBe("var.event_pattern");
+    expect(unwrap(notificationsCall.event_pattern)).toBe("jsonencode(local.compliance_event_pattern)");
+    // No bus passed: the module's event_bus_name defaults to null, the default bus.
+    expect(unwrap(rule.event_bus_name)).toBe("var.event_bus_name");
+    expect(notificationsCall).not.toHaveProperty("event_bus_name");
+    expect(declarations(shared).variable("event_bus_name").default).toBeNull();
     expect(rule).not.toHaveProperty("schedule_expression");
     // The rule name in the pattern is the Config rule's, which is var.name.
     expect(mod.resources.aws_config_config_rule?.this?.name).toBe("${local.rule_name}");
@@ -365,26 +417,31 @@ describe("EventBridge rule: this rule's compliance changes only", () => {
   it("refuses a topic in another region (EventBridge targets are regional)", () => {
     const [precondition] = nestedAll(nested(rule, "lifecycle"), "precondition");
     expect(unwrap(precondition?.condition)).toBe(
-      'var.notification_topic_arn == null ? true : split(":", var.notification_topic_arn)[3] == local.region',
+      'var.topic_arn == null ? true : split(":", var.topic_arn)[3] == local.region',
     );
+    expect(unwrap(shared.locals.region)).toBe("data.aws_region.current.region");
+    expect(unwrap(notificationsCall.topic_arn)).toBe("var.notification_topic_arn");
   });
 });
 
 describe("publishing to the topic: least privilege", () => {
-  const target = resource("aws_cloudwatch_event_target", "notifications");
+  const target = resource("aws_cloudwatch_event_target", "this");
 
   it("the target publishes to the topic through the module's role", () => {
-    expect(unwrap(target.rule)).toBe("aws_cloudwatch_event_rule.compliance_change[0].name");
-    expect(unwrap(target.arn)).toBe("local.notification_topic_arn");
-    expect(unwrap(target.role_arn)).toBe("aws_iam_role.notifications[0].arn");
-    expect(references(target.depends_on)).toContain("aws_iam_role_policy.notifications");
-    expect(unwrap(mod.locals.notification_topic_arn)).toMatch(
-      /^var\.create_notifications \? \(\s*local\.create_notification_topic \? one\(aws_sns_topic\.notifications\[\*\]\.arn\) : var\.notification_topic_arn\s*\) : null$/,
+    expect(unwrap(target.rule)).toBe("aws_cloudwatch_event_rule.this.name");
+    expect(unwrap(target.event_bus_name)).toBe("var.event_bus_name");
+    expect(unwrap(target.arn)).toBe("local.topic_arn");
+    expect(unwrap(target.role_arn)).toBe("aws_iam_role.publisher.arn");
+    expect(references(target.depends_on)).toContain("aws_iam_role_policy.publisher");
+    expect(unwrap(shared.locals.topic_arn)).toBe(
+      "local.create_topic ? one(aws_sns_topic.this[*].arn) : var.topic_arn",
     );
+    expect(unwrap(mod.locals.notification_topic_arn)).toBe("one(module.notifications[*].topic_arn)");
+    expect(unwrap(shared.outputs.topic_arn?.value)).toBe("local.topic_arn");
   });
 
   it("only this EventBridge rule, in this account, can assume the role", () => {
-    const role = resource("aws_iam_role", "notifications");
+    const role = resource("aws_iam_role", "publisher");
     const [statement, ...others] = statements(policyDocument(role.assume_role_policy));
     expect(others).toEqual([]);
     expect(statement?.effect).toBe("Allow");
@@ -396,26 +453,28 @@ describe("publishing to the topic: least privilege", () => {
         {
           test: "ArnEquals",
           variable: "aws:SourceArn",
-          values: ["${aws_cloudwatch_event_rule.compliance_change[0].arn}"],
+          values: ["${aws_cloudwatch_event_rule.this.arn}"],
         },
       ]),
     );
   });
 
   it("the role may only publish to the topic and use the topic's key", () => {
-    const role = resource("aws_iam_role", "notifications");
+    const role = resource("aws_iam_role", "publisher");
     expect(role.managed_policy_arns).toBeUndefined();
     expect(role.inline_policy).toBeUndefined();
     const onRole = (block: Block): boolean =>
-      references(block.role ?? block.roles).includes("aws_iam_role.notifications");
-    const inline = Object.values(mod.resources.aws_iam_role_policy ?? {}).filter(onRole);
-    const attached = Object.values(mod.resources.aws_iam_role_policy_attachment ?? {}).filter(onRole);
+      references(block.role ?? block.roles).includes("aws_iam_role.publisher");
+    const inline = Object.values(shared.resources.aws_iam_role_policy ?? {}).filter(onRole);
+    const attached = Object.values(shared.resources.aws_iam_role_policy_attachment ?? {}).filter(onRole);
+    // Neither this module nor the caller attaches anything to the role from outside.
+    expect(policiesOn(mod, "module.notifications")).toEqual({ inline: [], attachments: [] });
     expect(inline).toHaveLength(1);
     expect(attached).toEqual([]);
 
     const granted = statements(policyDocument(inline[0]?.policy));
     expect(granted.map((statement) => [statement.actions, statement.resources])).toEqual([
-      [["sns:Publish"], ["${local.notification_topic_arn}"]],
+      [["sns:Publish"], ["${local.topic_arn}"]],
       [["kms:GenerateDataKey", "kms:Decrypt"], ["${statement.value}"]],
     ]);
     for (const statement of granted) {
@@ -426,21 +485,19 @@ describe("publishing to the topic: least privilege", () => {
     const kms = dynamicBlocks(policyDocument(inline[0]?.policy), "statement").map((block) =>
       unwrap(block.for_each),
     );
-    expect(kms).toEqual(["local.encrypt_notifications ? [local.notification_kms_key_arn] : []"]);
-    expect(unwrap(mod.locals.encrypt_notifications)).toBe(
-      "local.create_notification_key || var.notification_kms_key_arn != null",
-    );
+    expect(kms).toEqual(["local.encrypt ? [local.kms_key_arn] : []"]);
+    expect(unwrap(shared.locals.encrypt)).toBe("local.create_key || var.kms_key_arn != null");
   });
 
   it("the topic policy lets only CloudWatch publish, for this module's alarms in this account", () => {
-    const policy = resource("aws_sns_topic_policy", "notifications");
-    expect(unwrap(policy.arn)).toBe("aws_sns_topic.notifications[0].arn");
+    const policy = resource("aws_sns_topic_policy", "this");
+    expect(unwrap(policy.arn)).toBe("aws_sns_topic.this[0].arn");
     const all = statements(policyDocument(policy.policy));
     expect(all).toHaveLength(1);
     const [statement] = all;
     expect(statement?.effect).toBe("Allow");
     expect(statement?.actions).toEqual(["sns:Publish"]);
-    expect(statement?.resources).toEqual(["${aws_sns_topic.notifications[0].arn}"]);
+    expect(statement?.resources).toEqual(["${aws_sns_topic.this[0].arn}"]);
     expect(statement?.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }]);
     expect(statement?.condition).toContainEqual({
       test: "StringEquals",
@@ -464,10 +521,10 @@ describe("publishing to the topic: least privilege", () => {
       .filter(([address]) => address.startsWith("data.aws_iam_policy_document."))
       .map(([address, block]) => [address, statements(block)] as const);
     expect(documents.map(([address]) => address).sort()).toEqual([
-      "data.aws_iam_policy_document.notifications",
-      "data.aws_iam_policy_document.notifications_assume_role",
-      "data.aws_iam_policy_document.notifications_key",
-      "data.aws_iam_policy_document.notifications_topic",
+      "data.aws_iam_policy_document.key",
+      "data.aws_iam_policy_document.publisher",
+      "data.aws_iam_policy_document.publisher_assume_role",
+      "data.aws_iam_policy_document.topic",
     ]);
     for (const [address, all] of documents) {
       for (const statement of all) {
@@ -484,9 +541,9 @@ describe("publishing to the topic: least privilege", () => {
   });
 
   it("the module's key: the account's IAM policies administer it, CloudWatch (this account) may encrypt", () => {
-    const key = resource("aws_kms_key", "notifications");
+    const key = resource("aws_kms_key", "this");
     expect(key.enable_key_rotation).toBe(true);
-    expect(unwrap(key.count)).toBe("local.create_notification_key ? 1 : 0");
+    expect(unwrap(key.count)).toBe("local.create_key ? 1 : 0");
     const all = statements(policyDocument(key.policy));
     const root = all.find((statement) => statement.actions?.includes("kms:*"));
     expect(root?.principals).toEqual([
@@ -503,46 +560,51 @@ describe("publishing to the topic: least privilege", () => {
     expect(JSON.stringify(all)).not.toContain("events.amazonaws.com");
     expect(
       dynamicBlocks(policyDocument(key.policy), "statement").map((block) => unwrap(block.for_each)),
-    ).toEqual(['local.create_failure_alarms ? ["cloudwatch"] : []']);
+    ).toEqual(['var.alarm_on_failures ? ["cloudwatch"] : []']);
+    expect(unwrap(shared.locals.account_id)).toBe("data.aws_caller_identity.current.account_id");
   });
 
   it("the module's topic is encrypted with a customer managed key, never alias/aws/sns", () => {
-    const topic = resource("aws_sns_topic", "notifications");
-    expect(unwrap(topic.kms_master_key_id)).toBe("local.notification_kms_key_arn");
-    expect(unwrap(mod.locals.notification_kms_key_arn)).toBe(
-      "local.create_notification_key ? one(aws_kms_key.notifications[*].arn) : var.notification_kms_key_arn",
+    const topic = resource("aws_sns_topic", "this");
+    expect(unwrap(topic.kms_master_key_id)).toBe("local.kms_key_arn");
+    expect(unwrap(shared.locals.kms_key_arn)).toBe(
+      "local.create_key ? one(aws_kms_key.this[*].arn) : var.kms_key_arn",
     );
     expect(notificationsSource).not.toContain('"alias/aws/sns"');
-    expect(unwrap(topic.count)).toBe("local.create_notification_topic ? 1 : 0");
-    expect(unwrap(mod.locals.create_notification_topic)).toBe(
-      "var.create_notifications && var.notification_topic_arn == null",
-    );
+    expect(sharedSource).not.toContain('"alias/aws/sns"');
+    expect(unwrap(topic.count)).toBe("local.create_topic ? 1 : 0");
+    expect(unwrap(shared.locals.create_topic)).toBe("var.topic_arn == null");
   });
 
   it("subscribes each e-mail address to the topic", () => {
     const subscription = resource("aws_sns_topic_subscription", "email");
     expect(subscription.protocol).toBe("email");
     expect(unwrap(subscription.endpoint)).toBe("each.value");
-    expect(unwrap(subscription.topic_arn)).toBe("local.notification_topic_arn");
+    expect(unwrap(subscription.topic_arn)).toBe("local.topic_arn");
+    expect(unwrap(subscription.for_each)).toBe("toset(var.emails)");
+    expect(unwrap(notificationsCall.emails)).toBe("var.notification_emails");
   });
 });
 
 describe("failure alarms", () => {
-  const alarms = mod.resources.aws_cloudwatch_metric_alarm ?? {};
+  const alarms = shared.resources.aws_cloudwatch_metric_alarm ?? {};
+  const descriptions = (notificationsCall.alarm_descriptions ?? {}) as Record<string, string>;
   const metricsSource = readFile("rule/metrics.ts", "utf8");
 
-  it("are the three alarms, counted on local.create_failure_alarms, publishing ALARM and OK to the topic", () => {
+  it("are the three alarms, counted on alarm_on_failures, publishing ALARM and OK to the topic", () => {
+    expect(unwrap(notificationsCall.alarm_on_failures)).toBe("var.alarm_on_failures");
     expect(Object.keys(alarms).sort()).toEqual([
       "evaluator_errors",
       "no_evaluations",
       "notification_failures",
     ]);
     for (const [name, alarm] of Object.entries(alarms)) {
-      expect(unwrap(alarm.count), name).toBe("local.create_failure_alarms ? 1 : 0");
-      expect(alarm.alarm_actions, name).toEqual(["${local.notification_topic_arn}"]);
-      expect(alarm.ok_actions, name).toEqual(["${local.notification_topic_arn}"]);
+      expect(unwrap(alarm.count), name).toBe("var.alarm_on_failures ? 1 : 0");
+      expect(alarm.alarm_actions, name).toEqual(["${local.topic_arn}"]);
+      expect(alarm.ok_actions, name).toEqual(["${local.topic_arn}"]);
       expect(alarm.statistic, name).toBe("Sum");
-      expect(String(alarm.alarm_description).length, name).toBeGreaterThan(40);
+      expect(unwrap(alarm.alarm_description), name).toBe(`var.alarm_descriptions.${name}`);
+      expect(String(descriptions[name]).length, name).toBeGreaterThan(40);
     }
   });
 
@@ -550,7 +612,8 @@ describe("failure alarms", () => {
     const alarm = alarms.evaluator_errors ?? {};
     expect(alarm.namespace).toBe("AWS/Lambda");
     expect(alarm.metric_name).toBe("Errors");
-    expect(alarm.dimensions).toEqual({ FunctionName: "${module.evaluator.function_name}" });
+    expect(alarm.dimensions).toEqual({ FunctionName: "${var.function_name}" });
+    expect(notificationsCall.function_name).toBe("${module.evaluator.function_name}");
     expect(unwrap(evaluator.outputs.function_name?.value)).toBe("aws_lambda_function.this.function_name");
     expect([alarm.comparison_operator, alarm.threshold, alarm.period, alarm.evaluation_periods]).toEqual([
       "GreaterThanThreshold",
@@ -563,13 +626,14 @@ describe("failure alarms", () => {
 
   it("no_evaluations: the function's EvaluationsPosted, none in two rule periods, missing data breaching", async () => {
     const alarm = alarms.no_evaluations ?? {};
-    expect(mod.locals.metrics_namespace).toBe(METRICS_NAMESPACE);
+    expect(shared.locals.metrics_namespace).toBe(METRICS_NAMESPACE);
     expect(alarm.namespace).toBe("${local.metrics_namespace}");
     expect(alarm.metric_name).toBe("EvaluationsPosted");
     expect(await metricsSource).toContain('addMetric("EvaluationsPosted", MetricUnit.Count, 1)');
     // Powertools' `service` dimension is POWERTOOLS_SERVICE_NAME, which the evaluator module sets to
     // the function name, and gives as its function_name output.
-    expect(alarm.dimensions).toEqual({ service: "${module.evaluator.function_name}" });
+    expect(alarm.dimensions).toEqual({ service: "${var.function_name}" });
+    expect(notificationsCall.function_name).toBe("${module.evaluator.function_name}");
     expect(unwrap(evaluator.outputs.function_name?.value)).toBe("aws_lambda_function.this.function_name");
     const fn = declarations(evaluator).resource("aws_lambda_function", "this");
     expect((nested(fn, "environment").variables as Record<string, string>).POWERTOOLS_SERVICE_NAME).toBe(
@@ -579,15 +643,20 @@ describe("failure alarms", () => {
     expect([alarm.comparison_operator, alarm.threshold]).toEqual(["LessThanThreshold", 1]);
     expect(alarm.period).toBe("${local.rule_period_seconds[var.maximum_execution_frequency]}");
     expect([alarm.evaluation_periods, alarm.datapoints_to_alarm]).toEqual([2, 2]);
+    expect(unwrap(notificationsCall.maximum_execution_frequency)).toBe("var.maximum_execution_frequency");
     expect(alarm.treat_missing_data).toBe("breaching");
   });
 
   it("the rule period in seconds covers every frequency, within CloudWatch's alarm limits", () => {
-    const seconds = mod.locals.rule_period_seconds as Record<string, number>;
-    const frequencies = /contains\((\[[^\]]*\]),\s*var\.maximum_execution_frequency\)/.exec(
-      validationConditions(variable("maximum_execution_frequency")).join(" "),
-    )?.[1];
-    expect(Object.keys(seconds).sort()).toEqual((JSON.parse(frequencies ?? "[]") as string[]).sort());
+    const seconds = shared.locals.rule_period_seconds as Record<string, number>;
+    for (const module of [mod, shared]) {
+      const frequencies = /contains\((\[[^\]]*\]),\s*var\.maximum_execution_frequency\)/.exec(
+        validationConditions(declarations(module).variable("maximum_execution_frequency")).join(" "),
+      )?.[1];
+      expect(Object.keys(seconds).sort(), module.dir).toEqual(
+        (JSON.parse(frequencies ?? "[]") as string[]).sort(),
+      );
+    }
     expect(seconds).toEqual({
       One_Hour: 3600,
       Three_Hours: 3 * 3600,
@@ -607,7 +676,13 @@ describe("failure alarms", () => {
     const alarm = alarms.notification_failures ?? {};
     expect(alarm.namespace).toBe("AWS/Events");
     expect(alarm.metric_name).toBe("FailedInvocations");
-    expect(alarm.dimensions).toEqual({ RuleName: "${aws_cloudwatch_event_rule.compliance_change[0].name}" });
+    expect(alarm.dimensions).toBe("${local.failed_invocations_dimensions}");
+    // On the default bus (this module passes no event_bus_name), the rule name alone.
+    const dimensions = unwrap(shared.locals.failed_invocations_dimensions).replace(/\s+/g, " ");
+    expect(dimensions).toBe(
+      "var.event_bus_name == null ? { RuleName = aws_cloudwatch_event_rule.this.name } : { EventBusName = var.event_bus_name RuleName = aws_cloudwatch_event_rule.this.name }",
+    );
+    expect(notificationsCall).not.toHaveProperty("event_bus_name");
     expect([alarm.comparison_operator, alarm.threshold, alarm.treat_missing_data]).toEqual([
       "GreaterThanThreshold",
       0,
@@ -620,13 +695,18 @@ describe("notification outputs", () => {
   it("give the topic, the key, the EventBridge rule and the alarms, null when off", () => {
     const value = (name: string): string => unwrap(mod.outputs[name]?.value);
     expect(value("notification_topic_arn")).toBe("local.notification_topic_arn");
-    expect(value("notification_kms_key_arn")).toBe("one(aws_kms_key.notifications[*].arn)");
-    expect(value("compliance_event_rule_arn")).toBe(
-      "one(aws_cloudwatch_event_rule.compliance_change[*].arn)",
-    );
-    expect(value("failure_alarm_arns")).toMatch(/^local\.create_failure_alarms \? \{[\s\S]+\} : null$/);
+    expect(value("notification_kms_key_arn")).toBe("one(module.notifications[*].kms_key_arn)");
+    expect(value("compliance_event_rule_arn")).toBe("one(module.notifications[*].event_rule_arn)");
+    expect(value("failure_alarm_arns")).toBe("one(module.notifications[*].alarm_arns)");
+    // one() of the module's instances: null when create_notifications is false.
+    const sharedValue = (name: string): string => unwrap(shared.outputs[name]?.value);
+    expect(sharedValue("kms_key_arn")).toBe("one(aws_kms_key.this[*].arn)");
+    expect(sharedValue("event_rule_arn")).toBe("aws_cloudwatch_event_rule.this.arn");
+    expect(sharedValue("alarm_arns")).toMatch(/^var\.alarm_on_failures \? \{[\s\S]+\} : null$/);
     for (const alarm of ["evaluator_errors", "no_evaluations", "notification_failures"]) {
-      expect(value("failure_alarm_arns")).toContain(`one(aws_cloudwatch_metric_alarm.${alarm}[*].arn)`);
+      expect(sharedValue("alarm_arns").replace(/\s+/g, " ")).toContain(
+        `${alarm} = one(aws_cloudwatch_metric_alarm.${alarm}[*].arn)`,
+      );
     }
   });
 });
@@ -645,6 +725,21 @@ describe("documentation and example", () => {
       expect(readme).toContain(text);
     }
     for (const [section, table] of docsTables(mod)) {
+      expect(readme, section).toContain(`## ${section}\n\n${table}\n`);
+    }
+  });
+
+  it("the notifications module's README documents it and lists it in its tables", async () => {
+    const readme = await readFile(join(shared.dir, "README.md"), "utf8");
+    for (const text of [
+      "count = var.create_notifications ? 1 : 0",
+      "alias/aws/sns",
+      "EvaluationsPosted",
+      "moved",
+    ]) {
+      expect(readme).toContain(text);
+    }
+    for (const [section, table] of docsTables(shared)) {
       expect(readme, section).toContain(`## ${section}\n\n${table}\n`);
     }
   });

@@ -19,6 +19,7 @@ import { DEFAULT_PARAMETERS, parseRuleParameters } from "../rule/params.ts";
 import {
   containsList,
   declarations,
+  declaresResource,
   dependsOn,
   docsTables,
   evaluateNumericCondition,
@@ -30,6 +31,7 @@ import {
   loadTerraformFiles,
   moduleCallProblems,
   movedCoverageProblems,
+  movedInstanceProblems,
   nested,
   nestedAll,
   onlyAllowsProblems,
@@ -52,12 +54,14 @@ import {
 
 const MODULE_DIR = join("terraform", "modules", "organization");
 const EVALUATOR_DIR = join("terraform", "modules", "evaluator");
+const NOTIFICATIONS_DIR = join("terraform", "modules", "notifications");
 const EXAMPLE_DIR = join("terraform", "examples", "organization");
 
 const moduleFiles = await loadTerraformFiles(MODULE_DIR);
 const exampleFiles = await loadTerraformFiles(EXAMPLE_DIR);
 const mod = await loadModule(MODULE_DIR);
 const evaluator = await loadModule(EVALUATOR_DIR);
+const notifications = await loadModule(NOTIFICATIONS_DIR);
 const example = await loadModule(EXAMPLE_DIR);
 
 const { resource, variable, call } = declarations(mod);
@@ -93,6 +97,45 @@ const OLD_ORGANIZATION_ADDRESSES = [
   "data.aws_iam_policy_document.member",
   "aws_iam_role.member",
   "aws_iam_role_policy.member",
+];
+
+/**
+ * Every resource and data source modules/organization/notifications.tf declared before the
+ * notifications module existed (commit e4a8344), with how each was counted: `count` on
+ * create_notifications alone ("one": its instance `[0]` moves to a resource of the module without
+ * count), or a count or for_each of its own (moved whole to a resource with the same one). The
+ * central bus and the forwarding of this account stay in this module.
+ */
+const OLD_ORGANIZATION_NOTIFICATION_ADDRESSES = {
+  "data.aws_iam_policy_document.notifications_key": "count",
+  "aws_kms_key.notifications": "count",
+  "aws_kms_alias.notifications": "count",
+  "aws_sns_topic.notifications": "count",
+  "data.aws_iam_policy_document.notifications_topic": "count",
+  "aws_sns_topic_policy.notifications": "count",
+  "aws_sns_topic_subscription.email": "for_each",
+  "aws_cloudwatch_event_rule.compliance_change": "one",
+  "data.aws_iam_policy_document.notifications_assume_role": "one",
+  "aws_iam_role.notifications": "one",
+  "data.aws_iam_policy_document.notifications": "one",
+  "aws_iam_role_policy.notifications": "one",
+  "aws_cloudwatch_event_target.notifications": "one",
+  "aws_cloudwatch_metric_alarm.evaluator_errors": "count",
+  "aws_cloudwatch_metric_alarm.no_evaluations": "count",
+  "aws_cloudwatch_metric_alarm.notification_failures": "count",
+} as const;
+
+/** What modules/organization/notifications.tf declared before and still declares. */
+const KEPT_ORGANIZATION_NOTIFICATION_ADDRESSES = [
+  "aws_cloudwatch_event_bus.compliance",
+  "data.aws_iam_policy_document.compliance_event_bus",
+  "aws_cloudwatch_event_bus_policy.compliance",
+  "aws_cloudwatch_event_rule.forward_here",
+  "data.aws_iam_policy_document.forward_here_assume_role",
+  "aws_iam_role.forward_here",
+  "data.aws_iam_policy_document.forward_here",
+  "aws_iam_role_policy.forward_here",
+  "aws_cloudwatch_event_target.forward_here",
 ];
 
 /** The regex of `alltrue([for id in var.<name> : can(regex("<pattern>", id))])`. */
@@ -148,7 +191,7 @@ describe("Terraform files", () => {
 
 describe("evaluator module call", () => {
   it("calls ../evaluator, the module the single-account deployment uses, with arguments it declares", () => {
-    expect(Object.keys(mod.modules)).toEqual(["evaluator"]);
+    expect(Object.keys(mod.modules)).toEqual(["evaluator", "notifications"]);
     expect(evaluatorCall.source).toBe("../evaluator");
     expect(normalize(join(MODULE_DIR, String(evaluatorCall.source)))).toBe(EVALUATOR_DIR);
     expect(moduleCallProblems(evaluatorCall, evaluator)).toEqual([]);
@@ -191,14 +234,16 @@ describe("Lambda execution role (modules/evaluator, with this module's statement
     expect(unwrap(evaluatorCall.policy_json)).toBe("data.aws_iam_policy_document.assume_member_role.json");
     // No policy of this module is attached to the evaluator's role.
     expect(policiesOn(mod, "module.evaluator")).toEqual({ inline: [], attachments: [] });
-    // The only roles this module creates itself are the member and aggregator roles, and the two
-    // EventBridge roles of the opt-in notifications (test/terraform-organization-notifications.test.ts).
+    // The only roles this module creates itself are the member and aggregator roles and the
+    // forwarding role of the opt-in notifications; module.notifications adds the publisher role
+    // (test/terraform-organization-notifications.test.ts).
     expect(Object.keys(mod.resources.aws_iam_role ?? {}).sort()).toEqual([
       "aggregator",
       "forward_here",
       "member",
-      "notifications",
     ]);
+    // The EventBridge role that publishes to the topic is the notifications module's only role.
+    expect(Object.keys(notifications.resources.aws_iam_role ?? {})).toEqual(["publisher"]);
   });
 
   it("may only assume the member role and write its own logs: it can read no report and post nothing itself", () => {
@@ -731,8 +776,57 @@ describe("module README", () => {
 });
 
 describe("migrations: an existing state is carried over, nothing destroyed and recreated", () => {
-  it("every resource main.tf and iam.tf declared is still declared, or moved into module.evaluator", () => {
-    expect(movedCoverageProblems(mod, OLD_ORGANIZATION_ADDRESSES, { evaluator })).toEqual([]);
+  it("every resource main.tf, iam.tf and notifications.tf declared is still declared, or moved into module.evaluator or module.notifications", () => {
+    expect(
+      movedCoverageProblems(
+        mod,
+        [
+          ...OLD_ORGANIZATION_ADDRESSES,
+          ...Object.keys(OLD_ORGANIZATION_NOTIFICATION_ADDRESSES),
+          ...KEPT_ORGANIZATION_NOTIFICATION_ADDRESSES,
+        ],
+        { evaluator, notifications },
+      ),
+    ).toEqual([]);
+    for (const address of KEPT_ORGANIZATION_NOTIFICATION_ADDRESSES.filter((a) => !a.startsWith("data."))) {
+      expect(declaresResource(mod, address), address).toBe(true);
+    }
+  });
+
+  it("moves exactly the function's resources and the notifications' shared resources", () => {
+    const n = "module.notifications[0]";
+    expect(mod.moved.filter((block) => block.to.startsWith(`${n}.`))).toEqual([
+      { from: "aws_kms_key.notifications", to: `${n}.aws_kms_key.this` },
+      { from: "aws_kms_alias.notifications", to: `${n}.aws_kms_alias.this` },
+      { from: "aws_sns_topic.notifications", to: `${n}.aws_sns_topic.this` },
+      { from: "aws_sns_topic_policy.notifications", to: `${n}.aws_sns_topic_policy.this` },
+      { from: "aws_sns_topic_subscription.email", to: `${n}.aws_sns_topic_subscription.email` },
+      { from: "aws_cloudwatch_event_rule.compliance_change[0]", to: `${n}.aws_cloudwatch_event_rule.this` },
+      { from: "aws_iam_role.notifications[0]", to: `${n}.aws_iam_role.publisher` },
+      { from: "aws_iam_role_policy.notifications[0]", to: `${n}.aws_iam_role_policy.publisher` },
+      { from: "aws_cloudwatch_event_target.notifications[0]", to: `${n}.aws_cloudwatch_event_target.this` },
+      {
+        from: "aws_cloudwatch_metric_alarm.evaluator_errors",
+        to: `${n}.aws_cloudwatch_metric_alarm.evaluator_errors`,
+      },
+      {
+        from: "aws_cloudwatch_metric_alarm.no_evaluations",
+        to: `${n}.aws_cloudwatch_metric_alarm.no_evaluations`,
+      },
+      {
+        from: "aws_cloudwatch_metric_alarm.notification_failures",
+        to: `${n}.aws_cloudwatch_metric_alarm.notification_failures`,
+      },
+    ]);
+    expect(
+      mod.moved.filter((block) => !block.to.startsWith("module.evaluator.") && !block.to.startsWith(`${n}.`)),
+    ).toEqual([]);
+  });
+
+  it("every resource of the notifications module is the destination of a moved block, with its instance keys kept", () => {
+    expect(unmovedResources(mod, "notifications", notifications)).toEqual([]);
+    expect(movedInstanceProblems(mod, notifications, OLD_ORGANIZATION_NOTIFICATION_ADDRESSES)).toEqual([]);
+    expect(unwrap(call("notifications").count)).toBe("var.create_notifications ? 1 : 0");
   });
 
   it("every resource of the evaluator is the destination of a moved block (each existed before)", () => {

@@ -629,14 +629,27 @@ export function declaresResource(
   address: string,
   calls: Record<string, TerraformModule> = {},
 ): boolean {
-  const child = /^module\.([a-z0-9_]+)\.(.+)$/.exec(address);
+  const child = /^module\.([a-z0-9_]+)(\[0\])?\.(.+)$/.exec(address);
   if (child !== null) {
-    const [, call = "", rest = ""] = child;
-    const callee = call in module.modules ? calls[call] : undefined;
-    return callee !== undefined && declaresResource(callee, rest, calls);
+    const [, call = "", index, rest = ""] = child;
+    const block = module.modules[call];
+    const callee = block === undefined ? undefined : calls[call];
+    // `module.<call>[0]` only for a call with count, `module.<call>` only for one without.
+    const counted = block !== undefined && "count" in block;
+    return callee !== undefined && counted === (index !== undefined) && declaresResource(callee, rest, calls);
   }
-  const [type = "", name = "", ...more] = address.split(".");
-  return more.length === 0 && module.resources[type]?.[name] !== undefined;
+  const { base, index } = splitInstance(address);
+  const [type = "", name = "", ...more] = base.split(".");
+  const block = module.resources[type]?.[name];
+  if (more.length !== 0 || block === undefined) return false;
+  // `<type>.<name>[0]` names the one instance of a resource with count.
+  return index === undefined || "count" in block;
+}
+
+/** `aws_x.y[0]` -> base `aws_x.y`, index `0`; an address without an instance key has no index. */
+export function splitInstance(address: string): { base: string; index: string | undefined } {
+  const match = /^(.*)\[([^\]]+)\]$/.exec(address);
+  return match === null ? { base: address, index: undefined } : { base: match[1] ?? "", index: match[2] };
 }
 
 /**
@@ -674,7 +687,9 @@ export function readmeReferenceProblems(
  * Problems with carrying an existing state over to the current configuration of `module`, given
  * the resource and data addresses it declared before (`oldAddresses`). Each old managed resource
  * must still be declared at its address, or be the `from` of exactly one moved block whose `to`
- * is the same resource type declared in a module it calls (`calls`: call name -> module).
+ * is the same resource type declared in a module it calls (`calls`: call name -> module); a
+ * `from` of `<address>[0]` moves the one instance of an old resource with count, and a `to` of
+ * `module.<call>[0].` names a resource of a call with count.
  * Data sources hold no state, and moved blocks cannot name them. Every moved block must come
  * from an old address that is gone (Terraform refuses a `from` that is still declared).
  */
@@ -685,8 +700,10 @@ export function movedCoverageProblems(
 ): string[] {
   const problems: string[] = [];
   const resourceType = (address: string): string | undefined =>
-    /^(?:module\.[a-z0-9_]+\.)*(aws_[a-z0-9_]+)\.[a-z0-9_]+$/.exec(address)?.[1];
+    /^(?:module\.[a-z0-9_]+(?:\[0\])?\.)*(aws_[a-z0-9_]+)\.[a-z0-9_]+(?:\[0\])?$/.exec(address)?.[1];
   const froms = module.moved.map((block) => block.from);
+  // A moved block from `<old>[0]` moves the one instance of an old resource that had count.
+  const fromBases = froms.map((from) => splitInstance(from).base);
   const tos = module.moved.map((block) => block.to);
   for (const [list, what] of [
     [froms, "from"],
@@ -698,10 +715,12 @@ export function movedCoverageProblems(
     }
   }
   for (const { from, to } of module.moved) {
-    if (!oldAddresses.includes(from)) problems.push(`moved from ${from}: not an old address`);
+    if (!oldAddresses.includes(splitInstance(from).base))
+      problems.push(`moved from ${from}: not an old address`);
     if (from.startsWith("data.") || to.startsWith("data."))
       problems.push(`moved ${from} -> ${to}: a data source`);
-    if (declaresResource(module, from)) problems.push(`moved from ${from}: still declared`);
+    if (declaresResource(module, splitInstance(from).base))
+      problems.push(`moved from ${from}: still declared`);
     if (!declaresResource(module, to, calls)) problems.push(`moved to ${to}: not declared`);
     if (resourceType(from) === undefined || resourceType(from) !== resourceType(to)) {
       problems.push(`moved ${from} -> ${to}: not the same resource type`);
@@ -710,11 +729,45 @@ export function movedCoverageProblems(
   for (const address of oldAddresses) {
     if (address.startsWith("data.")) continue;
     const stays = declaresResource(module, address);
-    const moves = froms.includes(address);
+    const moves = fromBases.includes(address);
     if (!stays && !moves)
       problems.push(`${address}: neither declared nor moved (Terraform would destroy it)`);
   }
   return problems;
+}
+
+/**
+ * Problems with the instance keys of the moved blocks of `module` into a called module, given how
+ * each old resource was counted (`old`: address -> how). "one": counted on the feature alone, so
+ * its one instance `<address>[0]` must move to a resource without count or for_each (the count
+ * is now on the module call). "count" or "for_each": a meta-argument of its own, so it must move
+ * whole (no index) to a resource with the same meta-argument, which keeps every instance key.
+ * Data sources are left out: they hold no state.
+ */
+export function movedInstanceProblems(
+  module: TerraformModule,
+  callee: TerraformModule,
+  old: Record<string, "one" | "count" | "for_each">,
+): string[] {
+  return Object.entries(old).flatMap(([address, how]) => {
+    if (address.startsWith("data.")) return [];
+    const block = module.moved.find((moved) => splitInstance(moved.from).base === address);
+    if (block === undefined) return [`${address}: not moved`];
+    const { index } = splitInstance(block.from);
+    const [type = "", name = ""] = block.to.replace(/^module\.[a-z0-9_]+(?:\[0\])?\./, "").split(".");
+    const destination = callee.resources[type]?.[name];
+    if (destination === undefined) return [`${block.to}: not declared`];
+    const problems: string[] = [];
+    if (how === "one") {
+      if (index !== "0") problems.push(`${block.from}: should move its one instance [0]`);
+      if ("count" in destination || "for_each" in destination)
+        problems.push(`${block.to}: has count or for_each, [0] would not fit`);
+    } else {
+      if (index !== undefined) problems.push(`${block.from}: should move whole`);
+      if (!(how in destination)) problems.push(`${block.to}: has no ${how}, its instance keys would not fit`);
+    }
+    return problems;
+  });
 }
 
 /**
@@ -724,8 +777,9 @@ export function movedCoverageProblems(
  */
 export function unmovedResources(module: TerraformModule, call: string, callee: TerraformModule): string[] {
   const destinations = new Set(module.moved.map((block) => block.to));
+  const prefix = "count" in (module.modules[call] ?? {}) ? `module.${call}[0]` : `module.${call}`;
   return Object.entries(callee.resources)
-    .flatMap(([type, named]) => Object.keys(named).map((name) => `module.${call}.${type}.${name}`))
+    .flatMap(([type, named]) => Object.keys(named).map((name) => `${prefix}.${type}.${name}`))
     .filter((address) => !destinations.has(address));
 }
 
