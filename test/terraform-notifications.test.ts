@@ -112,7 +112,7 @@ describe("notifications.tf", () => {
       ["kms_key_arn", "var.notification_kms_key_arn"],
       ["emails", "var.notification_emails"],
       ["alarm_on_failures", "var.alarm_on_failures"],
-    ]) {
+    ] as const) {
       expect(unwrap(notificationsCall[argument]), argument).toBe(passed);
     }
 

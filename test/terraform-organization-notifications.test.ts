@@ -1,14 +1,15 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the expected values are Terraform expressions, "${...}" is meant literally.
 /**
  * The opt-in notifications of the organization module (terraform/modules/organization/
- * notifications.tf and the forwarding resources of its StackSet template): parsed with the real
+ * notifications.tf, the notifications module it calls with the single-account module,
+ * terraform/modules/notifications, and the forwarding resources of its StackSet template): parsed with the real
  * HCL parser, checked for format, least privilege (who may put events on the central bus, what
  * the forwarding roles may do), the EventBridge pattern (evaluated against sample organization
  * events, prefix filter included), the message (rendered with the input transformer model), the
  * alarms (against the metrics the function writes) and the documentation.
  */
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, normalize } from "node:path";
 import { format } from "@cdktf/hcl-tools";
 import { parse } from "@cdktf/hcl2json";
 import { describe, expect, it } from "vitest";
@@ -17,6 +18,7 @@ import {
   type Block,
   declarations,
   loadModule,
+  moduleCallProblems,
   nested,
   policyDocumentOf,
   policyStatements,
@@ -39,7 +41,10 @@ const EXAMPLE_DIR = join("terraform", "examples", "organization");
 
 const mod = await loadModule(MODULE_DIR);
 const root = await loadModule("terraform");
-const { resource, data, variable } = declarations(mod);
+const shared = await loadModule(join("terraform", "modules", "notifications"));
+const { resource, data, variable, call } = declarations(mod);
+const inShared = declarations(shared);
+const notificationsCall = call("notifications");
 const notificationsSource = await readFile(join(MODULE_DIR, "notifications.tf"), "utf8");
 const notificationsJson = (await parse("notifications.tf", notificationsSource)) as Record<
   string,
@@ -153,25 +158,35 @@ describe("organization notifications.tf", () => {
     expect(variable("create_notifications").default).toBe(false);
     const gates: Record<string, string> = {
       "var.create_notifications": "var.create_notifications",
-      "local.create_notification_topic": unwrap(mod.locals.create_notification_topic),
-      "local.create_notification_key": unwrap(mod.locals.create_notification_key),
-      "local.create_failure_alarms": unwrap(mod.locals.create_failure_alarms),
       "local.forward_here": unwrap(mod.locals.forward_here),
     };
-    expect(gates["local.create_notification_topic"]).toMatch(/^var\.create_notifications && /);
-    expect(gates["local.create_notification_key"]).toMatch(/^local\.create_notification_topic && /);
-    expect(gates["local.create_failure_alarms"]).toBe("var.create_notifications && var.alarm_on_failures");
     expect(gates["local.forward_here"]).toBe('var.create_notifications && var.call_as == "SELF"');
+    // The topic, key, central rule, its role and the alarms: the notifications module, called
+    // only with notifications (what it switches within is checked in terraform-notifications.test.ts).
+    expect(notificationsCall.source).toBe("../notifications");
+    expect(unwrap(notificationsCall.count)).toBe("var.create_notifications ? 1 : 0");
+    expect(moduleCallProblems(notificationsCall, shared)).toEqual([]);
 
+    // What stays here: the central bus and this account's forwarding.
     const declared = declaredInNotifications();
-    expect(declared.length).toBeGreaterThan(15);
+    expect(declared.map(([address]) => address).sort()).toEqual(
+      [
+        "aws_cloudwatch_event_bus.compliance",
+        "aws_cloudwatch_event_bus_policy.compliance",
+        "aws_cloudwatch_event_rule.forward_here",
+        "aws_cloudwatch_event_target.forward_here",
+        "aws_iam_role.forward_here",
+        "aws_iam_role_policy.forward_here",
+        "data.aws_iam_policy_document.compliance_event_bus",
+        "data.aws_iam_policy_document.forward_here",
+        "data.aws_iam_policy_document.forward_here_assume_role",
+      ].sort(),
+    );
     for (const [address, block] of declared) {
       const switchExpression = unwrap(block.count ?? block.for_each);
       const gate = Object.keys(gates).find((name) => switchExpression.startsWith(name));
       expect(gate, `${address}: ${switchExpression}`).toBeDefined();
-      expect(switchExpression, address).toMatch(
-        /\? (1 : 0|toset\(var\.notification_emails\) : toset\(\[\]\))$/,
-      );
+      expect(switchExpression, address).toMatch(/\? 1 : 0$/);
     }
     // The StackSet template gets the forwarding resources only with notifications.
     expect(unwrap(mod.locals.stack_set_template)).toContain(
@@ -183,23 +198,26 @@ describe("organization notifications.tf", () => {
     const longest = "a".repeat(46);
     expect(validationConditions(variable("name"))[0]).toContain("{0,45}");
     const names: [string, unknown, number][] = [
-      ["IAM role", mod.locals.notification_role, 64],
+      ["IAM role", shared.locals.role_name, 64],
       ["forwarding IAM role", mod.locals.forwarding_role, 64],
-      ["EventBridge rule", mod.locals.compliance_event_rule, 64],
+      ["EventBridge rule", shared.locals.rule_name, 64],
       ["forwarding EventBridge rule", mod.locals.forwarding_event_rule, 64],
       ["event bus", mod.locals.compliance_event_bus, 256],
-      ["SNS topic", mod.locals.notification_topic_name, 256],
-      ["KMS alias", mod.locals.notification_kms_alias, 256],
-      ["IAM role policy", resource("aws_iam_role_policy", "notifications").name, 128],
+      ["SNS topic", shared.locals.topic_name, 256],
+      ["KMS alias", shared.locals.kms_alias, 256],
+      ["IAM role policy", inShared.resource("aws_iam_role_policy", "publisher").name, 128],
       ["forwarding IAM role policy", resource("aws_iam_role_policy", "forward_here").name, 128],
-      ...Object.entries(mod.resources.aws_cloudwatch_metric_alarm ?? {}).map(
+      ...Object.entries(shared.resources.aws_cloudwatch_metric_alarm ?? {}).map(
         ([name, alarm]) => [`alarm ${name}`, alarm.alarm_name, 255] as [string, unknown, number],
       ),
     ];
+    expect(unwrap(notificationsCall.name)).toBe("var.name");
+    expect(mod.locals.compliance_event_rule).toBe(shared.locals.rule_name);
+    expect(names.map(([, template]) => template)).not.toContain(undefined);
     for (const [what, template, limit] of names) {
       const value = String(template)
         .replaceAll("${var.name}", longest)
-        .replaceAll("${local.notification_role}", `${longest}-notifications`)
+        .replaceAll("${local.role_name}", `${longest}-notifications`)
         .replaceAll("${local.forwarding_role}", `${longest}-forwarder`);
       expect(value, what).not.toContain("${");
       expect(value.length, what).toBeLessThanOrEqual(limit);
@@ -212,6 +230,8 @@ describe("organization notifications.tf", () => {
         /^(aws_kms_key|aws_sns_topic|aws_iam_role|aws_cloudwatch_event_rule|aws_cloudwatch_event_bus|aws_cloudwatch_metric_alarm)\./;
       if (taggable.test(address)) expect(unwrap(block.tags), address).toBe("local.tags");
     }
+    // The notifications module tags its resources with what it is passed.
+    expect(unwrap(notificationsCall.tags)).toBe("local.tags");
   });
 });
 
@@ -228,6 +248,17 @@ describe("organization notification variables", () => {
     }
     expect(variable("notify_on").default).toEqual(["NON_COMPLIANT", "COMPLIANT"]);
     expect(variable("alarm_on_failures").default).toBe(true);
+    // Passed through to the notifications module as the single-account module passes them.
+    const rootCall = declarations(root).call("notifications");
+    for (const [argument, name] of [
+      ["topic_arn", "notification_topic_arn"],
+      ["kms_key_arn", "notification_kms_key_arn"],
+      ["emails", "notification_emails"],
+      ["alarm_on_failures", "alarm_on_failures"],
+    ] as const) {
+      expect(unwrap(notificationsCall[argument]), argument).toBe(`var.${name}`);
+      expect(notificationsCall[argument], argument).toEqual(rootCall[argument]);
+    }
     expect(variable("notification_emails").default).toEqual([]);
   });
 });
@@ -320,17 +351,18 @@ describe("the compliance change pattern (member rules and central rule)", () => 
     expect(forwarding.ComplianceForwardingRule?.Properties.EventPattern).toBe(
       "${local.compliance_event_pattern}",
     );
-    for (const name of ["forward_here", "compliance_change"]) {
-      expect(unwrap(resource("aws_cloudwatch_event_rule", name).event_pattern)).toBe(
-        "jsonencode(local.compliance_event_pattern)",
-      );
-    }
+    expect(unwrap(resource("aws_cloudwatch_event_rule", "forward_here").event_pattern)).toBe(
+      "jsonencode(local.compliance_event_pattern)",
+    );
+    // The central rule is the notifications module's, with the pattern this module passes.
+    const central = inShared.resource("aws_cloudwatch_event_rule", "this");
+    expect(unwrap(central.event_pattern)).toBe("var.event_pattern");
+    expect(unwrap(notificationsCall.event_pattern)).toBe("jsonencode(local.compliance_event_pattern)");
     // Member accounts and this account's forwarder: the default bus; the central rule: the bus.
     expect(resource("aws_cloudwatch_event_rule", "forward_here")).not.toHaveProperty("event_bus_name");
     expect(forwarding.ComplianceForwardingRule?.Properties).not.toHaveProperty("EventBusName");
-    expect(unwrap(resource("aws_cloudwatch_event_rule", "compliance_change").event_bus_name)).toBe(
-      "aws_cloudwatch_event_bus.compliance[0].name",
-    );
+    expect(unwrap(central.event_bus_name)).toBe("var.event_bus_name");
+    expect(unwrap(notificationsCall.event_bus_name)).toBe("aws_cloudwatch_event_bus.compliance[0].name");
   });
 });
 
@@ -426,41 +458,59 @@ describe("forwarding from this account (call_as = SELF, which StackSets never re
   });
 });
 
-describe("central rule -> topic", () => {
-  const target = resource("aws_cloudwatch_event_target", "notifications");
+describe("central rule -> topic (the notifications module, on the central bus)", () => {
+  const target = inShared.resource("aws_cloudwatch_event_target", "this");
 
   it("publishes through a role only the central rule can assume, which may only publish to the topic", () => {
-    expect(unwrap(target.role_arn)).toBe("aws_iam_role.notifications[0].arn");
-    expect(unwrap(target.event_bus_name)).toBe("aws_cloudwatch_event_bus.compliance[0].name");
-    const trust = policyStatements(data("aws_iam_policy_document", "notifications_assume_role"));
+    expect(unwrap(target.role_arn)).toBe("aws_iam_role.publisher.arn");
+    expect(unwrap(target.event_bus_name)).toBe("var.event_bus_name");
+    expect(unwrap(notificationsCall.event_bus_name)).toBe("aws_cloudwatch_event_bus.compliance[0].name");
+    const role = inShared.resource("aws_iam_role", "publisher");
+    const trust = policyStatements(policyDocumentOf(shared, role.assume_role_policy));
+    expect(trust).toHaveLength(1);
+    expect(trust[0]?.principals).toEqual([{ type: "Service", identifiers: ["events.amazonaws.com"] }]);
     expect(trust[0]?.condition).toEqual([
       { test: "StringEquals", variable: "aws:SourceAccount", values: ["${local.account_id}"] },
       {
         test: "ArnEquals",
         variable: "aws:SourceArn",
-        values: ["${aws_cloudwatch_event_rule.compliance_change[0].arn}"],
+        values: ["${aws_cloudwatch_event_rule.this.arn}"],
       },
     ]);
-    const actions = policyStatements(data("aws_iam_policy_document", "notifications")).flatMap(
+    const policy = inShared.resource("aws_iam_role_policy", "publisher");
+    expect(unwrap(policy.role)).toBe("aws_iam_role.publisher.id");
+    const actions = policyStatements(policyDocumentOf(shared, policy.policy)).flatMap(
       (statement) => statement.actions ?? [],
     );
     expect(actions.sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey", "sns:Publish"]);
   });
 
   it("the topic policy lets only CloudWatch publish, for this module's alarms in this account", () => {
-    const [statement, ...more] = policyStatements(data("aws_iam_policy_document", "notifications_topic"));
+    const policy = inShared.resource("aws_sns_topic_policy", "this");
+    const [statement, ...more] = policyStatements(policyDocumentOf(shared, policy.policy));
     expect(more).toEqual([]);
     expect(statement?.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }]);
     expect(statement?.actions).toEqual(["sns:Publish"]);
+    const sourceArn = statement?.condition?.find((condition) => condition.variable === "aws:SourceArn");
+    expect(sourceArn?.test).toBe("ArnEquals");
+    expect(String(sourceArn?.values)).toContain("aws_cloudwatch_metric_alarm.notification_failures[*].arn");
   });
 });
 
 describe("the message of an organization compliance change", () => {
-  const block = nested(resource("aws_cloudwatch_event_target", "notifications"), "input_transformer");
-  const rootBlock = nested(
-    declarations(root).resource("aws_cloudwatch_event_target", "notifications"),
+  // The target is the notifications module's; both deployments pass it their paths and template.
+  const transformerBlock = nested(
+    inShared.resource("aws_cloudwatch_event_target", "this"),
     "input_transformer",
   );
+  const block = {
+    input_paths: mod.locals.notification_input_paths,
+    input_template: notificationsCall.input_template,
+  };
+  const rootBlock = {
+    input_paths: root.locals.notification_input_paths,
+    input_template: root.locals.notification_input_template,
+  };
   const rawTemplate = String(mod.locals.notification_input_template);
   const pointer = unwrap(mod.locals.notification_pointer);
 
@@ -476,11 +526,14 @@ describe("the message of an organization compliance change", () => {
   };
 
   it("reuses the single-account module's input paths and template text", () => {
+    expect(unwrap(transformerBlock.input_paths)).toBe("var.input_paths");
+    expect(unwrap(transformerBlock.input_template)).toBe("var.input_template");
+    expect(unwrap(notificationsCall.input_paths)).toBe("local.notification_input_paths");
     expect(unwrap(block.input_template)).toBe("local.notification_input_template");
     expect(block.input_paths).toEqual(rootBlock.input_paths);
     const rootTemplate = String(rootBlock.input_template);
-    const shared = rootTemplate.slice(0, rootTemplate.indexOf("<annotation> ") + "<annotation> ".length);
-    expect(rawTemplate.startsWith(shared)).toBe(true);
+    const sharedText = rootTemplate.slice(0, rootTemplate.indexOf("<annotation> ") + "<annotation> ".length);
+    expect(rawTemplate.startsWith(sharedText)).toBe(true);
     expect(placeholders(rawTemplate).sort()).toEqual(Object.keys(rootBlock.input_paths as object).sort());
   });
 
@@ -509,96 +562,115 @@ describe("the message of an organization compliance change", () => {
 
 describe("organization failure alarms", () => {
   it("watch the organization function: Lambda Errors, EvaluationsPosted below 1 for two periods, FailedInvocations", async () => {
-    const errors = resource("aws_cloudwatch_metric_alarm", "evaluator_errors");
+    // The alarms are the notifications module's, on the function and frequency this module passes.
+    expect(notificationsCall.function_name).toBe("${module.evaluator.function_name}");
+    expect(unwrap(notificationsCall.maximum_execution_frequency)).toBe("var.maximum_execution_frequency");
+    expect(unwrap(notificationsCall.alarm_on_failures)).toBe("var.alarm_on_failures");
+
+    const errors = inShared.resource("aws_cloudwatch_metric_alarm", "evaluator_errors");
     expect(errors.namespace).toBe("AWS/Lambda");
     expect(errors.metric_name).toBe("Errors");
-    expect(errors.dimensions).toEqual({ FunctionName: "${module.evaluator.function_name}" });
+    expect(errors.dimensions).toEqual({ FunctionName: "${var.function_name}" });
 
-    const none = resource("aws_cloudwatch_metric_alarm", "no_evaluations");
-    expect(mod.locals.metrics_namespace).toBe(METRICS_NAMESPACE);
+    const none = inShared.resource("aws_cloudwatch_metric_alarm", "no_evaluations");
+    expect(shared.locals.metrics_namespace).toBe(METRICS_NAMESPACE);
     expect(unwrap(none.namespace)).toBe("local.metrics_namespace");
     expect(none.metric_name).toBe("EvaluationsPosted");
     expect(await readFile("rule/metrics.ts", "utf8")).toContain(
       'addMetric("EvaluationsPosted", MetricUnit.Count, 1)',
     );
-    expect(none.dimensions).toEqual({ service: "${module.evaluator.function_name}" });
+    expect(none.dimensions).toEqual({ service: "${var.function_name}" });
     expect(unwrap(none.period)).toBe("local.rule_period_seconds[var.maximum_execution_frequency]");
-    expect(mod.locals.rule_period_seconds).toEqual(root.locals.rule_period_seconds);
+    expect(validationConditions(variable("maximum_execution_frequency"))).toEqual(
+      validationConditions(declarations(root).variable("maximum_execution_frequency")),
+    );
     expect([none.evaluation_periods, none.datapoints_to_alarm, none.threshold]).toEqual([2, 2, 1]);
     expect(none.comparison_operator).toBe("LessThanThreshold");
     expect(none.treat_missing_data).toBe("breaching");
 
-    const failures = resource("aws_cloudwatch_metric_alarm", "notification_failures");
+    const failures = inShared.resource("aws_cloudwatch_metric_alarm", "notification_failures");
     expect(failures.namespace).toBe("AWS/Events");
     expect(failures.metric_name).toBe("FailedInvocations");
-    // Metrics of a rule on a custom bus have both dimensions.
-    expect(failures.dimensions).toEqual({
-      EventBusName: "${aws_cloudwatch_event_bus.compliance[0].name}",
-      RuleName: "${aws_cloudwatch_event_rule.compliance_change[0].name}",
-    });
+    // Metrics of a rule on a custom bus have both dimensions: this module passes its bus.
+    expect(unwrap(failures.dimensions)).toBe("local.failed_invocations_dimensions");
+    expect(unwrap(shared.locals.failed_invocations_dimensions).replace(/\s+/g, " ")).toContain(
+      ": { EventBusName = var.event_bus_name RuleName = aws_cloudwatch_event_rule.this.name }",
+    );
+    expect(unwrap(notificationsCall.event_bus_name)).toBe("aws_cloudwatch_event_bus.compliance[0].name");
 
     for (const alarm of [errors, none, failures]) {
-      expect(unwrap(alarm.count)).toBe("local.create_failure_alarms ? 1 : 0");
-      expect(alarm.alarm_actions).toEqual(["${local.notification_topic_arn}"]);
-      expect(alarm.ok_actions).toEqual(["${local.notification_topic_arn}"]);
+      expect(unwrap(alarm.count)).toBe("var.alarm_on_failures ? 1 : 0");
+      expect(alarm.alarm_actions).toEqual(["${local.topic_arn}"]);
+      expect(alarm.ok_actions).toEqual(["${local.topic_arn}"]);
+    }
+    const descriptions = notificationsCall.alarm_descriptions as Record<string, string>;
+    expect(Object.keys(descriptions).sort()).toEqual([
+      "evaluator_errors",
+      "no_evaluations",
+      "notification_failures",
+    ]);
+    for (const [name, text] of Object.entries(descriptions)) {
+      expect(text, name).toContain("organization rule");
     }
   });
 });
 
-describe("duplicated from the single-account module (no shared module yet): kept identical", () => {
-  it.each(["notifications_key", "notifications_topic", "notifications_assume_role", "notifications"])(
-    "the %s policy document",
-    (name) => {
-      const here = data("aws_iam_policy_document", name);
-      const there = declarations(root).data("aws_iam_policy_document", name);
-      expect(here.count).toEqual(there.count);
-      expect(policyStatements(here)).toEqual(policyStatements(there));
-    },
-  );
+describe("shared with the single-account module: both call modules/notifications", () => {
+  const rootCall = declarations(root).call("notifications");
 
-  it.each([
-    "create_notification_topic",
-    "create_notification_key",
-    "encrypt_notifications",
-    "create_failure_alarms",
-    "notification_topic_name",
-    "notification_kms_alias",
-    "notification_role",
-    "compliance_event_rule",
-    "notification_topic_arn",
-    "notification_kms_key_arn",
-    "metrics_namespace",
-    "rule_period_seconds",
-  ])("local.%s", (name) => {
-    expect(mod.locals[name]).toEqual(root.locals[name]);
+  it("both call the same module, counted on create_notifications, with arguments it declares", () => {
+    expect(normalize(join(MODULE_DIR, String(notificationsCall.source)))).toBe(shared.dir);
+    expect(normalize(join("terraform", String(rootCall.source)))).toBe(shared.dir);
+    for (const moduleCall of [notificationsCall, rootCall]) {
+      expect(unwrap(moduleCall.count)).toBe("var.create_notifications ? 1 : 0");
+      expect(moduleCallProblems(moduleCall, shared)).toEqual([]);
+    }
   });
 
-  it("the key, topic, topic policy, subscriptions, role and alarms, except their descriptions and dimensions", () => {
-    const ignored = new Set([
-      "description",
-      "alarm_description",
-      "dimensions",
-      "event_bus_name",
-      "event_pattern",
-      "input_transformer",
-    ]);
-    const strip = (block: Block): Block =>
-      Object.fromEntries(Object.entries(block).filter(([key]) => !ignored.has(key)));
-    for (const [type, name] of [
-      ["aws_kms_key", "notifications"],
-      ["aws_kms_alias", "notifications"],
-      ["aws_sns_topic", "notifications"],
-      ["aws_sns_topic_policy", "notifications"],
-      ["aws_sns_topic_subscription", "email"],
-      ["aws_iam_role", "notifications"],
-      ["aws_iam_role_policy", "notifications"],
-      ["aws_cloudwatch_event_target", "notifications"],
-      ["aws_cloudwatch_metric_alarm", "evaluator_errors"],
-      ["aws_cloudwatch_metric_alarm", "no_evaluations"],
-      ["aws_cloudwatch_metric_alarm", "notification_failures"],
-    ] as const) {
-      expect(strip(resource(type, name)), `${type}.${name}`).toEqual(
-        strip(declarations(root).resource(type, name)),
+  it("pass the same names, topic, key, e-mails, function, frequency and alarm switch", () => {
+    for (const argument of [
+      "name",
+      "topic_arn",
+      "kms_key_arn",
+      "emails",
+      "alarm_on_failures",
+      "function_name",
+      "maximum_execution_frequency",
+      "input_paths",
+      "tags",
+    ]) {
+      expect(notificationsCall[argument], argument).toEqual(rootCall[argument]);
+    }
+    expect(mod.locals.notification_input_paths).toEqual(root.locals.notification_input_paths);
+  });
+
+  it("neither declares a topic, key, topic policy, subscription, publisher role or alarm of its own", () => {
+    for (const module of [mod, root]) {
+      for (const type of [
+        "aws_kms_key",
+        "aws_kms_alias",
+        "aws_sns_topic",
+        "aws_sns_topic_policy",
+        "aws_sns_topic_subscription",
+        "aws_cloudwatch_metric_alarm",
+      ]) {
+        expect(module.resources[type], `${module.dir}: ${type}`).toBeUndefined();
+      }
+      // The only EventBridge roles left are the organization module's forwarding role.
+      expect(Object.keys(module.resources.aws_iam_role ?? {}), module.dir).not.toContain("notifications");
+    }
+  });
+
+  it("the outputs of both give the module's values", () => {
+    for (const module of [mod, root]) {
+      const value = (name: string): string => unwrap(module.outputs[name]?.value);
+      expect(value("notification_kms_key_arn"), module.dir).toBe("one(module.notifications[*].kms_key_arn)");
+      expect(value("compliance_event_rule_arn"), module.dir).toBe(
+        "one(module.notifications[*].event_rule_arn)",
+      );
+      expect(value("failure_alarm_arns"), module.dir).toBe("one(module.notifications[*].alarm_arns)");
+      expect(unwrap(module.locals.notification_topic_arn), module.dir).toBe(
+        "one(module.notifications[*].topic_arn)",
       );
     }
   });
