@@ -43,19 +43,6 @@ locals {
     }
   }
 
-  # The paths of a compliance change event the message uses, shared with the organization
-  # module. Every path is in every compliance change event of this rule: the function always
-  # posts an annotation, and oldEvaluationResult (absent on the first evaluation) is
-  # deliberately not used.
-  notification_input_paths = {
-    account    = "$.detail.awsAccountId"
-    region     = "$.detail.awsRegion"
-    rule       = "$.detail.configRuleName"
-    compliance = "$.detail.newEvaluationResult.complianceType"
-    annotation = "$.detail.newEvaluationResult.annotation"
-    time       = "$.time"
-  }
-
   # The message is a JSON string (the template is quoted), which is what SNS e-mails show,
   # quotes included.
   notification_input_template = "\"Root user activity: account <account> is now <compliance> for AWS Config rule <rule> in <region> (<time>). <annotation> Rule in the console: https://${local.console_domain}/config/home?region=<region>#/rules/details?configRuleName=<rule>\""
@@ -74,7 +61,6 @@ module "notifications" {
   event_pattern    = jsonencode(local.compliance_event_pattern)
   rule_description = "Compliance changes of the ${local.rule_name} AWS Config rule, to the notification topic"
   role_description = "EventBridge role that publishes the ${local.rule_name} compliance changes to the notification topic"
-  input_paths      = local.notification_input_paths
   input_template   = local.notification_input_template
 
   alarm_on_failures           = var.alarm_on_failures

@@ -504,11 +504,11 @@ describe("the message of an organization compliance change", () => {
     "input_transformer",
   );
   const block = {
-    input_paths: mod.locals.notification_input_paths,
+    input_paths: shared.variables.input_paths?.default,
     input_template: notificationsCall.input_template,
   };
   const rootBlock = {
-    input_paths: root.locals.notification_input_paths,
+    input_paths: shared.variables.input_paths?.default,
     input_template: root.locals.notification_input_template,
   };
   const rawTemplate = String(mod.locals.notification_input_template);
@@ -528,7 +528,9 @@ describe("the message of an organization compliance change", () => {
   it("reuses the single-account module's input paths and template text", () => {
     expect(unwrap(transformerBlock.input_paths)).toBe("var.input_paths");
     expect(unwrap(transformerBlock.input_template)).toBe("var.input_template");
-    expect(unwrap(notificationsCall.input_paths)).toBe("local.notification_input_paths");
+    // Both deployments leave the input paths to the module's default, the compliance change paths.
+    expect(notificationsCall).not.toHaveProperty("input_paths");
+    expect(declarations(root).call("notifications")).not.toHaveProperty("input_paths");
     expect(unwrap(block.input_template)).toBe("local.notification_input_template");
     expect(block.input_paths).toEqual(rootBlock.input_paths);
     const rootTemplate = String(rootBlock.input_template);
@@ -636,12 +638,12 @@ describe("shared with the single-account module: both call modules/notifications
       "alarm_on_failures",
       "function_name",
       "maximum_execution_frequency",
-      "input_paths",
       "tags",
     ]) {
       expect(notificationsCall[argument], argument).toEqual(rootCall[argument]);
     }
-    expect(mod.locals.notification_input_paths).toEqual(root.locals.notification_input_paths);
+    expect(notificationsCall).not.toHaveProperty("input_paths");
+    expect(rootCall).not.toHaveProperty("input_paths");
   });
 
   it("neither declares a topic, key, topic policy, subscription, publisher role or alarm of its own", () => {

@@ -68,8 +68,16 @@ variable "role_description" {
 }
 
 variable "input_paths" {
-  description = "Input paths of the target's input transformer: variable name -> JSON path in the event. Every path must be in every event the pattern matches."
+  description = "Input paths of the target's input transformer: variable name -> JSON path in the event. Every path must be in every event the pattern matches. The default: the paths of an AWS Config compliance change that both deployments use (every one is in every such event of this rule: the function always posts an annotation; oldEvaluationResult, absent on the first evaluation, is not used)."
   type        = map(string)
+  default = {
+    account    = "$.detail.awsAccountId"
+    region     = "$.detail.awsRegion"
+    rule       = "$.detail.configRuleName"
+    compliance = "$.detail.newEvaluationResult.complianceType"
+    annotation = "$.detail.newEvaluationResult.annotation"
+    time       = "$.time"
+  }
 }
 
 variable "input_template" {

@@ -53,17 +53,6 @@ locals {
     }
   }
 
-  # Every path is in every compliance change event of this rule (the function always posts an
-  # annotation); detail.awsAccountId is the member account the event came from.
-  notification_input_paths = {
-    account    = "$.detail.awsAccountId"
-    region     = "$.detail.awsRegion"
-    rule       = "$.detail.configRuleName"
-    compliance = "$.detail.newEvaluationResult.complianceType"
-    annotation = "$.detail.newEvaluationResult.annotation"
-    time       = "$.time"
-  }
-
   # The message: the single-account module's, naming the member account. Links into member
   # accounts cannot be opened from this account, so it points at the aggregator when there is
   # one and otherwise names the rule.
@@ -89,7 +78,6 @@ module "notifications" {
   event_pattern    = jsonencode(local.compliance_event_pattern)
   rule_description = "Compliance changes of the ${local.rule_name} AWS Config organization rule in every member account, to the notification topic"
   role_description = "EventBridge role that publishes the ${local.rule_name} compliance changes to the notification topic"
-  input_paths      = local.notification_input_paths
   input_template   = local.notification_input_template
 
   alarm_on_failures           = var.alarm_on_failures
