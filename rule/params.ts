@@ -8,6 +8,12 @@ export interface RuleParameters {
   readonly failOnActiveAccessKeys: boolean;
   /** Organization deployments: the role to assume in the evaluated account; undefined = use own credentials. */
   readonly executionRoleName: string | undefined;
+  /** Read CloudTrail event history too, not only the credential report. */
+  readonly cloudTrailLookup: boolean;
+  /** The regions whose event history is read; undefined = every region enabled in the account (account:ListRegions). */
+  readonly cloudTrailRegions: readonly string[] | undefined;
+  /** Events of sessions opened with `sts:AssumeRoot` (centralized root access) count as root use. */
+  readonly countCentralizedRootSessions: boolean;
 }
 
 /** Defaults: 30 days is the window of the nOps rule this product replaces. */
@@ -15,18 +21,34 @@ export const DEFAULT_PARAMETERS: RuleParameters = Object.freeze({
   lookbackDays: 30,
   failOnActiveAccessKeys: false,
   executionRoleName: undefined,
+  cloudTrailLookup: true,
+  cloudTrailRegions: undefined,
+  countCentralizedRootSessions: false,
 });
 
 /** Bounds of `lookbackDays`: a day to ten years. */
 export const LOOKBACK_DAYS_MIN = 1;
 export const LOOKBACK_DAYS_MAX = 3650;
 
-const LOOKBACK_ALLOWED = `a whole number from ${LOOKBACK_DAYS_MIN} to ${LOOKBACK_DAYS_MAX} (default 30)`;
-const BOOLEAN_ALLOWED = '"true" or "false" (default "false")';
-const ROLE_NAME_ALLOWED = "an IAM role name: 1-64 characters from A-Z a-z 0-9 + = , . @ _ - (no path)";
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** More regions than any partition has. */
+const MAX_REGIONS = 50;
 
-const PARAMETER_NAMES = ["lookbackDays", "failOnActiveAccessKeys", "executionRoleName"] as const;
+const LOOKBACK_ALLOWED = `a whole number from ${LOOKBACK_DAYS_MIN} to ${LOOKBACK_DAYS_MAX} (default 30)`;
+const ROLE_NAME_ALLOWED = "an IAM role name: 1-64 characters from A-Z a-z 0-9 + = , . @ _ - (no path)";
+const REGIONS_ALLOWED =
+  'comma-separated region names such as "us-east-1,eu-west-1", each once, at most 50 (empty: every enabled region)';
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1, ap-southeast-5… */
+const REGION_NAME = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+
+const PARAMETER_NAMES = [
+  "lookbackDays",
+  "failOnActiveAccessKeys",
+  "executionRoleName",
+  "cloudTrailLookup",
+  "cloudTrailRegions",
+  "countCentralizedRootSessions",
+] as const;
 
 type ParameterName = (typeof PARAMETER_NAMES)[number];
 
@@ -40,8 +62,8 @@ function isParameterName(name: string): name is ParameterName {
  *
  * @example
  * ```ts
- * parseRuleParameters('{"lookbackDays":"90","failOnActiveAccessKeys":"true"}');
- * // { lookbackDays: 90, failOnActiveAccessKeys: true, executionRoleName: undefined }
+ * parseRuleParameters('{"lookbackDays":"90","cloudTrailRegions":"us-east-1,eu-west-1"}');
+ * // { lookbackDays: 90, failOnActiveAccessKeys: false, …, cloudTrailRegions: ["us-east-1", "eu-west-1"] }
  * parseRuleParameters(undefined); // DEFAULT_PARAMETERS
  * ```
  */
@@ -63,10 +85,15 @@ export function parseRuleParameters(raw: unknown): RuleParameters {
         result.lookbackDays = parseLookbackDays(value);
         break;
       case "failOnActiveAccessKeys":
-        result.failOnActiveAccessKeys = parseBoolean(name, value);
+      case "cloudTrailLookup":
+      case "countCentralizedRootSessions":
+        result[name] = parseBoolean(name, value);
         break;
       case "executionRoleName":
         result.executionRoleName = parseRoleName(value);
+        break;
+      case "cloudTrailRegions":
+        result.cloudTrailRegions = parseRegions(value);
         break;
     }
   }
@@ -103,17 +130,29 @@ function parseLookbackDays(value: unknown): number {
   return n;
 }
 
-function parseBoolean(name: string, value: unknown): boolean {
+function parseBoolean(name: ParameterName, value: unknown): boolean {
   if (typeof value === "boolean") return value;
   if (typeof value === "string") {
     const text = value.trim().toLowerCase();
     if (text === "true") return true;
     if (text === "false") return false;
   }
-  throw new InvalidParameterError(name, value, BOOLEAN_ALLOWED);
+  const fallback = DEFAULT_PARAMETERS[name];
+  throw new InvalidParameterError(name, value, `"true" or "false" (default "${String(fallback)}")`);
 }
 
 function parseRoleName(value: unknown): string {
   if (typeof value === "string" && ROLE_NAME.test(value.trim())) return value.trim();
   throw new InvalidParameterError("executionRoleName", value, ROLE_NAME_ALLOWED);
+}
+
+function parseRegions(value: unknown): readonly string[] {
+  if (typeof value !== "string") throw new InvalidParameterError("cloudTrailRegions", value, REGIONS_ALLOWED);
+  const regions = value.split(",").map((region) => region.trim());
+  const valid =
+    regions.length <= MAX_REGIONS &&
+    regions.every((region) => REGION_NAME.test(region)) &&
+    new Set(regions).size === regions.length;
+  if (!valid) throw new InvalidParameterError("cloudTrailRegions", value, REGIONS_ALLOWED);
+  return Object.freeze(regions);
 }

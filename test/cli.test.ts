@@ -29,7 +29,7 @@ describe("evaluate --report", () => {
     // Assess
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^COMPLIANT {2}account 111122223333/);
-    expect(result.stdout).toContain("no password or access key use recorded");
+    expect(result.stdout).toContain("No root use recorded.");
     expect(result.stderr).toBe("");
   });
 

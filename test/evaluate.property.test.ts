@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MAX_ANNOTATION_LENGTH } from "../rule/annotation.ts";
 import { evaluate } from "../rule/evaluate.ts";
-import type { RuleParameters } from "../rule/params.ts";
+import { DEFAULT_PARAMETERS, type RuleParameters } from "../rule/params.ts";
 import type { Verdict } from "../rule/verdict.ts";
 import {
   booleanText,
@@ -39,8 +39,8 @@ const EARLIEST = Date.UTC(1970, 0, 2);
 function expectWellFormed(verdict: Verdict): void {
   expect(verdict.annotation.length).toBeLessThanOrEqual(MAX_ANNOTATION_LENGTH);
   const cannotVerify = verdict.annotation.startsWith("Cannot verify");
-  expect(verdict.reason === "cannot-verify").toBe(cannotVerify);
-  if (cannotVerify) {
+  expect(verdict.reason === "cannot-verify" || verdict.reason === "stale-report").toBe(cannotVerify);
+  if (verdict.reason === "cannot-verify") {
     expect(verdict.complianceType).toBe("NON_COMPLIANT");
     expect(verdict.activity).toBeNull();
   }
@@ -81,6 +81,9 @@ const parameters = fc.record({
   lookbackDays: fc.oneof(fc.integer({ min: 1, max: 3650 }), fc.constantFrom(1, 30, 90, 3650)),
   failOnActiveAccessKeys: fc.boolean(),
   executionRoleName: fc.constant(undefined),
+  cloudTrailLookup: fc.boolean(),
+  cloudTrailRegions: fc.constant(undefined),
+  countCentralizedRootSessions: fc.boolean(),
 });
 
 interface Scenario {
@@ -277,11 +280,7 @@ describe("evaluate: agrees with a reference implementation of rules 2–4", () =
 
 describe("evaluate: never throws, and every verdict is well formed", () => {
   const NOW = new Date("2026-11-29T12:00:00Z");
-  const params: RuleParameters = {
-    lookbackDays: 30,
-    failOnActiveAccessKeys: false,
-    executionRoleName: undefined,
-  };
+  const params: RuleParameters = DEFAULT_PARAMETERS;
   const header = AWS_COLUMNS.join(",");
   const token = fc.oneof(
     fc.constantFrom(

@@ -248,7 +248,7 @@ describe("rule 6: the annotation tells a person what happened", () => {
     const verdict = evaluate(csv, NOW, params({ lookbackDays: 45 }));
     // Assess
     expect(verdict.annotation).toBe(
-      "Root user used: password last used 2026-11-26T11:30:00Z (3 days ago), within the 45-day limit.",
+      "Root user signed in with the password 2026-11-26T11:30:00Z (credential report) 3 days ago, inside the 45-day window.",
     );
   });
 
@@ -260,9 +260,12 @@ describe("rule 6: the annotation tells a person what happened", () => {
     const usedVerdict = evaluate(used, NOW, params());
     const neverVerdict = evaluate(never, NOW, params());
     // Assess
-    expect(usedVerdict.annotation).toMatch(/access key 1 last used \S+Z \(200 days ago\)/);
-    expect(usedVerdict.annotation).toContain("30 days");
-    expect(neverVerdict.annotation).toContain("no password or access key use recorded");
+    expect(usedVerdict.annotation).toBe(
+      `Root user not used in the last 30 days (credential report; CloudTrail not checked). Latest use: used access key 1 ${old.slice(0, 19)}Z (credential report), 200 days ago.`,
+    );
+    expect(neverVerdict.annotation).toBe(
+      "Root user not used in the last 30 days (credential report; CloudTrail not checked). No root use recorded.",
+    );
   });
 
   it("mentions active root access keys even when they do not change the verdict", () => {

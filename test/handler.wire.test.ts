@@ -34,7 +34,7 @@ describe("report retrieval", () => {
         ComplianceResourceType: "AWS::::Account",
         ComplianceResourceId: "111122223333",
         ComplianceType: "NON_COMPLIANT",
-        Annotation: expect.stringMatching(/^Root user used: password last used/),
+        Annotation: expect.stringMatching(/^Root user signed in with the password/),
         OrderingTimestamp: Date.parse("2026-11-29T10:00:00.373Z") / 1000,
       },
     ]);

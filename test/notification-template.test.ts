@@ -49,12 +49,7 @@ const consoleLink =
   "https://console.aws.amazon.com/config/home?region=eu-west-1#/rules/details?configRuleName=root-activity";
 
 const usedAnnotation = annotations.usedInWindow(
-  {
-    lastUsed: { password: new Date("2025-03-12T08:00:00Z"), "access key 1": null, "access key 2": null },
-    lastUse: { credential: "password", at: new Date("2025-03-12T08:00:00Z") },
-    activeAccessKeys: [],
-    mfaActive: true,
-  },
+  { source: "credential report", credential: "password", at: new Date("2025-03-12T08:00:00Z") },
   new Date("2025-03-14T09:26:00Z"),
   30,
 );
@@ -136,7 +131,7 @@ describe("the notification template", () => {
       "Root user activity: account 123456789012 is now NON_COMPLIANT for AWS Config rule root-activity in eu-west-1 " +
         `(2025-03-14T09:26:53Z). ${usedAnnotation} Rule in the console: ${consoleLink}`,
     );
-    expect(usedAnnotation).toMatch(/^Root user used: password last used /);
+    expect(usedAnnotation).toMatch(/^Root user signed in with the password /);
   });
 
   it("COMPLIANT again: the same message with the new verdict", () => {

@@ -40,6 +40,9 @@ describe("parseRuleParameters: defaults", () => {
         lookbackDays: 30,
         failOnActiveAccessKeys: false,
         executionRoleName: undefined,
+        cloudTrailLookup: true,
+        cloudTrailRegions: undefined,
+        countCentralizedRootSessions: false,
       });
       expect(params).toEqual(DEFAULT_PARAMETERS);
     });
@@ -104,6 +107,22 @@ describe("parseRuleParameters: accepted values", () => {
       { executionRoleName: "  ops  " },
       { executionRoleName: "ops" },
     ],
+    ["cloudTrailLookup false", '{"cloudTrailLookup":"false"}', { cloudTrailLookup: false }],
+    ["cloudTrailLookup as a JSON boolean", { cloudTrailLookup: true }, { cloudTrailLookup: true }],
+    [
+      "countCentralizedRootSessions true",
+      '{"countCentralizedRootSessions":"TRUE"}',
+      { countCentralizedRootSessions: true },
+    ],
+    ["one region", '{"cloudTrailRegions":"eu-west-1"}', { cloudTrailRegions: ["eu-west-1"] }],
+    [
+      "regions of every partition, with spaces",
+      { cloudTrailRegions: "us-east-1, us-gov-west-1 ,cn-northwest-1,ap-southeast-5,eu-central-2" },
+      {
+        cloudTrailRegions: ["us-east-1", "us-gov-west-1", "cn-northwest-1", "ap-southeast-5", "eu-central-2"],
+      },
+    ],
+    ["empty regions (discover)", '{"cloudTrailRegions":""}', { cloudTrailRegions: undefined }],
     [
       "all three together",
       '{"lookbackDays":"90","failOnActiveAccessKeys":"true","executionRoleName":"audit"}',
@@ -230,6 +249,48 @@ describe("parseRuleParameters: invalid executionRoleName names the parameter and
   }
 });
 
+describe("parseRuleParameters: invalid CloudTrail parameters name the parameter and the allowed values", () => {
+  const booleans: Array<[string, unknown]> = [
+    ["cloudTrailLookup", "yes"],
+    ["cloudTrailLookup", 1],
+    ["countCentralizedRootSessions", "on"],
+    ["countCentralizedRootSessions", [true]],
+  ];
+  for (const [name, value] of booleans) {
+    it(`rejects ${name}=${JSON.stringify(value)}, giving its default`, () => {
+      // Act
+      const error = rejection({ [name]: value });
+      // Assess
+      expect(error.parameter).toBe(name);
+      expect(error.message).toContain(`Invalid rule parameter ${name}=`);
+      expect(error.message).toContain(
+        `"true" or "false" (default "${name === "cloudTrailLookup" ? "true" : "false"}")`,
+      );
+    });
+  }
+
+  const regions: Array<[string, unknown]> = [
+    ["a made-up name", "moon-base-1"],
+    ["an upper-case name", "US-EAST-1"],
+    ["an availability zone", "us-east-1a"],
+    ["an empty entry", "us-east-1,,eu-west-1"],
+    ["a trailing comma", "us-east-1,"],
+    ["a region twice", "us-east-1,eu-west-1,us-east-1"],
+    ["a JSON array", ["us-east-1"]],
+    ["51 regions", Array.from({ length: 51 }, (_, i) => `us-east-${i}`).join(",")],
+  ];
+  for (const [name, value] of regions) {
+    it(`rejects cloudTrailRegions with ${name}`, () => {
+      // Act
+      const error = rejection({ cloudTrailRegions: value });
+      // Assess
+      expect(error.parameter).toBe("cloudTrailRegions");
+      expect(error.message).toContain("comma-separated region names");
+      expect(error.message).toContain("each once, at most 50");
+    });
+  }
+});
+
 describe("parseRuleParameters: invalid ruleParameters as a whole", () => {
   it("rejects an unknown parameter name, listing the known ones", () => {
     // Act
@@ -238,7 +299,9 @@ describe("parseRuleParameters: invalid ruleParameters as a whole", () => {
     // Assess
     expect(misspelt.parameter).toBe("lookback");
     expect(misspelt.message).toContain('"lookback" is not one');
-    expect(misspelt.message).toContain("lookbackDays, failOnActiveAccessKeys, executionRoleName");
+    expect(misspelt.message).toContain(
+      "lookbackDays, failOnActiveAccessKeys, executionRoleName, cloudTrailLookup, cloudTrailRegions, countCentralizedRootSessions",
+    );
     expect(wrongCase.parameter).toBe("LookbackDays");
   });
 

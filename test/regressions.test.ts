@@ -18,7 +18,7 @@ import {
 import { rootRow } from "./support/report-builder.ts";
 
 const NOW = new Date("2026-11-29T12:00:00Z");
-const P: RuleParameters = { lookbackDays: 30, failOnActiveAccessKeys: false, executionRoleName: undefined };
+const P: RuleParameters = DEFAULT_PARAMETERS;
 const REQUIRED =
   "user,arn,password_last_used,access_key_1_active,access_key_1_last_used_date,access_key_2_active,access_key_2_last_used_date";
 
