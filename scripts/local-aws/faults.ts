@@ -10,13 +10,14 @@ import type { Fault, ServiceName } from "./types.ts";
  *
  * @example
  * ```ts
- * const r: FaultTarget = { service: "iam", action: "GetCredentialReport", accountId: "111122223333" };
+ * const r: FaultTarget = { service: "iam", action: "GetCredentialReport", accountId: "111122223333", region: "us-east-1" };
  * ```
  */
 export interface FaultTarget {
   service: ServiceName;
   action: string;
   accountId: string | null;
+  region: string | null;
 }
 
 interface QueuedFault {
@@ -31,8 +32,8 @@ interface QueuedFault {
  * ```ts
  * const faults = new FaultQueue();
  * faults.inject({ kind: "reset", service: "sts" });
- * faults.take({ service: "sts", action: "AssumeRole", accountId: null }); // the reset fault
- * faults.take({ service: "sts", action: "AssumeRole", accountId: null }); // undefined: used up
+ * faults.take({ service: "sts", action: "AssumeRole", accountId: null, region: null }); // the reset fault
+ * faults.take({ service: "sts", action: "AssumeRole", accountId: null, region: null }); // undefined: used up
  * ```
  */
 export class FaultQueue {
@@ -58,7 +59,7 @@ export class FaultQueue {
    *
    * @example
    * ```ts
-   * const fault = faults.take({ service: "config", action: "PutEvaluations", accountId: "111122223333" });
+   * const fault = faults.take({ service: "config", action: "PutEvaluations", accountId: "111122223333", region: "us-east-1" });
    * ```
    */
   take(target: FaultTarget): Fault | undefined {
@@ -93,5 +94,6 @@ function matches(fault: Fault, target: FaultTarget): boolean {
   if (fault.service !== undefined && fault.service !== target.service) return false;
   if (fault.action !== undefined && fault.action !== target.action) return false;
   if (fault.accountId !== undefined && fault.accountId !== target.accountId) return false;
+  if (fault.region !== undefined && fault.region !== target.region) return false;
   return true;
 }

@@ -214,11 +214,23 @@ const DESCRIPTIONS = {
  *
  * @example
  * ```ts
- * handleIam("GetCredentialReport", caller, reports);
+ * handleIam("GetCredentialReport", caller, reports, undefined);
  * ```
  */
-export function handleIam(action: string, caller: Caller, reports: ReportStore): WireResponse {
+export function handleIam(
+  action: string,
+  caller: Caller,
+  reports: ReportStore,
+  alias: string | undefined,
+): WireResponse {
   switch (action) {
+    case "ListAccountAliases":
+      return queryResult(
+        "iam",
+        action,
+        element("IsTruncated", "false") +
+          `<AccountAliases>${alias === undefined ? "" : element("member", alias)}</AccountAliases>`,
+      );
     case "GenerateCredentialReport": {
       const state = reports.generate(caller.accountId);
       return queryResult(

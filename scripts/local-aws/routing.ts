@@ -1,13 +1,16 @@
 /**
  * Routing: which service and action a request is for, and its parameters.
  *
- * The SDKs send IAM, STS and Config to the same URL here, so the service is told by the request:
- * Config is JSON 1.1 with `X-Amz-Target: StarlingDoveService.<Op>`; IAM and STS are awsQuery form
- * posts told apart by `Version` (`2010-05-08` / `2011-06-15`), then by the SigV4 credential scope.
+ * The SDKs send every service to the same URL here, so the service is told by the request:
+ * Config and CloudTrail are JSON 1.1 told apart by `X-Amz-Target` (`StarlingDoveService.<Op>`,
+ * `[com.amazonaws.cloudtrail.v20131101.]CloudTrail_20131101.<Op>`); the Account API is REST-JSON
+ * (`POST /listRegions`, SigV4 service `account`); IAM and STS are awsQuery form posts told apart by
+ * `Version` (`2010-05-08` / `2011-06-15`), then by the SigV4 credential scope.
  *
  * @module
  */
 import type { IncomingHttpHeaders } from "node:http";
+import { CLOUDTRAIL_TARGET_PREFIXES } from "./cloudtrail.ts";
 import type { ServiceName } from "./types.ts";
 
 /**
@@ -21,11 +24,11 @@ import type { ServiceName } from "./types.ts";
 export interface RoutedRequest {
   service: ServiceName;
   action: string;
-  /** Form fields minus `Action`/`Version` (IAM, STS), or the JSON body (Config; `{}` if not an object). */
+  /** Form fields minus `Action`/`Version` (IAM, STS), or the JSON body (Config, CloudTrail, Account; `{}` if not an object). */
   params: Record<string, unknown>;
   /** IAM/STS: form fields minus `Action`/`Version`. */
   form: Record<string, string>;
-  /** Config: the parsed JSON body; `undefined` if it is not JSON. */
+  /** Config, CloudTrail, Account: the parsed JSON body; `undefined` if it is not JSON. */
   json?: unknown;
 }
 
@@ -63,11 +66,23 @@ export function routeRequest(
 ): RoutedRequest {
   const target = header(headers, "x-amz-target");
   const contentType = header(headers, "content-type") ?? "";
-  if (target?.startsWith(CONFIG_TARGET_PREFIX) || contentType.startsWith("application/x-amz-json")) {
+  const path = url.split("?")[0] ?? "/";
+  const jsonRequest = (service: ServiceName, action: string): RoutedRequest => {
     const json = parseJson(body);
-    const action = target === undefined ? "" : target.slice(target.indexOf(".") + 1);
     const params = typeof json === "object" && json !== null && !Array.isArray(json) ? { ...json } : {};
-    return { service: "config", action, params, form: {}, json };
+    return { service, action, params, form: {}, json };
+  };
+  const cloudTrailPrefix = CLOUDTRAIL_TARGET_PREFIXES.find((prefix) => target?.startsWith(prefix));
+  if (target !== undefined && cloudTrailPrefix !== undefined) {
+    return jsonRequest("cloudtrail", target.slice(cloudTrailPrefix.length));
+  }
+  if (target?.startsWith(CONFIG_TARGET_PREFIX) || contentType.startsWith("application/x-amz-json")) {
+    return jsonRequest("config", target === undefined ? "" : target.slice(target.indexOf(".") + 1));
+  }
+  if (scopeService === "account" || path === "/listRegions") {
+    // REST-JSON: the operation is the path; the server answers by path, the recorded action is its name.
+    const operation = path.replace(/^\//, "");
+    return jsonRequest("account", operation.charAt(0).toUpperCase() + operation.slice(1));
   }
   const fields = new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "");
   for (const [key, value] of new URLSearchParams(body)) fields.append(key, value);

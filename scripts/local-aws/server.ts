@@ -1,6 +1,7 @@
 /**
- * A local HTTP server that speaks AWS's wire protocols for IAM (credential report), STS
- * (AssumeRole) and Config (PutEvaluations), with fault injection. Point the real AWS SDK v3
+ * A local HTTP server that speaks AWS's wire protocols for IAM (credential report, account aliases),
+ * STS (AssumeRole), Config (PutEvaluations), CloudTrail (LookupEvents) and Account (ListRegions), with
+ * fault injection. Point the real AWS SDK v3
  * clients at it with the variables in `env`.
  *
  * @example
@@ -18,7 +19,10 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { handleAccount, RegionDirectory, type RegionOptStatus, restJsonError } from "./account.ts";
 import { CredentialStore, type Identification, parseAuthorization } from "./auth.ts";
+import { EventHistory, handleCloudTrail } from "./cloudtrail.ts";
+import type { CloudTrailRecord } from "./cloudtrail-records.ts";
 import { handleConfig } from "./config.ts";
 import { FaultQueue } from "./faults.ts";
 import { handleIam, ReportStore } from "./iam.ts";
@@ -55,27 +59,41 @@ export type {
 export const DEFAULT_HOME_ACCOUNT_ID = "111122223333";
 
 function errorFor(service: ServiceName, status: number, code: string, message: string): WireResponse {
-  return service === "config" ? jsonError(status, code, message) : queryError(service, status, code, message);
+  switch (service) {
+    case "config":
+    case "cloudtrail":
+      return jsonError(status, code, message);
+    case "account":
+      return restJsonError(status, code, message);
+    default:
+      return queryError(service, status, code, message);
+  }
 }
 
 function identificationError(
   service: ServiceName,
   identification: Exclude<Identification, { kind: "known" }>,
 ): WireResponse {
+  const query = service === "iam" || service === "sts";
   if (identification.kind === "expired") {
-    return service === "config"
-      ? jsonError(400, "ExpiredTokenException", "The security token included in the request is expired")
-      : queryError(service, 403, "ExpiredToken", "The security token included in the request is expired");
+    const message = "The security token included in the request is expired";
+    return query
+      ? queryError(service, 403, "ExpiredToken", message)
+      : errorFor(service, service === "account" ? 403 : 400, "ExpiredTokenException", message);
   }
-  return service === "config"
-    ? jsonError(400, "UnrecognizedClientException", "The security token included in the request is invalid.")
-    : queryError(
-        service,
-        403,
-        "InvalidClientTokenId",
-        "The security token included in the request is invalid.",
-      );
+  const message = "The security token included in the request is invalid.";
+  return query
+    ? queryError(service, 403, "InvalidClientTokenId", message)
+    : errorFor(service, service === "account" ? 403 : 400, "UnrecognizedClientException", message);
 }
+
+const CONTENT_TYPES: Record<ServiceName, string> = {
+  iam: "text/xml",
+  sts: "text/xml",
+  config: "application/x-amz-json-1.1",
+  cloudtrail: "application/x-amz-json-1.1",
+  account: "application/json",
+};
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -93,6 +111,9 @@ class LocalAwsServer implements LocalAws {
   private readonly credentials: CredentialStore;
   private readonly directory: Directory;
   private readonly reports = new ReportStore(() => this.now());
+  private readonly history = new EventHistory(() => this.now());
+  private readonly regions = new RegionDirectory();
+  private readonly aliases = new Map<string, string>();
   private readonly faults = new FaultQueue();
   private readonly held = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -115,6 +136,8 @@ class LocalAwsServer implements LocalAws {
       AWS_ENDPOINT_URL_IAM: this.url,
       AWS_ENDPOINT_URL_CONFIG_SERVICE: this.url,
       AWS_ENDPOINT_URL_STS: this.url,
+      AWS_ENDPOINT_URL_CLOUDTRAIL: this.url,
+      AWS_ENDPOINT_URL_ACCOUNT: this.url,
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: home.accessKeyId,
       AWS_SECRET_ACCESS_KEY: home.secretAccessKey,
@@ -151,12 +174,29 @@ class LocalAwsServer implements LocalAws {
     this.reports.onGenerate(opts.accountId ?? this.homeAccountId, csv, opts);
   }
 
+  addCloudTrailEvents(records: readonly CloudTrailRecord[], opts: { accountId?: string } = {}): void {
+    this.history.add(opts.accountId ?? this.homeAccountId, records);
+  }
+
+  setRegionStatus(statuses: Record<string, RegionOptStatus>, opts: { accountId?: string } = {}): void {
+    this.regions.set(opts.accountId ?? this.homeAccountId, statuses);
+  }
+
+  setAccountAlias(alias: string | null, opts: { accountId?: string } = {}): void {
+    const accountId = opts.accountId ?? this.homeAccountId;
+    if (alias === null) this.aliases.delete(accountId);
+    else this.aliases.set(accountId, alias);
+  }
+
   inject(fault: Fault): void {
     this.faults.inject(fault);
   }
 
   reset(): void {
     this.reports.reset();
+    this.history.reset();
+    this.regions.reset();
+    this.aliases.clear();
     this.faults.clear();
     this.calls.length = 0;
     this.evaluations.length = 0;
@@ -204,9 +244,12 @@ class LocalAwsServer implements LocalAws {
       this.now(),
     );
     const accountId = identification.kind === "unknown" ? null : identification.caller.accountId;
+    const region = scope?.region ?? null;
     const call: RecordedCall = {
       service: routed.service,
       action: routed.action,
+      region,
+      at: this.now(),
       accountId,
       accessKeyId: scope?.accessKeyId ?? null,
       params: routed.params,
@@ -214,7 +257,7 @@ class LocalAwsServer implements LocalAws {
     };
     this.calls.push(call);
 
-    const fault = this.faults.take({ service: routed.service, action: routed.action, accountId });
+    const fault = this.faults.take({ service: routed.service, action: routed.action, accountId, region });
     if (fault !== undefined) call.fault = fault.kind;
     let response: WireResponse;
     switch (fault?.kind) {
@@ -231,16 +274,15 @@ class LocalAwsServer implements LocalAws {
         response = {
           status: fault.status,
           body: fault.body,
-          contentType:
-            fault.contentType ?? (routed.service === "config" ? "application/x-amz-json-1.1" : "text/xml"),
+          contentType: fault.contentType ?? CONTENT_TYPES[routed.service],
         };
         break;
       case "delay":
         await this.sleep(fault.ms);
-        response = this.dispatch(routed, identification, false);
+        response = this.dispatch(routed, identification, region, false);
         break;
       default:
-        response = this.dispatch(routed, identification, fault?.kind === "failedEvaluations");
+        response = this.dispatch(routed, identification, region, fault?.kind === "failedEvaluations");
     }
     call.status = response.status;
     if (response.errorCode !== undefined) call.errorCode = response.errorCode;
@@ -250,14 +292,26 @@ class LocalAwsServer implements LocalAws {
   private dispatch(
     routed: RoutedRequest,
     identification: Identification,
+    region: string | null,
     failEvaluations: boolean,
   ): WireResponse {
     if (identification.kind !== "known") return identificationError(routed.service, identification);
     const caller = identification.caller;
+    // Credentials are not valid in a region the account has not enabled (an opt-in region).
+    if (
+      routed.service === "cloudtrail" &&
+      (region === null || !this.regions.isEnabled(caller.accountId, region))
+    ) {
+      return identificationError(routed.service, { kind: "unknown", accessKeyId: caller.accessKeyId });
+    }
     try {
       switch (routed.service) {
         case "iam":
-          return handleIam(routed.action, caller, this.reports);
+          return handleIam(routed.action, caller, this.reports, this.aliases.get(caller.accountId));
+        case "cloudtrail":
+          return handleCloudTrail(routed.action, routed.json, caller, region ?? "", this.history);
+        case "account":
+          return handleAccount(routed.action, routed.json, caller, this.regions);
         case "sts":
           return handleSts(routed.action, routed.form, caller, this.directory, this.credentials, this.now());
         case "config": {
@@ -268,14 +322,12 @@ class LocalAwsServer implements LocalAws {
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return routed.service === "config"
-        ? jsonError(500, "InternalFailure", message)
-        : queryError(
-            routed.service,
-            500,
-            routed.service === "iam" ? "ServiceFailure" : "InternalFailure",
-            message,
-          );
+      return errorFor(
+        routed.service,
+        500,
+        routed.service === "iam" ? "ServiceFailure" : "InternalFailure",
+        message,
+      );
     }
   }
 
@@ -288,6 +340,7 @@ class LocalAwsServer implements LocalAws {
     if (res.destroyed) return;
     const body = Buffer.from(response.body, "utf8");
     res.writeHead(response.status, {
+      ...response.headers,
       "Content-Type": response.contentType,
       "Content-Length": body.byteLength,
       "x-amzn-RequestId": randomUUID(),

@@ -3,16 +3,18 @@
  *
  * @module
  */
+import type { RegionOptStatus } from "./account.ts";
+import type { CloudTrailRecord } from "./cloudtrail-records.ts";
 
 /**
- * The three AWS services the local server speaks.
+ * The AWS services the local server speaks.
  *
  * @example
  * ```ts
  * const service: ServiceName = "iam";
  * ```
  */
-export type ServiceName = "iam" | "config" | "sts";
+export type ServiceName = "iam" | "config" | "sts" | "cloudtrail" | "account";
 
 /**
  * Options of `startLocalAws`.
@@ -40,7 +42,7 @@ export interface StartLocalAwsOptions {
  * @example
  * ```ts
  * const call: RecordedCall = {
- *   service: "iam", action: "GetCredentialReport", accountId: "111122223333",
+ *   service: "iam", action: "GetCredentialReport", region: "us-east-1", at: new Date(), accountId: "111122223333",
  *   accessKeyId: "ASIALOCALHOME0000001", params: {}, status: 200,
  * };
  * ```
@@ -48,6 +50,10 @@ export interface StartLocalAwsOptions {
 export interface RecordedCall {
   service: ServiceName;
   action: string;
+  /** The region of the request's SigV4 scope. */
+  region: string | null;
+  /** When the server received it (its clock). */
+  at: Date;
   accountId: string | null;
   accessKeyId: string | null;
   params: Record<string, unknown>;
@@ -115,6 +121,8 @@ export type Fault = {
   service?: ServiceName;
   action?: string;
   accountId?: string;
+  /** The region of the request's SigV4 scope. */
+  region?: string;
   times?: number;
 } & (
   | { kind: "error"; status: number; code: string; message?: string }
@@ -207,6 +215,12 @@ export interface LocalAws {
   expireReport(accountId?: string): void;
   /** Sets what `GenerateCredentialReport` produces. */
   onGenerate(csv: string | Uint8Array, opts?: OnGenerateOptions): void;
+  /** Adds CloudTrail records to an account's event history (default the home account), each in its `awsRegion`. */
+  addCloudTrailEvents(records: readonly CloudTrailRecord[], opts?: { accountId?: string }): void;
+  /** Sets the opt status of regions (`ListRegions`); unset regions keep AWS's defaults (17 enabled). */
+  setRegionStatus(statuses: Record<string, RegionOptStatus>, opts?: { accountId?: string }): void;
+  /** Sets (or, with null, removes) the account alias `ListAccountAliases` answers. */
+  setAccountAlias(alias: string | null, opts?: { accountId?: string }): void;
   /** Queues a fault. */
   inject(fault: Fault): void;
   /** Forgets reports, faults, calls, evaluations, roles, accounts but home; restores the clock. */
@@ -243,6 +257,8 @@ export interface WireResponse {
   status: number;
   contentType: string;
   body: string;
+  /** Extra headers (REST-JSON errors carry `x-amzn-ErrorType`). */
+  headers?: Record<string, string>;
   /** The AWS error code, when the answer is an error. */
   errorCode?: string;
 }
