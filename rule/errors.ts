@@ -168,6 +168,53 @@ export class AssumeRoleError extends RootActivityError {
 }
 
 /**
+ * CloudTrail event history (or what the lookup needs: the account's regions and alias) could not be read after
+ * the retries: throttling, 5xx, access denied, a region that cannot be reached, the deadline. Thrown when the
+ * credential report alone cannot decide; `problem` is the short form an annotation carries when it can.
+ *
+ * @example
+ * ```ts
+ * throw new CloudTrailLookupError("LookupEvents", "eu-west-1", new Error("ThrottlingException"));
+ * ```
+ */
+export class CloudTrailLookupError extends RootActivityError {
+  /** `LookupEvents in eu-west-1: ThrottlingException (HTTP 400)`. */
+  readonly problem: string;
+
+  constructor(
+    readonly operation: "LookupEvents" | "ListRegions" | "ListAccountAliases",
+    readonly region: string | null,
+    cause: unknown,
+  ) {
+    const where = region ? ` in ${region}` : "";
+    const summary = typeof cause === "string" ? cause : errorSummary(cause);
+    super(
+      `${SERVICE_OF[operation]} ${operation} failed${where}: ${summary}; nothing was posted.${lookupHint(operation, cause)}`,
+      typeof cause === "string" ? undefined : { cause },
+    );
+    this.problem = `${operation}${where}: ${summary}`;
+  }
+}
+
+const SERVICE_OF = { LookupEvents: "CloudTrail", ListRegions: "Account", ListAccountAliases: "IAM" } as const;
+
+function lookupHint(operation: CloudTrailLookupError["operation"], cause: unknown): string {
+  const name = errorName(cause);
+  if (name === "AccessDenied" || name === "AccessDeniedException") {
+    const action = {
+      LookupEvents: "cloudtrail:LookupEvents",
+      ListRegions: "account:ListRegions",
+      ListAccountAliases: "iam:ListAccountAliases",
+    }[operation];
+    return ` The execution role needs ${action}${operation === "ListRegions" ? " (or set cloudTrailRegions)" : ""}.`;
+  }
+  if (name === "ThrottlingException" || name === "TooManyRequestsException") {
+    return " Something else in the account is calling it too; Config retries the invocation.";
+  }
+  return " Config retries the invocation.";
+}
+
+/**
  * The CLI was called wrongly or could not read its input (exit status 2).
  *
  * @example

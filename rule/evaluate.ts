@@ -89,7 +89,7 @@ export function evaluate(
   const read = readReport(report.content);
   const context = { read, generatedTime: report.generatedTime, now, params, maxReportAgeMs };
   if (cloudTrail?.status === "unavailable") {
-    const alone = decide({ ...context, trail: null, unavailable: cloudTrail.error.message });
+    const alone = decide({ ...context, trail: null, unavailable: cloudTrail.problem });
     if (PROVEN_BY_REPORT.has(alone.reason)) return alone;
     throw cloudTrail.error;
   }

@@ -1,11 +1,7 @@
 import type { Context } from "aws-lambda";
 import { ClientCache, type ClientRequest } from "./aws/client-cache.ts";
 import type { RuleClients } from "./aws/clients.ts";
-import {
-  type FetchedReport,
-  type FetchReportOptions,
-  fetchCredentialReport,
-} from "./aws/credential-report.ts";
+import type { FetchReportOptions } from "./aws/credential-report.ts";
 import { putAccountEvaluation } from "./aws/put-evaluation.ts";
 import {
   AccountMismatchError,
@@ -16,6 +12,7 @@ import {
 } from "./errors.ts";
 import { evaluate } from "./evaluate.ts";
 import { parseRuleEvent } from "./event.ts";
+import { type GatheredEvidence, gatherEvidence } from "./evidence/gather.ts";
 import { logger as defaultLogger } from "./logger.ts";
 import { type EvaluationMetrics, publishEvaluationMetrics } from "./metrics.ts";
 import { parseRuleParameters } from "./params.ts";
@@ -56,7 +53,8 @@ export function putReserveMs(remainingMs: number): number {
 const NOT_APPLICABLE_ANNOTATION = "The account left the rule's scope; root user activity is not evaluated.";
 
 /**
- * Builds the Lambda handler: parse the event, fetch the credential report, `evaluate`, post the evaluation.
+ * Builds the Lambda handler: parse the event and the parameters, gather the evidence (credential report,
+ * CloudTrail), `evaluate`, post the evaluation.
  * Anything in doubt fails the invocation and posts nothing (Config shows the rule as failed and retries).
  *
  * @example
@@ -92,7 +90,7 @@ export function createHandler(deps: HandlerDependencies) {
         complianceType: HandlerResult["complianceType"];
         annotation: string;
         details: Record<string, unknown>;
-        report?: FetchedReport;
+        gathered?: GatheredEvidence;
       };
       if (ruleEvent.eventLeftScope) {
         decision = {
@@ -101,28 +99,51 @@ export function createHandler(deps: HandlerDependencies) {
           details: { reason: "event-left-scope" },
         };
       } else {
-        const report = await fetchCredentialReport(clients.iam, {
+        const gathered = await gatherEvidence(clients, {
+          params,
+          now: orderingTimestamp,
           deadline: deadline - putReserveMs(remainingMs),
           clock: deps.clock,
           ...(deps.sleep ? { sleep: deps.sleep } : {}),
           ...(deps.random ? { random: deps.random } : {}),
         });
-        const verdict = evaluate(report.content, orderingTimestamp, params);
+        const verdict = evaluate(gathered.evidence, orderingTimestamp, params);
         if (verdict.accountId !== null && verdict.accountId !== ruleEvent.accountId) {
           throw new AccountMismatchError(ruleEvent.accountId, verdict.accountId);
         }
+        const { report, cloudTrail } = gathered;
+        const findings = verdict.cloudTrail;
         decision = {
           complianceType: verdict.complianceType,
           annotation: verdict.annotation,
-          report,
+          gathered,
           details: {
             reason: verdict.reason,
             lookbackDays: params.lookbackDays,
+            lastUseSource: verdict.lastUse?.source ?? null,
             reportAgeSeconds: Math.round(report.ageMs / 1000),
             reportGenerated: report.generated,
             reportWaitMs: report.waitedMs,
             iamCalls: report.calls,
             iamRequestId: report.requestId,
+            ...(cloudTrail
+              ? {
+                  cloudTrail: {
+                    status: findings?.status ?? "read",
+                    regions: cloudTrail.regions,
+                    pages: cloudTrail.pages,
+                    retries: cloudTrail.retries,
+                    durationMs: cloudTrail.durationMs,
+                    ...(findings?.status === "read"
+                      ? {
+                          rootEvents: findings.events.length,
+                          centralizedSessions: findings.centralizedSessions.count,
+                          complete: findings.complete,
+                        }
+                      : {}),
+                  },
+                }
+              : {}),
           },
         };
       }
@@ -147,14 +168,15 @@ export function createHandler(deps: HandlerDependencies) {
         testMode: put.testMode,
         durationMs: deps.clock() - started,
       });
-      const report = decision.report;
+      const report = decision.gathered?.report;
       metrics({
         outcome: "posted",
         complianceType: decision.complianceType,
         ...(report
           ? { reportAgeSeconds: Math.round(report.ageMs / 1000), reportWaitMs: report.waitedMs }
           : {}),
-        apiRetries: (report?.calls.retries ?? 0) + put.attempts - 1,
+        apiRetries:
+          (report?.calls.retries ?? 0) + (decision.gathered?.cloudTrail?.retries ?? 0) + put.attempts - 1,
       });
       return {
         accountId: ruleEvent.accountId,

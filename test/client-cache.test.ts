@@ -14,7 +14,12 @@ function fakes() {
   const create = (credentials?: RoleCredentials): RuleClients => {
     const id = credentials?.accessKeyId ?? "own";
     const client = { destroy: () => destroyed.push(id) };
-    return { iam: client, config: client } as unknown as RuleClients;
+    return {
+      iam: client,
+      config: client,
+      trail: async () => client,
+      destroy: () => destroyed.push(id),
+    } as unknown as RuleClients;
   };
   const assume = async (input: { roleArn: string }) => {
     assumed.push(input.roleArn);

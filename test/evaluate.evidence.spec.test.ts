@@ -288,7 +288,11 @@ describe("rule: never COMPLIANT without both sources when both are asked for", (
   const error = new RootActivityError("CloudTrail LookupEvents failed in eu-west-1: ThrottlingException");
   const unavailable = (report: string): Evidence => ({
     report: { content: report, generatedTime: NOW },
-    cloudTrail: { status: "unavailable", error },
+    cloudTrail: {
+      status: "unavailable",
+      error,
+      problem: "LookupEvents in eu-west-1: ThrottlingException (HTTP 400)",
+    },
   });
 
   it("posts what the report proves (a use inside the window), saying CloudTrail could not be read", () => {
@@ -299,9 +303,12 @@ describe("rule: never COMPLIANT without both sources when both are asked for", (
     // Assess
     expect(verdict.reason).toBe("used-in-window");
     expect(verdict.annotation).toContain(
-      " CloudTrail could not be read: CloudTrail LookupEvents failed in eu-west-1",
+      " CloudTrail could not be read: LookupEvents in eu-west-1: ThrottlingException (HTTP 400).",
     );
-    expect(verdict.cloudTrail).toEqual({ status: "unavailable", problem: error.message });
+    expect(verdict.cloudTrail).toEqual({
+      status: "unavailable",
+      problem: "LookupEvents in eu-west-1: ThrottlingException (HTTP 400)",
+    });
   });
 
   it("throws CloudTrail's error when the report alone would say COMPLIANT", () => {

@@ -7,13 +7,13 @@ import { describe, expect, it } from "vitest";
 import { parseRuleEvent } from "../rule/event.ts";
 import { runCli, useTempFiles } from "./support/cli.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
-import { configEvent, useWire } from "./support/wire.ts";
+import { configEvent, countOf, useWire } from "./support/wire.ts";
 
 const { aws, invoke } = useWire();
 
 const MEMBER = "444455556666";
 const report = () => buildReport({ rows: [rootRow(), userRow("alice")] });
-const count = (action: string) => aws.calls.filter((c) => c.action === action).length;
+const count = (action: string) => countOf(aws, action);
 
 describe("P1 credential-report.ts: no busy loop when IAM says COMPLETE but the report stays absent or expired", () => {
   for (const code of ["ReportExpired", "ReportNotPresent"]) {

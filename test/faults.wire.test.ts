@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import type { ConfigRuleInvocation } from "../rule/event.ts";
 import type { Fault } from "../scripts/local-aws/server.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
-import { configEvent, type Invocation, useWire } from "./support/wire.ts";
+import { actionsOf, configEvent, countOf, type Invocation, useWire } from "./support/wire.ts";
 
 const { aws, invoke } = useWire();
 
@@ -31,8 +31,8 @@ const usedYesterday = (accountId = "111122223333") =>
     ],
   });
 const neverUsed = () => buildReport({ rows: [rootRow(), userRow("alice")] });
-const actions = () => aws.calls.map((c) => `${c.service}:${c.action}`);
-const count = (action: string) => aws.calls.filter((c) => c.action === action).length;
+const actions = () => actionsOf(aws, { cloudTrail: false });
+const count = (action: string) => countOf(aws, action);
 
 /** The invocation failed in time with `name` and a message matching `message`, and nothing was posted. */
 function expectFailure(run: Invocation, remainingMs: number, name: string, message: RegExp): void {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
-import { configEvent, useWire } from "./support/wire.ts";
+import { actionsOf, configEvent, countOf, useWire } from "./support/wire.ts";
 
 const { aws, invoke } = useWire();
 
@@ -12,7 +12,7 @@ const HOUR = 3_600_000;
 const recentUse = () =>
   buildReport({ rows: [rootRow({ password_last_used: iamDate(daysBefore(new Date(), 2)) })] });
 const noUse = () => buildReport({ rows: [rootRow(), userRow("alice@example.com")] });
-const actions = () => aws.calls.map((c) => `${c.service}:${c.action}`);
+const actions = () => actionsOf(aws, { cloudTrail: false });
 
 describe("report retrieval", () => {
   it("uses a report younger than 4 hours with one GetCredentialReport call and one PutEvaluations", async () => {
@@ -243,7 +243,14 @@ describe("retries", () => {
   it("retries IAM throttling and 5xx with the SDK's retry strategy, then posts once", async () => {
     // Prepare
     aws.setReport(noUse());
-    aws.inject({ kind: "error", service: "iam", status: 400, code: "Throttling", times: 2 });
+    aws.inject({
+      kind: "error",
+      service: "iam",
+      action: "GetCredentialReport",
+      status: 400,
+      code: "Throttling",
+      times: 2,
+    });
     aws.inject({ kind: "error", service: "config", status: 503, code: "ServiceUnavailable", times: 1 });
     // Act
     const { result, logs } = await invoke(configEvent());

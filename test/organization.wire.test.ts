@@ -18,7 +18,12 @@ import { captureOutput, configEvent, lambdaContext, useWire } from "./support/wi
 const MEMBER_ROLE = "root-activity-member";
 /** How an organization rule is named in a member account. */
 const ORG_RULE = "OrgConfigRule-root-activity-ab12cd34";
-const PARAMETERS = JSON.stringify({ lookbackDays: "30", executionRoleName: MEMBER_ROLE });
+/** Two regions keep a 200-account run to 400 lookups a period; every region's calls use the member's credentials. */
+const PARAMETERS = JSON.stringify({
+  lookbackDays: "30",
+  executionRoleName: MEMBER_ROLE,
+  cloudTrailRegions: "us-east-1,eu-west-1",
+});
 const MINUTE = 60_000;
 
 // Registered before useWire: they run before the bundle is imported, and after the endpoint is closed.
@@ -88,11 +93,20 @@ describe("one member account", () => {
     // Assess
     expect(error).toBeUndefined();
     expect(result?.complianceType).toBe("NON_COMPLIANT");
-    expect(aws.calls.map((c) => `${c.service}:${c.action}`)).toEqual([
-      "sts:AssumeRole",
-      "iam:GetCredentialReport",
+    expect(aws.calls.map((c) => `${c.service}:${c.action}`).sort()).toEqual([
+      "cloudtrail:LookupEvents",
+      "cloudtrail:LookupEvents",
       "config:PutEvaluations",
+      "iam:GetCredentialReport",
+      "iam:ListAccountAliases",
+      "sts:AssumeRole",
     ]);
+    expect(aws.calls[0]?.action).toBe("AssumeRole");
+    expect(
+      callsTo("LookupEvents")
+        .map((call) => call.region)
+        .sort(),
+    ).toEqual(["eu-west-1", "us-east-1"]);
     const [assume] = assumeRoleCalls();
     expect(assume).toMatchObject({ accountId: home, accessKeyId: homeKey, status: 200 });
     const memberKeys = new Set(workCalls().map((call) => call.accessKeyId));
@@ -398,7 +412,18 @@ describe("a simulated organization of 200 accounts", () => {
       } else {
         aws.setReport(csv, { accountId, generatedTime: now });
       }
-      return { accountId, expected: evaluate(csv, now, params) };
+      // No root events in either region's history: the report decides, with CloudTrail read.
+      const cloudTrail = {
+        status: "read",
+        regions: ["eu-west-1", "us-east-1"],
+        since: new Date(now.getTime() - 30 * 86_400_000),
+        events: [],
+        complete: true,
+      } as const;
+      return {
+        accountId,
+        expected: evaluate({ report: { content: csv, generatedTime: null }, cloudTrail }, now, params),
+      };
     });
     const expectedVerdicts = new Set(accounts.map((a) => a.expected.complianceType));
     expect(expectedVerdicts).toEqual(new Set(["COMPLIANT", "NON_COMPLIANT"]));

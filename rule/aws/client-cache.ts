@@ -90,10 +90,7 @@ export class ClientCache {
     this.#assumed.delete(roleArn);
     // A concurrent invocation may still be using these clients. Their credentials expire within
     // MIN_CREDENTIAL_LIFE_MS, so closing them after that long cannot break a call that could still succeed.
-    setTimeout(() => {
-      entry.settled?.clients.iam.destroy();
-      entry.settled?.clients.config.destroy();
-    }, MIN_CREDENTIAL_LIFE_MS).unref();
+    setTimeout(() => entry.settled?.clients.destroy(), MIN_CREDENTIAL_LIFE_MS).unref();
   }
 }
 

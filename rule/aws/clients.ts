@@ -1,5 +1,6 @@
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { IAMClient } from "@aws-sdk/client-iam";
+import type { TrailClients } from "./trail-clients.ts";
 
 /** Temporary credentials, as STS returns them. */
 export interface RoleCredentials {
@@ -9,10 +10,14 @@ export interface RoleCredentials {
   readonly expiration?: Date;
 }
 
-/** The two clients an evaluation uses, bound to one set of credentials. */
+/** The clients an evaluation uses, bound to one set of credentials. */
 export interface RuleClients {
   readonly iam: IAMClient;
   readonly config: ConfigServiceClient;
+  /** The CloudTrail and Account clients, created (and their SDKs loaded) on the first call only. */
+  readonly trail: () => Promise<TrailClients>;
+  /** Closes every client's sockets. */
+  readonly destroy: () => void;
 }
 
 /**
@@ -23,19 +28,23 @@ export interface RuleClients {
  *   sustained throttling, which one evaluation is not.
  * - IAM gets one attempt more than Config: an organization-wide run makes many concurrent IAM calls per
  *   account, and throttling there is the most likely fault; `PutEvaluations` is one call.
+ * - CloudTrail gets five: its requests are paced to its two-per-second limit, so a throttle means another
+ *   caller in the account, and backing off a few times more usually gets through.
  * - Per-attempt socket timeouts keep one stalled connection from eating the Lambda's whole time; the
  *   invocation's overall deadline is enforced separately with an abort signal on each call.
  */
 export const CLIENT_SETTINGS = {
   iamMaxAttempts: 4,
   configMaxAttempts: 3,
+  cloudTrailMaxAttempts: 5,
   connectionTimeoutMs: 3_000,
   requestTimeoutMs: 10_000,
 } as const;
 
 /**
- * Creates the IAM and Config clients; with `credentials`, for an assumed role, else from the environment's
- * default credential chain (the Lambda's execution role, or the CLI user's profile).
+ * Creates the IAM and Config clients (and, on demand, the CloudTrail and Account ones); with `credentials`, for
+ * an assumed role, else from the environment's default credential chain (the Lambda's execution role, or the
+ * CLI user's profile).
  *
  * @example
  * ```ts
@@ -53,8 +62,21 @@ export function createRuleClients(credentials?: RoleCredentials): RuleClients {
     },
     ...(credentials ? { credentials } : {}),
   } as const;
+  const iam = new IAMClient({ ...common, maxAttempts: CLIENT_SETTINGS.iamMaxAttempts });
+  const config = new ConfigServiceClient({ ...common, maxAttempts: CLIENT_SETTINGS.configMaxAttempts });
+  let trail: Promise<TrailClients> | undefined;
   return {
-    iam: new IAMClient({ ...common, maxAttempts: CLIENT_SETTINGS.iamMaxAttempts }),
-    config: new ConfigServiceClient({ ...common, maxAttempts: CLIENT_SETTINGS.configMaxAttempts }),
+    iam,
+    config,
+    // A dynamic import: with code splitting, the CloudTrail and Account SDKs are a chunk init never reads.
+    trail: () => {
+      trail ??= import("./trail-clients.ts").then((m) => m.createTrailClients(credentials));
+      return trail;
+    },
+    destroy: () => {
+      iam.destroy();
+      config.destroy();
+      void trail?.then((clients) => clients.destroy());
+    },
   };
 }

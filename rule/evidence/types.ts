@@ -42,6 +42,8 @@ export interface CloudTrailUnavailable {
   readonly status: "unavailable";
   /** The error to fail the invocation with when the report alone cannot decide. */
   readonly error: Error;
+  /** A short account of the fault for an annotation: region, operation, error (no credentials, no names). */
+  readonly problem: string;
 }
 
 /**

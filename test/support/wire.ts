@@ -139,6 +139,40 @@ export function captureOutput() {
   };
 }
 
+/** The calls of the CloudTrail part of the evidence: the account's alias, its regions, its event history. */
+export const CLOUDTRAIL_LOOKUP_CALLS: ReadonlySet<string> = new Set([
+  "iam:ListAccountAliases",
+  "account:ListRegions",
+  "cloudtrail:LookupEvents",
+]);
+
+/**
+ * `service:action` of every call the endpoint received, in order; with `cloudTrail: false`, without the calls of
+ * the CloudTrail lookup (which runs beside the report's), for tests about the report and the post.
+ *
+ * @example
+ * ```ts
+ * expect(actionsOf(aws, { cloudTrail: false })).toEqual(["iam:GetCredentialReport", "config:PutEvaluations"]);
+ * ```
+ */
+export function actionsOf(aws: LocalAws, options: { readonly cloudTrail?: boolean } = {}): string[] {
+  return aws.calls
+    .map((call) => `${call.service}:${call.action}`)
+    .filter((action) => options.cloudTrail !== false || !CLOUDTRAIL_LOOKUP_CALLS.has(action));
+}
+
+/**
+ * How many calls of `action` (any service) the endpoint received.
+ *
+ * @example
+ * ```ts
+ * expect(countOf(aws, "GetCredentialReport")).toBe(4);
+ * ```
+ */
+export function countOf(aws: LocalAws, action: string): number {
+  return aws.calls.filter((call) => call.action === action).length;
+}
+
 /** What one invocation gave: its result or its error, how long it took, and the log lines it wrote. */
 export interface Invocation {
   readonly result: Awaited<ReturnType<Handler>> | undefined;

@@ -1,0 +1,138 @@
+import { setMaxListeners } from "node:events";
+import type { RuleClients } from "../aws/clients.ts";
+import {
+  type FetchedReport,
+  type FetchReportOptions,
+  fetchCredentialReport,
+  type ReportProgress,
+} from "../aws/credential-report.ts";
+import { CloudTrailLookupError } from "../errors.ts";
+import { CLOUDTRAIL_HISTORY_DAYS } from "../evaluate.ts";
+import type { RuleParameters } from "../params.ts";
+import { lookupRootEvents } from "./cloudtrail.ts";
+import { enabledRegions } from "./regions.ts";
+import type { CloudTrailEvidence, Evidence } from "./types.ts";
+import { rootUsernames } from "./usernames.ts";
+
+const DAY_MS = 86_400_000;
+
+/** How to gather one account's evidence. */
+export interface GatherOptions {
+  readonly params: RuleParameters;
+  /** The evaluation time: CloudTrail is searched from `min(lookbackDays, 90)` days before it. */
+  readonly now: Date;
+  /** Epoch ms by which all evidence must be in hand. */
+  readonly deadline: number;
+  readonly clock?: () => number;
+  readonly sleep?: FetchReportOptions["sleep"];
+  readonly random?: FetchReportOptions["random"];
+  readonly onProgress?: (
+    progress: ReportProgress | { readonly kind: "cloudtrail"; readonly regions: number },
+  ) => void;
+}
+
+/** What the CloudTrail part cost, for the log line. */
+export interface CloudTrailStats {
+  readonly regions: number;
+  /** LookupEvents pages read. */
+  readonly pages: number;
+  readonly retries: number;
+  readonly durationMs: number;
+}
+
+/** One account's evidence, and what it took to get it. */
+export interface GatheredEvidence {
+  readonly evidence: Evidence;
+  readonly report: FetchedReport;
+  /** Null when CloudTrail was not asked for (`cloudTrailLookup=false`). */
+  readonly cloudTrail: CloudTrailStats | null;
+}
+
+/**
+ * Gathers the evidence `evaluate` decides from, for the account of `clients`' credentials: the credential report
+ * (generated and waited for when needed) and, unless `cloudTrailLookup` is false, the root events of CloudTrail
+ * event history in every enabled region (or `cloudTrailRegions`), both at once and both bound by `deadline`.
+ * The Lambda, `evaluate --live` and the organization scan all call it. A report that cannot be fetched throws
+ * (and stops the CloudTrail part); CloudTrail that cannot be read is evidence too (`status: "unavailable"`):
+ * `evaluate` decides whether the report alone is enough.
+ *
+ * @example
+ * ```ts
+ * const gathered = await gatherEvidence(clients, { params, now, deadline: Date.now() + 60_000 });
+ * const verdict = evaluate(gathered.evidence, now, params);
+ * ```
+ */
+export async function gatherEvidence(
+  clients: Pick<RuleClients, "iam" | "trail">,
+  options: GatherOptions,
+): Promise<GatheredEvidence> {
+  const clock = options.clock ?? Date.now;
+  const stop = new AbortController();
+  const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(Math.max(1, options.deadline - clock()))]);
+  // Every region's requests and paced waits listen to it at once (17 regions and more): not a leak.
+  setMaxListeners(1_000, signal);
+  const trail = options.params.cloudTrailLookup ? readCloudTrail(clients, options, signal, clock) : null;
+  let report: FetchedReport;
+  try {
+    report = await fetchCredentialReport(clients.iam, {
+      deadline: options.deadline,
+      clock,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+  } catch (error) {
+    stop.abort(error);
+    await trail;
+    throw error;
+  }
+  const read = await trail;
+  return {
+    evidence: {
+      report: { content: report.content, generatedTime: report.generatedTime },
+      cloudTrail: read?.evidence ?? null,
+    },
+    report,
+    cloudTrail: read?.stats ?? null,
+  };
+}
+
+async function readCloudTrail(
+  clients: Pick<RuleClients, "iam" | "trail">,
+  options: GatherOptions,
+  signal: AbortSignal,
+  clock: () => number,
+): Promise<{ evidence: CloudTrailEvidence; stats: CloudTrailStats }> {
+  const started = clock();
+  let regionCount = options.params.cloudTrailRegions?.length ?? 0;
+  try {
+    const trail = await clients.trail();
+    const [regions, usernames] = await Promise.all([
+      options.params.cloudTrailRegions ?? enabledRegions(trail.account, signal),
+      rootUsernames(clients.iam, signal),
+    ]);
+    regionCount = regions.length;
+    options.onProgress?.({ kind: "cloudtrail", regions: regions.length });
+    const coveredDays = Math.min(options.params.lookbackDays, CLOUDTRAIL_HISTORY_DAYS);
+    const { read, stats } = await lookupRootEvents({
+      clientFor: (region) => trail.cloudTrail(region),
+      regions,
+      usernames,
+      since: new Date(options.now.getTime() - coveredDays * DAY_MS),
+      countCentralized: options.params.countCentralizedRootSessions,
+      signal,
+    });
+    const pages = Object.values(stats.pagesByRegion).reduce((sum, n) => sum + n, 0);
+    return {
+      evidence: read,
+      stats: { regions: regions.length, pages, retries: stats.retries, durationMs: clock() - started },
+    };
+  } catch (error) {
+    const failure =
+      error instanceof CloudTrailLookupError ? error : new CloudTrailLookupError("LookupEvents", null, error);
+    return {
+      evidence: { status: "unavailable", error: failure, problem: failure.problem },
+      stats: { regions: regionCount, pages: 0, retries: 0, durationMs: clock() - started },
+    };
+  }
+}
