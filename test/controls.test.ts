@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the expected values are Terraform expressions, "${...}" is meant literally.
 /**
  * The control map docs/controls.yaml: it is well-formed, names the controls issue 15 asks for,
  * agrees with the rule, the template and the Terraform modules, and the README's evidence
@@ -48,15 +49,19 @@ describe("docs/controls.yaml", () => {
   });
 
   it("maps Well-Architected SEC01-BP02 and Foundational Security Best Practices IAM.4, each with a version", () => {
-    expect(controlsOf("AWS Well-Architected Framework, Security Pillar", "SEC01-BP02")).toEqual(["2024-06-27"]);
-    expect(controlsOf("AWS Foundational Security Best Practices (AWS Security Hub)", "IAM.4")).toEqual(["1.0.0"]);
+    expect(controlsOf("AWS Well-Architected Framework, Security Pillar", "SEC01-BP02")).toEqual([
+      "2024-06-27",
+    ]);
+    expect(controlsOf("AWS Foundational Security Best Practices (AWS Security Hub)", "IAM.4")).toEqual([
+      "1.0.0",
+    ]);
     for (const control of map.controls) expect(control.source.length, control.id).toBeGreaterThan(10);
   });
 
   it("requires only rule parameters the template passes, with values the evaluator accepts", () => {
     const inputs = Object.keys(
-      (template.Resources as Record<string, { Properties: { InputParameters: object } }>).RootActivity?.Properties
-        .InputParameters ?? {},
+      (template.Resources as Record<string, { Properties: { InputParameters: object } }>).RootActivity
+        ?.Properties.InputParameters ?? {},
     );
     for (const control of map.controls) {
       for (const [name, value] of Object.entries(control.requires)) {
@@ -109,7 +114,9 @@ describe("docs/controls.yaml", () => {
       notCovered: [],
       auditManager: { keywords: [] },
     };
-    expect(() => parseControlMap(JSON.stringify(valid))).toThrow("controls[0]: a partial control needs a gap");
+    expect(() => parseControlMap(JSON.stringify(valid))).toThrow(
+      "controls[0]: a partial control needs a gap",
+    );
     expect(() =>
       parseControlMap(JSON.stringify({ ...valid, controls: [{ ...valid.controls[0], coverage: "most" }] })),
     ).toThrow("controls[0]: coverage must be full or partial");

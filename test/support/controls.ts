@@ -39,13 +39,15 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 function text(record: Record<string, unknown>, key: string, where: string): string {
   const value = record[key];
-  if (typeof value !== "string" || value.trim() === "") throw new Error(`${where}: ${key} must be a non-empty string`);
+  if (typeof value !== "string" || value.trim() === "")
+    throw new Error(`${where}: ${key} must be a non-empty string`);
   return value;
 }
 
 function list(record: Record<string, unknown>, key: string, where: string): Record<string, unknown>[] {
   const value = record[key];
-  if (!Array.isArray(value) || !value.every(isRecord)) throw new Error(`${where}: ${key} must be a list of mappings`);
+  if (!Array.isArray(value) || !value.every(isRecord))
+    throw new Error(`${where}: ${key} must be a list of mappings`);
   return value;
 }
 
@@ -64,13 +66,15 @@ export function parseControlMap(source: string): ControlMap {
       throw new Error(`${where}: version or versions (strings) required`);
     }
     const coverage = entry.coverage;
-    if (coverage !== "full" && coverage !== "partial") throw new Error(`${where}: coverage must be full or partial`);
+    if (coverage !== "full" && coverage !== "partial")
+      throw new Error(`${where}: coverage must be full or partial`);
     const requires = entry.requires ?? {};
     if (!isRecord(requires) || !Object.values(requires).every((v) => typeof v === "string")) {
       throw new Error(`${where}: requires must map rule parameters to string values`);
     }
     const gap = entry.gap === undefined ? undefined : text(entry, "gap", where);
-    if (coverage === "partial" && gap === undefined) throw new Error(`${where}: a partial control needs a gap`);
+    if (coverage === "partial" && gap === undefined)
+      throw new Error(`${where}: a partial control needs a gap`);
     return {
       framework: text(entry, "framework", where),
       versions: versions as string[],
