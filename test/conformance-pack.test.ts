@@ -58,10 +58,10 @@ const TERRAFORM_PARAMETER_NAME = '"RootActivityParam${upper(substr(name, 0, 1))}
 const RULE_PARAMETER_DEFAULTS: Record<string, string | undefined> = {
   lookbackDays: String(DEFAULT_PARAMETERS.lookbackDays),
   failOnActiveAccessKeys: String(DEFAULT_PARAMETERS.failOnActiveAccessKeys),
-  cloudTrailLookup: "true",
+  cloudTrailLookup: String(DEFAULT_PARAMETERS.cloudTrailLookup),
   // Empty means "discover every enabled region": left out, as the Terraform modules leave it out.
   cloudTrailRegions: undefined,
-  countCentralizedRootSessions: "false",
+  countCentralizedRootSessions: String(DEFAULT_PARAMETERS.countCentralizedRootSessions),
   // Organization deployments only; a function in the evaluated account has none.
   executionRoleName: undefined,
 };
@@ -173,12 +173,13 @@ describe("the template's rule", () => {
     expect(parameters[FREQUENCY_PARAMETER]?.Default).toBe("TwentyFour_Hours");
   });
 
-  it("with the CloudTrail parameters left empty, passes parameters the evaluator reads as its defaults", () => {
-    const inputs = ruleFor({
-      RootActivityParamCloudTrailLookup: "",
-      RootActivityParamCountCentralizedRootSessions: "",
+  it("passes parameters the evaluator reads as its defaults, and none the evaluator does not know", () => {
+    expect(parseRuleParameters(JSON.stringify(ruleFor().InputParameters))).toEqual(DEFAULT_PARAMETERS);
+    const everySet = ruleFor({
+      RootActivityParamCloudTrailRegions: "us-east-1,eu-west-1",
+      RootActivityParamExecutionRoleName: "root-activity-member",
     }).InputParameters;
-    expect(parseRuleParameters(JSON.stringify(inputs))).toEqual(DEFAULT_PARAMETERS);
+    expect(() => parseRuleParameters(JSON.stringify(everySet))).not.toThrow();
   });
 
   it("lookbackDays: the allowed pattern accepts 1 to 3650 and empty, nothing the evaluator refuses", () => {
@@ -221,6 +222,7 @@ describe("the template's rule", () => {
     const pattern = new RegExp(parameters.RootActivityParamCloudTrailRegions?.AllowedPattern ?? "^$");
     for (const good of ["", "us-east-1", "us-east-1,eu-west-1", "us-gov-west-1,ap-southeast-5"]) {
       expect(pattern.test(good), good).toBe(true);
+      expect(() => parseRuleParameters({ cloudTrailRegions: good }), good).not.toThrow();
     }
     for (const bad of ["us-east-1,", "us-east-1, eu-west-1", "US-EAST-1", "*"])
       expect(pattern.test(bad), bad).toBe(false);
@@ -427,12 +429,7 @@ describe("terraform: the organization pack", () => {
 
   it("passes executionRoleName, so the function evaluates each account through the member role", () => {
     expect(ruleParameterKeys(organization)).toContain("executionRoleName");
-    // The CloudTrail parameters left empty, so that today's evaluator (before issue 11) reads them too.
-    const inputs = ruleFor({
-      RootActivityParamExecutionRoleName: "root-activity-member",
-      RootActivityParamCloudTrailLookup: "",
-      RootActivityParamCountCentralizedRootSessions: "",
-    }).InputParameters;
+    const inputs = ruleFor({ RootActivityParamExecutionRoleName: "root-activity-member" }).InputParameters;
     expect(parseRuleParameters(JSON.stringify(inputs)).executionRoleName).toBe("root-activity-member");
   });
 
