@@ -67,3 +67,27 @@ output "failure_alarm_arns" {
   description = "ARNs of the failure alarms: evaluator_errors, no_evaluations, notification_failures; null when create_notifications or alarm_on_failures is false."
   value       = one(module.notifications[*].alarm_arns)
 }
+
+################################################################################
+# Conformance pack (opt-in)
+################################################################################
+
+output "conformance_pack_name" {
+  description = "Name of the conformance pack; null when create_conformance_pack is false."
+  value       = one(aws_config_conformance_pack.this[*].name)
+}
+
+output "conformance_pack_arn" {
+  description = "ARN of the conformance pack; null when create_conformance_pack is false."
+  value       = one(aws_config_conformance_pack.this[*].arn)
+}
+
+output "conformance_pack_rule_name_prefix" {
+  description = "Prefix of the name AWS Config gives the pack's rule (`<name>-conformance-pack-<id>`); null when create_conformance_pack is false."
+  value       = var.create_conformance_pack ? "${local.rule_name}-conformance-pack-" : null
+}
+
+output "audit_manager_keywords" {
+  description = "AWS Config rule keywords (keywordValue) for an AWS Audit Manager custom control data source: the module's rule, and the pack's rule (its suffix ID removed) when create_conformance_pack is true."
+  value       = concat(["Custom_${local.rule_name}"], var.create_conformance_pack ? ["Custom_${local.rule_name}-conformance-pack"] : [])
+}

@@ -287,3 +287,46 @@ variable "alarm_on_failures" {
   type        = bool
   default     = true
 }
+
+################################################################################
+# Conformance pack (opt-in)
+################################################################################
+
+variable "create_conformance_pack" {
+  description = "Also deploy the rule as an AWS Config conformance pack (conformance-packs/root-activity.yaml) in this account and region: a second rule, `<name>-conformance-pack-<id>`, evaluated by the same function, whose results count towards the pack's compliance score. Off by default."
+  type        = bool
+  default     = false
+}
+
+variable "conformance_pack_name" {
+  description = "Name of the conformance pack: a letter, then letters, digits and hyphens, at most 256 characters. Null derives it from var.name (underscores become hyphens). Used only with create_conformance_pack."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.conformance_pack_name == null ? true : can(regex("^[A-Za-z][-A-Za-z0-9]{0,255}$", var.conformance_pack_name))
+    error_message = "The conformance pack name must start with a letter and contain only letters, digits and hyphens, at most 256 characters."
+  }
+}
+
+variable "conformance_pack_delivery_s3_bucket" {
+  description = "S3 bucket in which AWS Config stores the conformance pack's template (optional). Its policy must let the AWSServiceRoleForConfigConforms role of this account s3:GetBucketAcl, s3:PutObject and s3:GetObject. Null lets AWS Config keep it. Used only with create_conformance_pack."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.conformance_pack_delivery_s3_bucket == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.conformance_pack_delivery_s3_bucket))
+    error_message = "The delivery bucket name must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit."
+  }
+}
+
+variable "conformance_pack_delivery_s3_key_prefix" {
+  description = "Key prefix in conformance_pack_delivery_s3_bucket (at most 1024 characters). Null writes at the bucket's root. Used only with create_conformance_pack."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.conformance_pack_delivery_s3_key_prefix == null ? true : length(var.conformance_pack_delivery_s3_key_prefix) <= 1024
+    error_message = "The delivery key prefix must be at most 1024 characters."
+  }
+}

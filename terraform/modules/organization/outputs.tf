@@ -92,3 +92,27 @@ output "failure_alarm_arns" {
   description = "ARNs of the failure alarms: evaluator_errors, no_evaluations, notification_failures; null when create_notifications or alarm_on_failures is false."
   value       = one(module.notifications[*].alarm_arns)
 }
+
+################################################################################
+# Organization conformance pack (opt-in)
+################################################################################
+
+output "organization_conformance_pack_name" {
+  description = "Name of the organization conformance pack; in each account AWS Config names the pack `OrgConformsPack-<name>-<suffix>`. Null when create_conformance_pack is false."
+  value       = one(aws_config_organization_conformance_pack.this[*].name)
+}
+
+output "organization_conformance_pack_arn" {
+  description = "ARN of the organization conformance pack; null when create_conformance_pack is false."
+  value       = one(aws_config_organization_conformance_pack.this[*].arn)
+}
+
+output "conformance_pack_rule_name_prefix" {
+  description = "Prefix of the name AWS Config gives the pack's rule in each account (`<name>-conformance-pack-<id>`); null when create_conformance_pack is false."
+  value       = var.create_conformance_pack ? "${local.rule_name}-conformance-pack-" : null
+}
+
+output "audit_manager_keywords" {
+  description = "AWS Config rule keywords (keywordValue) for an AWS Audit Manager custom control data source: the organization rule as it is named in the accounts, and the pack's rule when create_conformance_pack is true, each without the suffix ID AWS Config adds."
+  value       = concat(["Custom_OrgConfigRule-${local.rule_name}"], var.create_conformance_pack ? ["Custom_${local.rule_name}-conformance-pack"] : [])
+}

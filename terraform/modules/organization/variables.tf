@@ -322,3 +322,46 @@ variable "alarm_on_failures" {
   type        = bool
   default     = true
 }
+
+################################################################################
+# Organization conformance pack (opt-in)
+################################################################################
+
+variable "create_conformance_pack" {
+  description = "Also deploy the rule as an organization conformance pack (conformance-packs/root-activity.yaml) to every account not in excluded_accounts: in each, the pack `OrgConformsPack-<pack name>-<suffix>` with the rule `<name>-conformance-pack-<id>`, evaluated by the same function through the member role. Needs the management account or a delegated administrator for config-multiaccountsetup.amazonaws.com, and a configuration recorder in every account. Off by default."
+  type        = bool
+  default     = false
+}
+
+variable "conformance_pack_name" {
+  description = "Name of the organization conformance pack: a letter, then letters, digits and hyphens, at most 128 characters. Null derives it from var.name (underscores become hyphens). Used only with create_conformance_pack."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.conformance_pack_name == null ? true : can(regex("^[A-Za-z][-A-Za-z0-9]{0,127}$", var.conformance_pack_name))
+    error_message = "The conformance pack name must start with a letter and contain only letters, digits and hyphens, at most 128 characters."
+  }
+}
+
+variable "conformance_pack_delivery_s3_bucket" {
+  description = "S3 bucket in which AWS Config stores the pack's template (optional). Its name must start with `awsconfigconforms`, and its policy must let the AWSServiceRoleForConfigConforms roles of the organization (aws:PrincipalOrgID) s3:GetObject, s3:PutObject and s3:GetBucketAcl. Null lets AWS Config keep it. Used only with create_conformance_pack."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.conformance_pack_delivery_s3_bucket == null ? true : can(regex("^awsconfigconforms[a-z0-9.-]{0,45}[a-z0-9]$", var.conformance_pack_delivery_s3_bucket))
+    error_message = "The delivery bucket name must start with awsconfigconforms and be a valid S3 bucket name of at most 63 lowercase letters, digits, dots and hyphens."
+  }
+}
+
+variable "conformance_pack_delivery_s3_key_prefix" {
+  description = "Key prefix in conformance_pack_delivery_s3_bucket (at most 1024 characters). Null writes at the bucket's root. Used only with create_conformance_pack."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.conformance_pack_delivery_s3_key_prefix == null ? true : length(var.conformance_pack_delivery_s3_key_prefix) <= 1024
+    error_message = "The delivery key prefix must be at most 1024 characters."
+  }
+}
