@@ -15,7 +15,15 @@ import { describe, expect, it } from "vitest";
 import type { ConfigRuleInvocation } from "../rule/event.ts";
 import type { Fault } from "../scripts/local-aws/server.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
-import { actionsOf, configEvent, countOf, type Invocation, useWire } from "./support/wire.ts";
+import {
+  actionsOf,
+  configEvent,
+  countOf,
+  expectFailure as expectFailureOf,
+  expectOnePost as expectOnePostOf,
+  type Invocation,
+  useWire,
+} from "./support/wire.ts";
 
 const { aws, invoke } = useWire();
 
@@ -34,26 +42,10 @@ const neverUsed = () => buildReport({ rows: [rootRow(), userRow("alice")] });
 const actions = () => actionsOf(aws, { cloudTrail: false });
 const count = (action: string) => countOf(aws, action);
 
-/** The invocation failed in time with `name` and a message matching `message`, and nothing was posted. */
-function expectFailure(run: Invocation, remainingMs: number, name: string, message: RegExp): void {
-  expect(run.result).toBeUndefined();
-  expect(run.error?.name).toBe(name);
-  expect(run.error?.message).toMatch(message);
-  expect(run.elapsedMs).toBeLessThan(remainingMs);
-  expect(aws.evaluations).toHaveLength(0);
-  const line = run.logs.find((l) => String(l.message).startsWith("evaluation failed"));
-  expect(line).toMatchObject({ level: "ERROR", errorName: name });
-}
-
-/** The invocation posted exactly one evaluation, in time, of `complianceType`. */
-function expectOnePost(run: Invocation, remainingMs: number, complianceType: string): void {
-  expect(run.error).toBeUndefined();
-  expect(run.result?.complianceType).toBe(complianceType);
-  expect(run.elapsedMs).toBeLessThan(remainingMs);
-  expect(aws.evaluations).toHaveLength(1);
-  expect(aws.evaluations[0]?.evaluations).toHaveLength(1);
-  expect(aws.evaluations[0]?.evaluations[0]?.ComplianceType).toBe(complianceType);
-}
+const expectFailure = (run: Invocation, remainingMs: number, name: string, message: RegExp) =>
+  expectFailureOf(aws, run, remainingMs, name, message);
+const expectOnePost = (run: Invocation, remainingMs: number, complianceType: string) =>
+  expectOnePostOf(aws, run, remainingMs, complianceType);
 
 let roles = 0;
 /** An organization event for the member account, with a fresh role (assumed-role clients are cached per role). */

@@ -143,5 +143,5 @@ export async function lookupRootEvents(
  * ```
  */
 export function deadlineAware(error: unknown, signal: AbortSignal): unknown {
-  return signal.aborted ? new Error("no answer before the invocation's deadline", { cause: error }) : error;
+  return signal.aborted ? "no answer before the invocation's deadline" : error;
 }

@@ -162,36 +162,40 @@ export class EventHistory {
       return jsonError(400, "InvalidMaxResultsException", "MaxResults must be from 1 to 50.");
     }
     const now = this.clock().getTime();
-    const start = typeof request.StartTime === "number" ? request.StartTime * 1000 : now - HISTORY_MS;
-    const end = typeof request.EndTime === "number" ? request.EndTime * 1000 : now;
-    if (start > end) {
-      return jsonError(400, "InvalidTimeRangeException", "The start time is after the end time.");
-    }
-    // The token binds the parameters it was issued for.
+    // The token binds the parameters it was issued for, and the time of the first page: the pages of one
+    // query are one listing, whatever happens after it started.
     const query = JSON.stringify([
       attribute?.AttributeKey,
       attribute?.AttributeValue,
-      start,
-      end,
+      request.StartTime,
+      request.EndTime,
       maxResults,
     ]);
     let offset = 0;
+    let asOf = now;
     if (request.NextToken !== undefined) {
       const decoded = decodeToken(request.NextToken);
       if (!decoded || decoded.query !== query) {
         return jsonError(400, "InvalidNextTokenException", "The NextToken is not valid.");
       }
       offset = decoded.offset;
+      asOf = decoded.asOf;
+    }
+    const start = typeof request.StartTime === "number" ? request.StartTime * 1000 : asOf - HISTORY_MS;
+    const end = typeof request.EndTime === "number" ? request.EndTime * 1000 : asOf;
+    if (start > end) {
+      return jsonError(400, "InvalidTimeRangeException", "The start time is after the end time.");
     }
     const key = attribute?.AttributeKey as AttributeKey | undefined;
     const matching = (this.events.get(`${caller.accountId}/${region}`) ?? []).filter(
       (event) =>
-        event.time >= Math.max(start, now - HISTORY_MS) &&
+        event.time >= Math.max(start, asOf - HISTORY_MS) &&
         event.time <= end &&
         (key === undefined || event.summary[key] === attribute?.AttributeValue),
     );
     const page = matching.slice(offset, offset + maxResults);
-    const next = offset + maxResults < matching.length ? encodeToken(query, offset + maxResults) : undefined;
+    const next =
+      offset + maxResults < matching.length ? encodeToken(query, offset + maxResults, asOf) : undefined;
     return jsonResult({
       Events: page.map((event) => ({
         EventId: event.summary.EventId,
@@ -231,19 +235,22 @@ export function handleCloudTrail(
   return history.lookup(body, caller, region);
 }
 
-function encodeToken(query: string, offset: number): string {
-  return Buffer.from(JSON.stringify({ query, offset })).toString("base64");
+function encodeToken(query: string, offset: number, asOf: number): string {
+  return Buffer.from(JSON.stringify({ query, offset, asOf })).toString("base64");
 }
 
-function decodeToken(token: unknown): { query: string; offset: number } | undefined {
+function decodeToken(token: unknown): { query: string; offset: number; asOf: number } | undefined {
   if (typeof token !== "string") return undefined;
   try {
     const value = JSON.parse(Buffer.from(token, "base64").toString("utf8")) as {
       query?: unknown;
       offset?: unknown;
+      asOf?: unknown;
     };
-    return typeof value.query === "string" && typeof value.offset === "number"
-      ? { query: value.query, offset: value.offset }
+    return typeof value.query === "string" &&
+      typeof value.offset === "number" &&
+      typeof value.asOf === "number"
+      ? { query: value.query, offset: value.offset, asOf: value.asOf }
       : undefined;
   } catch {
     return undefined;

@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import type { ConfigRuleInvocation } from "../../rule/event.ts";
 import { type LocalAws, startLocalAws } from "../../scripts/local-aws/server.ts";
 
@@ -258,4 +258,51 @@ export function useWire(env: Record<string, string> = {}): Wire {
   });
   const handler: Handler = (event, context) => current().handler(event, context);
   return { aws, handler, invoke: (event, remainingMs) => invoke(handler, event, remainingMs) };
+}
+
+/**
+ * The invocation failed in time with `name` and a message matching `message`, nothing was posted, and the log's
+ * failure line names the error.
+ *
+ * @example
+ * ```ts
+ * expectFailure(aws, run, 6_000, "ReportRetrievalError", /Throttling/);
+ * ```
+ */
+export function expectFailure(
+  aws: LocalAws,
+  run: Invocation,
+  remainingMs: number,
+  name: string,
+  message: RegExp,
+): void {
+  expect(run.result).toBeUndefined();
+  expect(run.error?.name).toBe(name);
+  expect(run.error?.message).toMatch(message);
+  expect(run.elapsedMs).toBeLessThan(remainingMs);
+  expect(aws.evaluations).toHaveLength(0);
+  const line = run.logs.find((l) => String(l.message).startsWith("evaluation failed"));
+  expect(line).toMatchObject({ level: "ERROR", errorName: name });
+}
+
+/**
+ * The invocation posted exactly one evaluation, in time, of `complianceType`.
+ *
+ * @example
+ * ```ts
+ * expectOnePost(aws, run, 6_000, "NON_COMPLIANT");
+ * ```
+ */
+export function expectOnePost(
+  aws: LocalAws,
+  run: Invocation,
+  remainingMs: number,
+  complianceType: string,
+): void {
+  expect(run.error).toBeUndefined();
+  expect(run.result?.complianceType).toBe(complianceType);
+  expect(run.elapsedMs).toBeLessThan(remainingMs);
+  expect(aws.evaluations).toHaveLength(1);
+  expect(aws.evaluations[0]?.evaluations).toHaveLength(1);
+  expect(aws.evaluations[0]?.evaluations[0]?.ComplianceType).toBe(complianceType);
 }
