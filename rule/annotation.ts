@@ -19,8 +19,17 @@ export interface SourcesSearched {
 }
 
 /**
+ * A sentence appended to a verdict's annotation, with a shorter form for when the full one does not fit.
+ */
+export interface Note {
+  readonly full: string;
+  readonly short: string;
+}
+
+/**
  * Human wording of the verdicts, one function per outcome; each result is at most 256 characters. `notes` are
- * whole sentences appended after the verdict's own (active keys, centralized sessions, the other source).
+ * whole sentences appended after the verdict's own (active keys, centralized sessions, the other source), in
+ * order of importance: each in full while it fits, else in its short form, else the annotation is cut there.
  *
  * @example
  * ```ts
@@ -29,72 +38,108 @@ export interface SourcesSearched {
  * ```
  */
 export const annotations = {
-  cannotVerify(reason: string, notes = ""): string {
-    return clip(`Cannot verify root user activity: ${reason}.${notes}`);
+  cannotVerify(reason: string, extra: readonly (Note | null)[] = []): string {
+    return compose(`Cannot verify root user activity: ${reason}.`, extra);
   },
-  staleReport(generatedTime: Date, now: Date, notes = ""): string {
+  staleReport(generatedTime: Date, now: Date, extra: readonly (Note | null)[] = []): string {
     return annotations.cannotVerify(
       `the report was generated ${formatUtc(generatedTime)}, ${duration(now.getTime() - generatedTime.getTime())} ` +
         "before the evaluation time; root use since then is unknown",
-      notes,
+      extra,
     );
   },
-  usedInWindow(use: RootUse, now: Date, lookbackDays: number, notes = ""): string {
-    return clip(`${useSentence(use)} ${ago(use.at, now)}, inside the ${lookbackDays}-day window.${notes}`);
+  usedInWindow(use: RootUse, now: Date, lookbackDays: number, extra: readonly (Note | null)[] = []): string {
+    return compose(`${useSentence(use)} ${ago(use.at, now)}, inside the ${lookbackDays}-day window.`, extra);
   },
-  usedInFuture(use: RootUse, now: Date, lookbackDays: number, notes = ""): string {
-    return clip(
+  usedInFuture(use: RootUse, now: Date, lookbackDays: number, extra: readonly (Note | null)[] = []): string {
+    return compose(
       `${useSentence(use)}, after the evaluation time ${formatUtc(now)}: clock skew counts as use now ` +
-        `(${lookbackDays}-day window).${notes}`,
+        `(${lookbackDays}-day window).`,
+      extra,
     );
   },
-  activeAccessKey(keys: readonly (1 | 2)[], lastUse: RootUse | null, now: Date, notes = ""): string {
-    const plural = keys.length > 1;
-    return clip(
-      `Root access key${plural ? "s" : ""} ${keys.join(" and ")} ${plural ? "are" : "is"} active ` +
-        `(failOnActiveAccessKeys=true): delete root access keys. ${latestUse(lastUse, now)}${notes}`,
+  activeAccessKey(
+    keys: readonly (1 | 2)[],
+    lastUse: RootUse | null,
+    now: Date,
+    extra: readonly (Note | null)[] = [],
+  ): string {
+    const many = keys.length > 1;
+    return compose(
+      `Root access key${many ? "s" : ""} ${keys.join(" and ")} ${many ? "are" : "is"} active ` +
+        `(failOnActiveAccessKeys=true): delete root access keys. ${latestUse(lastUse, now)}`,
+      extra,
     );
   },
-  compliant(lastUse: RootUse | null, now: Date, searched: SourcesSearched, notes = ""): string {
-    return clip(
+  compliant(
+    lastUse: RootUse | null,
+    now: Date,
+    searched: SourcesSearched,
+    extra: readonly (Note | null)[] = [],
+  ): string {
+    return compose(
       `Root user not used in the last ${plural(searched.lookbackDays, "day")} (${sources(searched)}). ` +
-        `${latestUse(lastUse, now)}${notes}`,
+        latestUse(lastUse, now),
+      extra,
     );
   },
 };
 
 /**
- * Sentences appended to a verdict's annotation.
+ * The notes a verdict may carry; null when there is nothing to say.
  *
  * @example
  * ```ts
- * notes.activeKeys([1]); // " Active root access key: 1 (delete it)."
+ * notes.activeKeys([1])?.full; // " Active root access key: 1 (delete it)."
  * ```
  */
 export const notes = {
-  activeKeys(keys: readonly (1 | 2)[]): string {
-    if (keys.length === 0) return "";
+  activeKeys(keys: readonly (1 | 2)[]): Note | null {
+    if (keys.length === 0) return null;
     const many = keys.length > 1;
-    return ` Active root access key${many ? "s" : ""}: ${keys.join(", ")} (delete ${many ? "them" : "it"}).`;
+    const list = keys.join(", ");
+    return {
+      full: ` Active root access key${many ? "s" : ""}: ${list} (delete ${many ? "them" : "it"}).`,
+      short: ` Active root access key${many ? "s" : ""}: ${list}.`,
+    };
   },
-  centralizedSessions(count: number, latest: RootEvent | null, complete: boolean): string {
-    if (count === 0 || !latest) return "";
+  centralizedSessions(count: number, latest: RootEvent | null, complete: boolean): Note | null {
+    if (count === 0 || !latest) return null;
+    const sessions = `${complete ? "" : "at least "}${plural(count, "centralized root session")} (AssumeRoot)`;
     const task = latest.task ? `, task ${latest.task}` : "";
-    return (
-      ` Not counted: ${complete ? "" : "at least "}${plural(count, "centralized root session")} (AssumeRoot), ` +
-      `latest ${formatUtc(latest.time)}${task}.`
-    );
+    return {
+      full: ` Not counted: ${sessions}, latest ${formatUtc(latest.time)}${task}.`,
+      short: ` Not counted: ${complete ? "" : "at least "}${plural(count, "AssumeRoot session")}.`,
+    };
   },
-  cloudTrailCoverage(coveredDays: number, lookbackDays: number): string {
-    return coveredDays < lookbackDays ? ` CloudTrail covers the last ${coveredDays} days.` : "";
+  cloudTrailCoverage(coveredDays: number, lookbackDays: number): Note | null {
+    if (coveredDays >= lookbackDays) return null;
+    return {
+      full: ` CloudTrail covers the last ${coveredDays} days.`,
+      short: ` CloudTrail: last ${coveredDays} days.`,
+    };
   },
-  reportUnverifiable(reason: string): string {
-    return ` The credential report cannot be verified: ${reason}.`;
+  reportUnverifiable(reason: string): Note {
+    return {
+      full: ` The credential report cannot be verified: ${reason}.`,
+      short: " The credential report cannot be verified.",
+    };
   },
-  cloudTrailUnavailable(problem: string): string {
-    return ` CloudTrail could not be read: ${problem}.`;
+  cloudTrailUnavailable(problem: string): Note {
+    return { full: ` CloudTrail could not be read: ${problem}.`, short: " CloudTrail could not be read." };
   },
 };
+
+function compose(main: string, extra: readonly (Note | null)[]): string {
+  let text = main;
+  for (const note of extra) {
+    if (!note) continue;
+    if (text.length + note.full.length <= MAX_ANNOTATION_LENGTH) text += note.full;
+    else if (text.length + note.short.length <= MAX_ANNOTATION_LENGTH) text += note.short;
+    else return clip(text + note.short);
+  }
+  return clip(text);
+}
 
 /** "Root user signed in to the console 2026-11-30T08:12:09Z in eu-west-1 (CloudTrail, MFA used)". */
 function useSentence(use: RootUse): string {

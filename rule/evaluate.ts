@@ -145,11 +145,12 @@ function decide(d: Decision): Verdict {
           findings.centralizedSessions.latest,
           findings.complete,
         )
-      : "";
-  const coverageNote = findings ? notes.cloudTrailCoverage(findings.coveredDays, params.lookbackDays) : "";
-  const otherSource =
-    (read.ok ? "" : notes.reportUnverifiable(read.reason)) +
-    (d.unavailable === null ? "" : notes.cloudTrailUnavailable(d.unavailable));
+      : null;
+  const coverageNote = findings ? notes.cloudTrailCoverage(findings.coveredDays, params.lookbackDays) : null;
+  const otherSource = [
+    read.ok ? null : notes.reportUnverifiable(read.reason),
+    d.unavailable === null ? null : notes.cloudTrailUnavailable(d.unavailable),
+  ];
   const base = {
     accountId: read.accountId,
     partition: read.partition,
@@ -171,45 +172,45 @@ function decide(d: Decision): Verdict {
     return verdict(
       "NON_COMPLIANT",
       "used-in-future",
-      annotations.usedInFuture(
-        lastUse,
-        now,
-        params.lookbackDays,
-        notes.activeKeys(keys) + otherSource + centralizedNote + coverageNote,
-      ),
+      annotations.usedInFuture(lastUse, now, params.lookbackDays, [
+        notes.activeKeys(keys),
+        ...otherSource,
+        centralizedNote,
+        coverageNote,
+      ]),
     );
   }
   if (lastUse && now.getTime() - lastUse.at.getTime() < windowMs) {
     return verdict(
       "NON_COMPLIANT",
       "used-in-window",
-      annotations.usedInWindow(
-        lastUse,
-        now,
-        params.lookbackDays,
-        notes.activeKeys(keys) + otherSource + centralizedNote + coverageNote,
-      ),
+      annotations.usedInWindow(lastUse, now, params.lookbackDays, [
+        notes.activeKeys(keys),
+        ...otherSource,
+        centralizedNote,
+        coverageNote,
+      ]),
     );
   }
   if (!read.ok) {
     return verdict(
       "NON_COMPLIANT",
       "cannot-verify",
-      annotations.cannotVerify(read.reason, centralizedNote + coverageNote),
+      annotations.cannotVerify(read.reason, [centralizedNote, coverageNote]),
     );
   }
   if (d.generatedTime && now.getTime() - d.generatedTime.getTime() > d.maxReportAgeMs) {
     return verdict(
       "NON_COMPLIANT",
       "stale-report",
-      annotations.staleReport(d.generatedTime, now, centralizedNote + coverageNote),
+      annotations.staleReport(d.generatedTime, now, [centralizedNote, coverageNote]),
     );
   }
   if (params.failOnActiveAccessKeys && keys.length > 0) {
     return verdict(
       "NON_COMPLIANT",
       "active-access-key",
-      annotations.activeAccessKey(keys, lastUse, now, otherSource + centralizedNote + coverageNote),
+      annotations.activeAccessKey(keys, lastUse, now, [...otherSource, centralizedNote, coverageNote]),
     );
   }
   return verdict(
@@ -223,7 +224,7 @@ function decide(d: Decision): Verdict {
         cloudTrailDays: findings?.status === "read" ? findings.coveredDays : 0,
         lookbackDays: params.lookbackDays,
       },
-      notes.activeKeys(keys) + centralizedNote,
+      [notes.activeKeys(keys), centralizedNote],
     ),
   );
 }

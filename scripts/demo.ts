@@ -1,12 +1,14 @@
 /**
  * `npm start`: runs the real Lambda handler (the built `dist/lambda/index.mjs`) once, against the local AWS
- * endpoint, with the bundled sample credential report, and prints the event, the AWS calls made and the
- * evaluation Config received. No AWS account is needed.
+ * endpoint, with the bundled sample credential report and a CloudTrail event history that holds a root sign-in
+ * the report has not caught up with, and prints the event, the AWS calls made and the evaluation Config received.
+ * No AWS account is needed.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ConfigRuleInvocation } from "../rule/event.ts";
+import { demoHistory } from "./local-aws/scenarios.ts";
 import { type RecordedCall, startLocalAws } from "./local-aws/server.ts";
 
 const here = import.meta.dirname;
@@ -14,12 +16,23 @@ const here = import.meta.dirname;
 const EVALUATION_TIME = "2026-11-20T06:00:00.000Z";
 const ACCOUNT_ID = "111122223333";
 
-const aws = await startLocalAws({ homeAccountId: ACCOUNT_ID });
+// The endpoint's clock starts at the evaluation time (event history keeps 90 days back from it).
+const started = Date.now();
+const aws = await startLocalAws({
+  homeAccountId: ACCOUNT_ID,
+  now: () => new Date(Date.parse(EVALUATION_TIME) + (Date.now() - started)),
+});
 try {
   Object.assign(process.env, aws.env, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" });
   // No report yet: the handler must ask IAM to generate one and wait for it (IAM answers "in progress" twice).
   aws.clearReport();
-  aws.onGenerate(readFileSync(join(here, "demo/sample-credential-report.csv")), { readyAfterPolls: 2 });
+  // The report is generated now (by the machine's clock, as the handler's clock runs), after the evaluation time.
+  aws.onGenerate(readFileSync(join(here, "demo/sample-credential-report.csv")), {
+    readyAfterPolls: 2,
+    generatedTime: () => new Date(),
+  });
+  // CloudTrail holds a root console sign-in in eu-west-1, newer than anything in the report.
+  aws.addCloudTrailEvents(demoHistory(new Date(EVALUATION_TIME), ACCOUNT_ID));
 
   const event: ConfigRuleInvocation = {
     version: "1.0",
@@ -53,11 +66,13 @@ try {
   await handler(event, { awsRequestId: "demo", getRemainingTimeInMillis: () => end - Date.now() });
 
   print("\nAWS calls made:");
-  aws.calls.forEach((call, i) => {
-    print(
-      `  ${i + 1}. ${call.service.toUpperCase().padEnd(6)} ${call.action.padEnd(26)} -> ${outcome(call)}`,
-    );
-  });
+  for (const [i, group] of groupCalls(aws.calls).entries()) {
+    const [first] = group;
+    if (!first) continue;
+    const what = `${first.service.toUpperCase()} ${first.action}`.padEnd(30);
+    const regions = group.length > 1 ? ` x${group.length} (one per enabled region, in parallel)` : "";
+    print(`  ${String(i + 1).padStart(2)}. ${what} -> ${outcome(first)}${regions}`);
+  }
   print("\nEvaluation AWS Config received (PutEvaluations):");
   for (const put of aws.evaluations) {
     for (const e of put.evaluations) {
@@ -70,6 +85,23 @@ try {
   }
 } finally {
   await aws.close();
+}
+
+/** Consecutive calls of the same action with the same outcome, as one line. */
+function groupCalls(calls: readonly RecordedCall[]): RecordedCall[][] {
+  const groups: RecordedCall[][] = [];
+  for (const call of calls) {
+    const last = groups.at(-1)?.[0];
+    if (
+      last &&
+      last.service === call.service &&
+      last.action === call.action &&
+      outcome(last) === outcome(call)
+    ) {
+      groups.at(-1)?.push(call);
+    } else groups.push([call]);
+  }
+  return groups;
 }
 
 function outcome(call: RecordedCall): string {

@@ -371,7 +371,18 @@ describe("rule: the annotation reads right to an auditor", () => {
   });
 
   it("overflows to exactly 256 characters, ending in an ellipsis", () => {
-    // Prepare: a task name as long as IAM allows makes the centralized-session note overflow.
+    // Prepare: an event name far longer than any AWS gives makes the verdict's own sentence overflow.
+    const record = rootApiCall({ time: daysBefore(NOW, 1), eventName: `Get${"Very".repeat(60)}LongName` });
+    // Act
+    const verdict = evaluate(withTrail(never, [record]), NOW, params());
+    // Assess
+    expect(verdict.annotation.length).toBe(256);
+    expect(verdict.annotation.endsWith("…")).toBe(true);
+    expect(verdict.annotation).toMatch(/^Root user called iam:GetVeryVery/);
+  });
+
+  it("gives a note its short form when the full one does not fit, keeping the verdict's sentence whole", () => {
+    // Prepare: a task name as long as IAM allows makes the centralized-session note too long in full.
     const task = `T${"x".repeat(127)}`;
     const record = centralizedRootSessionEvent({ time: daysBefore(NOW, 1), eventName: "GetUser" });
     (record.userIdentity as Record<string, unknown>).sessionContext = {
@@ -384,9 +395,10 @@ describe("rule: the annotation reads right to an auditor", () => {
     // Act
     const verdict = evaluate(withTrail(report, [record]), NOW, params());
     // Assess
-    expect(verdict.annotation.length).toBe(256);
-    expect(verdict.annotation.endsWith("…")).toBe(true);
-    expect(verdict.annotation).toMatch(/^Root user signed in with the password /);
+    expect(verdict.annotation).toBe(
+      `Root user signed in with the password ${recent.slice(0, 19)}Z (credential report) 3 days ago, inside the ` +
+        "30-day window. Active root access key: 1 (delete it). Not counted: 1 AssumeRoot session.",
+    );
   });
 
   it("is cut whole characters at a time: never half an emoji", () => {
