@@ -18,6 +18,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { inspect } from "node:util";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assumedRoleApiCall, iamUserConsoleSignIn, rootConsoleSignIn } from "./support/cloudtrail.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
 import { BUNDLE, captureOutput, configEvent, lambdaContext, useWire } from "./support/wire.ts";
 
@@ -240,7 +241,47 @@ interface Scenario {
 const xmlAnswer = (inner: string) =>
   `<GetCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetCredentialReportResult>${inner}`;
 
+/** Root's source address and everyone else's names in CloudTrail: none may reach a log or an annotation. */
+const CANARY_IP = "198.51.100.201";
+const canaryHistory = () => [
+  rootConsoleSignIn({
+    time: daysBefore(new Date(), 1),
+    region: "eu-west-1",
+    mfaUsed: true,
+    sourceIp: CANARY_IP,
+  }),
+  ...CANARY_USERS.map((userName) => iamUserConsoleSignIn({ time: daysBefore(new Date(), 1), userName })),
+  assumedRoleApiCall({ time: daysBefore(new Date(), 1), sessionName: "zq-canary-session" }),
+];
+
 const SCENARIOS: Scenario[] = [
+  {
+    name: "NON_COMPLIANT from a root sign-in in CloudTrail, among other users' events",
+    prepare: (token) => {
+      aws.setReport(reportFor());
+      aws.addCloudTrailEvents(canaryHistory());
+      return configEvent({ resultToken: token });
+    },
+    outcome: "posted",
+  },
+  {
+    name: "CloudTrail keeps throttling",
+    prepare: (token) => {
+      aws.setReport(reportFor());
+      aws.addCloudTrailEvents(canaryHistory());
+      aws.inject({
+        kind: "error",
+        service: "cloudtrail",
+        region: "eu-west-1",
+        status: 400,
+        code: "ThrottlingException",
+        times: Number.POSITIVE_INFINITY,
+      });
+      return configEvent({ resultToken: token });
+    },
+    remainingMs: 20_000,
+    outcome: "CloudTrailLookupError",
+  },
   {
     name: "COMPLIANT with a fresh report",
     prepare: (token) => {
@@ -441,6 +482,9 @@ describe("logs, metrics and errors never carry report contents, user names, ARNs
         ...CANARY_USERS,
         ...CANARY_USERS.map((name) => JSON.stringify(name)),
         CANARY_DATE,
+        CANARY_IP,
+        "zq-canary-session",
+        "Mozilla/5.0",
         ":user/",
         "user_creation_time",
         "password_last_changed",
@@ -458,6 +502,7 @@ describe("logs, metrics and errors never carry report contents, user names, ARNs
       // Not a log, but shown in the Config console: the annotation names no IAM user either.
       const posted = JSON.stringify(aws.evaluations);
       for (const name of CANARY_USERS) expect(posted).not.toContain(name);
+      expect(posted).not.toContain(CANARY_IP);
     });
   }
 });
