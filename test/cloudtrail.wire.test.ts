@@ -346,6 +346,49 @@ describe("fail closed when CloudTrail cannot be read", () => {
     );
   });
 
+  it("names iam:ListAccountAliases when the alias cannot be read, and never takes an unreadable record for 'not root'", async () => {
+    // Prepare
+    const t = new Date();
+    aws.setReport(never(), { generatedTime: t });
+    aws.inject({
+      kind: "error",
+      service: "iam",
+      action: "ListAccountAliases",
+      status: 403,
+      code: "AccessDenied",
+      times: ALWAYS,
+    });
+    // Act
+    const aliasDenied = await invoke(eventAt(t));
+    aws.reset();
+    aws.setReport(never(), { generatedTime: t });
+    aws.inject({
+      kind: "raw",
+      service: "cloudtrail",
+      region: "us-west-2",
+      status: 200,
+      body: JSON.stringify({
+        Events: [{ EventId: "e-1", EventName: "ConsoleLogin", CloudTrailEvent: '{"userIdentity":' }],
+      }),
+    });
+    const unreadable = await invoke(eventAt(t));
+    // Assess
+    expectFailure(
+      aws,
+      aliasDenied,
+      30_000,
+      "CloudTrailLookupError",
+      /^IAM ListAccountAliases failed: AccessDenied \(HTTP 403\).*The execution role needs iam:ListAccountAliases\.$/,
+    );
+    expectFailure(
+      aws,
+      unreadable,
+      30_000,
+      "CloudTrailLookupError",
+      /^CloudTrail LookupEvents failed in us-west-2: event e-1: its CloudTrailEvent is not JSON; nothing was posted\./,
+    );
+  });
+
   it("fails, not skips, an enabled region whose endpoint cannot be reached", async () => {
     // Prepare
     const t = new Date();
