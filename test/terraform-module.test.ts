@@ -4,8 +4,8 @@
  * organization module (terraform/modules/evaluator) without a terraform binary: every file is
  * parsed by the real HCL parser and compared with what `terraform fmt` writes, and the parsed
  * modules are checked for what `terraform validate`, tflint and a reviewer would catch (least
- * privilege, scoped permissions, validations, documentation in sync, state carried over by
- * `moved` blocks).
+ * privilege, scoped permissions, validations, documentation in sync, no `moved` blocks before the
+ * first release).
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -26,8 +26,6 @@ import {
   loadModule,
   loadTerraformFiles,
   moduleCallProblems,
-  movedCoverageProblems,
-  movedInstanceProblems,
   nested,
   onlyAllowsProblems,
   passedThrough,
@@ -40,7 +38,6 @@ import {
   rolePolicies,
   undocumentedOutputs,
   undocumentedVariables,
-  unmovedResources,
   unusedDeclarations,
   unwrap,
   validationConditions,
@@ -80,62 +77,10 @@ const EVALUATION_ACTIONS = [
   "config:PutEvaluations",
 ];
 
-/**
- * Every resource and data source terraform/main.tf and terraform/iam.tf declared before the
- * evaluator module existed (commit 5223ad8..c2e709c). An existing state holds the resources
- * among them; each must survive the upgrade.
- */
-const OLD_ROOT_ADDRESSES = [
-  // main.tf
-  "data.aws_partition.current",
-  "data.aws_caller_identity.current",
-  "data.aws_region.current",
-  "aws_cloudwatch_log_group.this",
-  "aws_lambda_function.this",
-  "aws_lambda_function_event_invoke_config.this",
-  "aws_lambda_permission.config",
-  "aws_config_config_rule.this",
-  // iam.tf
-  "data.aws_iam_policy_document.lambda_assume_role",
-  "aws_iam_role.lambda",
-  "data.aws_iam_policy_document.lambda",
-  "aws_iam_role_policy.lambda",
-  "data.aws_iam_policy_document.config_recorder_assume_role",
-  "aws_iam_role.config_recorder",
-  "aws_iam_role_policy_attachment.config_recorder",
-  "data.aws_iam_policy_document.config_recorder_delivery",
-  "aws_iam_role_policy.config_recorder_delivery",
-];
-
-/**
- * Every resource and data source terraform/notifications.tf declared before the notifications
- * module existed (commit e4a8344), with how each was counted: `count` on create_notifications
- * alone (one instance, `[0]`, moved to a resource of the module without count), or a count or
- * for_each of its own (moved whole to a resource of the module with the same meta-argument).
- */
-const OLD_ROOT_NOTIFICATION_ADDRESSES = {
-  "data.aws_iam_policy_document.notifications_key": "count",
-  "aws_kms_key.notifications": "count",
-  "aws_kms_alias.notifications": "count",
-  "aws_sns_topic.notifications": "count",
-  "data.aws_iam_policy_document.notifications_topic": "count",
-  "aws_sns_topic_policy.notifications": "count",
-  "aws_sns_topic_subscription.email": "for_each",
-  "aws_cloudwatch_event_rule.compliance_change": "one",
-  "data.aws_iam_policy_document.notifications_assume_role": "one",
-  "aws_iam_role.notifications": "one",
-  "data.aws_iam_policy_document.notifications": "one",
-  "aws_iam_role_policy.notifications": "one",
-  "aws_cloudwatch_event_target.notifications": "one",
-  "aws_cloudwatch_metric_alarm.evaluator_errors": "count",
-  "aws_cloudwatch_metric_alarm.no_evaluations": "count",
-  "aws_cloudwatch_metric_alarm.notification_failures": "count",
-} as const;
-
 describe("Terraform files", () => {
   it("finds the module, the evaluator module and the example", () => {
     const paths = files.map((file) => file.path);
-    for (const name of ["versions.tf", "main.tf", "iam.tf", "variables.tf", "outputs.tf", "migrations.tf"]) {
+    for (const name of ["versions.tf", "main.tf", "iam.tf", "variables.tf", "outputs.tf"]) {
       expect(paths).toContain(name);
     }
     for (const name of ["versions.tf", "main.tf", "iam.tf", "variables.tf", "outputs.tf"]) {
@@ -807,76 +752,14 @@ describe("tags", () => {
   });
 });
 
-describe("migrations: an existing state is carried over, nothing destroyed and recreated", () => {
-  it("every resource main.tf, iam.tf and notifications.tf declared is still declared, or moved into module.evaluator or module.notifications", () => {
-    expect(
-      movedCoverageProblems(mod, [...OLD_ROOT_ADDRESSES, ...Object.keys(OLD_ROOT_NOTIFICATION_ADDRESSES)], {
-        evaluator,
-        notifications,
-      }),
-    ).toEqual([]);
-  });
-
-  it("moves exactly the function, its log group, its role and policy and its invocation settings, and the notifications", () => {
-    const n = "module.notifications[0]";
-    expect(mod.moved).toEqual([
-      { from: "aws_cloudwatch_log_group.this", to: "module.evaluator.aws_cloudwatch_log_group.this" },
-      { from: "aws_lambda_function.this", to: "module.evaluator.aws_lambda_function.this" },
-      {
-        from: "aws_lambda_function_event_invoke_config.this",
-        to: "module.evaluator.aws_lambda_function_event_invoke_config.this",
-      },
-      { from: "aws_iam_role.lambda", to: "module.evaluator.aws_iam_role.this" },
-      { from: "aws_iam_role_policy.lambda", to: "module.evaluator.aws_iam_role_policy.this" },
-      { from: "aws_kms_key.notifications", to: `${n}.aws_kms_key.this` },
-      { from: "aws_kms_alias.notifications", to: `${n}.aws_kms_alias.this` },
-      { from: "aws_sns_topic.notifications", to: `${n}.aws_sns_topic.this` },
-      { from: "aws_sns_topic_policy.notifications", to: `${n}.aws_sns_topic_policy.this` },
-      { from: "aws_sns_topic_subscription.email", to: `${n}.aws_sns_topic_subscription.email` },
-      { from: "aws_cloudwatch_event_rule.compliance_change[0]", to: `${n}.aws_cloudwatch_event_rule.this` },
-      { from: "aws_iam_role.notifications[0]", to: `${n}.aws_iam_role.publisher` },
-      { from: "aws_iam_role_policy.notifications[0]", to: `${n}.aws_iam_role_policy.publisher` },
-      { from: "aws_cloudwatch_event_target.notifications[0]", to: `${n}.aws_cloudwatch_event_target.this` },
-      {
-        from: "aws_cloudwatch_metric_alarm.evaluator_errors",
-        to: `${n}.aws_cloudwatch_metric_alarm.evaluator_errors`,
-      },
-      {
-        from: "aws_cloudwatch_metric_alarm.no_evaluations",
-        to: `${n}.aws_cloudwatch_metric_alarm.no_evaluations`,
-      },
-      {
-        from: "aws_cloudwatch_metric_alarm.notification_failures",
-        to: `${n}.aws_cloudwatch_metric_alarm.notification_failures`,
-      },
-    ]);
-  });
-
-  it("every resource of the notifications module is the destination of a moved block (each existed before)", () => {
-    expect(Object.keys(notifications.resources).length).toBeGreaterThan(0);
-    expect(unmovedResources(mod, "notifications", notifications)).toEqual([]);
-  });
-
-  it("each notification resource keeps its instance keys: [0] of one counted on create_notifications alone, whole with its own count or for_each", () => {
-    expect(movedInstanceProblems(mod, notifications, OLD_ROOT_NOTIFICATION_ADDRESSES)).toEqual([]);
-    expect(unwrap(call("notifications").count)).toBe("var.create_notifications ? 1 : 0");
-  });
-
-  it("every resource of the evaluator is the destination of a moved block (each existed before)", () => {
-    expect(Object.keys(evaluator.resources).length).toBeGreaterThan(0);
-    expect(unmovedResources(mod, "evaluator", evaluator)).toEqual([]);
-  });
-
-  it("none of the resources moved into the evaluator had count or for_each, so their addresses carry no index", () => {
-    for (const { to } of mod.moved.filter((block) => block.to.startsWith("module.evaluator."))) {
-      const [, , type = "", name = ""] = to.split(".");
-      const block = inEvaluator.resource(type, name);
-      expect(block, to).not.toHaveProperty("count");
-      expect(block, to).not.toHaveProperty("for_each");
-    }
-    expect(evaluatorCall).not.toHaveProperty("count");
-    expect(evaluatorCall).not.toHaveProperty("for_each");
-  });
+describe("no migrations before the first release", () => {
+  it.each([...ALL_MODULES, ["examples/single-account", example]] as const)(
+    "%s declares no moved block (0.1.0 was never released: no state has the old addresses)",
+    (_, module) => {
+      expect(module.moved).toEqual([]);
+      expect(module.files.map((file) => file.path)).not.toContain("migrations.tf");
+    },
+  );
 });
 
 describe("example: single-account", () => {

@@ -731,12 +731,7 @@ describe("documentation and example", () => {
 
   it("the notifications module's README documents it and lists it in its tables", async () => {
     const readme = await readFile(join(shared.dir, "README.md"), "utf8");
-    for (const text of [
-      "count = var.create_notifications ? 1 : 0",
-      "alias/aws/sns",
-      "EvaluationsPosted",
-      "moved",
-    ]) {
+    for (const text of ["count = var.create_notifications ? 1 : 0", "alias/aws/sns", "EvaluationsPosted"]) {
       expect(readme).toContain(text);
     }
     for (const [section, table] of docsTables(shared)) {

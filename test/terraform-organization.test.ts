@@ -3,8 +3,8 @@
  * Checks the organization deployment (terraform/modules/organization and its example) without a
  * terraform binary, the same way test/terraform-module.test.ts checks the single-account module:
  * every file parsed by the real HCL parser and compared with what `terraform fmt` writes, and the
- * parsed module checked for least privilege, scoping, validations, documentation in sync and
- * state carried over by `moved` blocks. The evaluator module it shares with the single-account
+ * parsed module checked for least privilege, scoping, validations, documentation in sync and no
+ * `moved` blocks before the first release. The evaluator module it shares with the single-account
  * module (function, log group, execution role) is checked in test/terraform-module.test.ts; here,
  * what this module passes it and the statement it adds to the execution role. Where Terraform and
  * the rule's code must agree (parameter names, the member role ARN, role name syntax), the code
@@ -19,7 +19,6 @@ import { DEFAULT_PARAMETERS, parseRuleParameters } from "../rule/params.ts";
 import {
   containsList,
   declarations,
-  declaresResource,
   dependsOn,
   docsTables,
   evaluateNumericCondition,
@@ -30,8 +29,6 @@ import {
   loadModule,
   loadTerraformFiles,
   moduleCallProblems,
-  movedCoverageProblems,
-  movedInstanceProblems,
   nested,
   nestedAll,
   onlyAllowsProblems,
@@ -46,7 +43,6 @@ import {
   rolePolicies,
   undocumentedOutputs,
   undocumentedVariables,
-  unmovedResources,
   unusedDeclarations,
   unwrap,
   validationConditions,
@@ -71,73 +67,6 @@ function statementsOf(expression: unknown): PolicyStatement[] {
   return policyStatements(policyDocumentOf(mod, expression));
 }
 
-/**
- * Every resource and data source modules/organization/main.tf and iam.tf declared before the
- * evaluator module existed (commit 5223ad8..c2e709c). An existing state holds the resources
- * among them; each must survive the upgrade.
- */
-const OLD_ORGANIZATION_ADDRESSES = [
-  // main.tf
-  "data.aws_partition.current",
-  "data.aws_caller_identity.current",
-  "data.aws_region.current",
-  "data.aws_organizations_organization.current",
-  "aws_cloudwatch_log_group.this",
-  "aws_lambda_function.this",
-  "aws_lambda_function_event_invoke_config.this",
-  "aws_lambda_permission.config_organization",
-  "aws_lambda_permission.config_account",
-  "aws_config_organization_custom_rule.this",
-  // iam.tf
-  "data.aws_iam_policy_document.lambda_assume_role",
-  "aws_iam_role.lambda",
-  "data.aws_iam_policy_document.lambda",
-  "aws_iam_role_policy.lambda",
-  "data.aws_iam_policy_document.member_trust",
-  "data.aws_iam_policy_document.member",
-  "aws_iam_role.member",
-  "aws_iam_role_policy.member",
-];
-
-/**
- * Every resource and data source modules/organization/notifications.tf declared before the
- * notifications module existed (commit e4a8344), with how each was counted: `count` on
- * create_notifications alone ("one": its instance `[0]` moves to a resource of the module without
- * count), or a count or for_each of its own (moved whole to a resource with the same one). The
- * central bus and the forwarding of this account stay in this module.
- */
-const OLD_ORGANIZATION_NOTIFICATION_ADDRESSES = {
-  "data.aws_iam_policy_document.notifications_key": "count",
-  "aws_kms_key.notifications": "count",
-  "aws_kms_alias.notifications": "count",
-  "aws_sns_topic.notifications": "count",
-  "data.aws_iam_policy_document.notifications_topic": "count",
-  "aws_sns_topic_policy.notifications": "count",
-  "aws_sns_topic_subscription.email": "for_each",
-  "aws_cloudwatch_event_rule.compliance_change": "one",
-  "data.aws_iam_policy_document.notifications_assume_role": "one",
-  "aws_iam_role.notifications": "one",
-  "data.aws_iam_policy_document.notifications": "one",
-  "aws_iam_role_policy.notifications": "one",
-  "aws_cloudwatch_event_target.notifications": "one",
-  "aws_cloudwatch_metric_alarm.evaluator_errors": "count",
-  "aws_cloudwatch_metric_alarm.no_evaluations": "count",
-  "aws_cloudwatch_metric_alarm.notification_failures": "count",
-} as const;
-
-/** What modules/organization/notifications.tf declared before and still declares. */
-const KEPT_ORGANIZATION_NOTIFICATION_ADDRESSES = [
-  "aws_cloudwatch_event_bus.compliance",
-  "data.aws_iam_policy_document.compliance_event_bus",
-  "aws_cloudwatch_event_bus_policy.compliance",
-  "aws_cloudwatch_event_rule.forward_here",
-  "data.aws_iam_policy_document.forward_here_assume_role",
-  "aws_iam_role.forward_here",
-  "data.aws_iam_policy_document.forward_here",
-  "aws_iam_role_policy.forward_here",
-  "aws_cloudwatch_event_target.forward_here",
-];
-
 /** The regex of `alltrue([for id in var.<name> : can(regex("<pattern>", id))])`. */
 function listItemPattern(name: string): RegExp {
   const condition = validationConditions(variable(name)).join(" ");
@@ -153,15 +82,7 @@ const MEMBER_ACTIONS = ["iam:GenerateCredentialReport", "iam:GetCredentialReport
 describe("Terraform files", () => {
   it("finds the module and the example", () => {
     const paths = moduleFiles.map((file) => file.path);
-    for (const name of [
-      "versions.tf",
-      "main.tf",
-      "iam.tf",
-      "stackset.tf",
-      "variables.tf",
-      "outputs.tf",
-      "migrations.tf",
-    ]) {
+    for (const name of ["versions.tf", "main.tf", "iam.tf", "stackset.tf", "variables.tf", "outputs.tf"]) {
       expect(paths).toContain(name);
     }
     expect(exampleFiles.map((file) => file.path)).toEqual(
@@ -775,66 +696,17 @@ describe("module README", () => {
   });
 });
 
-describe("migrations: an existing state is carried over, nothing destroyed and recreated", () => {
-  it("every resource main.tf, iam.tf and notifications.tf declared is still declared, or moved into module.evaluator or module.notifications", () => {
-    expect(
-      movedCoverageProblems(
-        mod,
-        [
-          ...OLD_ORGANIZATION_ADDRESSES,
-          ...Object.keys(OLD_ORGANIZATION_NOTIFICATION_ADDRESSES),
-          ...KEPT_ORGANIZATION_NOTIFICATION_ADDRESSES,
-        ],
-        { evaluator, notifications },
-      ),
-    ).toEqual([]);
-    for (const address of KEPT_ORGANIZATION_NOTIFICATION_ADDRESSES.filter((a) => !a.startsWith("data."))) {
-      expect(declaresResource(mod, address), address).toBe(true);
-    }
-  });
-
-  it("moves exactly the function's resources and the notifications' shared resources", () => {
-    const n = "module.notifications[0]";
-    expect(mod.moved.filter((block) => block.to.startsWith(`${n}.`))).toEqual([
-      { from: "aws_kms_key.notifications", to: `${n}.aws_kms_key.this` },
-      { from: "aws_kms_alias.notifications", to: `${n}.aws_kms_alias.this` },
-      { from: "aws_sns_topic.notifications", to: `${n}.aws_sns_topic.this` },
-      { from: "aws_sns_topic_policy.notifications", to: `${n}.aws_sns_topic_policy.this` },
-      { from: "aws_sns_topic_subscription.email", to: `${n}.aws_sns_topic_subscription.email` },
-      { from: "aws_cloudwatch_event_rule.compliance_change[0]", to: `${n}.aws_cloudwatch_event_rule.this` },
-      { from: "aws_iam_role.notifications[0]", to: `${n}.aws_iam_role.publisher` },
-      { from: "aws_iam_role_policy.notifications[0]", to: `${n}.aws_iam_role_policy.publisher` },
-      { from: "aws_cloudwatch_event_target.notifications[0]", to: `${n}.aws_cloudwatch_event_target.this` },
-      {
-        from: "aws_cloudwatch_metric_alarm.evaluator_errors",
-        to: `${n}.aws_cloudwatch_metric_alarm.evaluator_errors`,
-      },
-      {
-        from: "aws_cloudwatch_metric_alarm.no_evaluations",
-        to: `${n}.aws_cloudwatch_metric_alarm.no_evaluations`,
-      },
-      {
-        from: "aws_cloudwatch_metric_alarm.notification_failures",
-        to: `${n}.aws_cloudwatch_metric_alarm.notification_failures`,
-      },
-    ]);
-    expect(
-      mod.moved.filter((block) => !block.to.startsWith("module.evaluator.") && !block.to.startsWith(`${n}.`)),
-    ).toEqual([]);
-  });
-
-  it("every resource of the notifications module is the destination of a moved block, with its instance keys kept", () => {
-    expect(unmovedResources(mod, "notifications", notifications)).toEqual([]);
-    expect(movedInstanceProblems(mod, notifications, OLD_ORGANIZATION_NOTIFICATION_ADDRESSES)).toEqual([]);
-    expect(unwrap(call("notifications").count)).toBe("var.create_notifications ? 1 : 0");
-  });
-
-  it("every resource of the evaluator is the destination of a moved block (each existed before)", () => {
-    expect(Object.keys(evaluator.resources).length).toBeGreaterThan(0);
-    expect(unmovedResources(mod, "evaluator", evaluator)).toEqual([]);
-    expect(evaluatorCall).not.toHaveProperty("count");
-    expect(evaluatorCall).not.toHaveProperty("for_each");
-  });
+describe("no migrations before the first release", () => {
+  it.each([
+    [MODULE_DIR, mod],
+    [EXAMPLE_DIR, example],
+  ] as const)(
+    "%s declares no moved block (0.1.0 was never released: no state has the old addresses)",
+    (_, module) => {
+      expect(module.moved).toEqual([]);
+      expect(module.files.map((file) => file.path)).not.toContain("migrations.tf");
+    },
+  );
 });
 
 describe("example: organization", () => {
