@@ -34,10 +34,17 @@ locals {
 
   # Rule parameters travel as a JSON object of strings (Config passes them to the function
   # as the `ruleParameters` string of the event).
-  rule_parameters = {
-    lookbackDays           = tostring(var.lookback_days)
-    failOnActiveAccessKeys = tostring(var.fail_on_active_access_keys)
-  }
+  # cloudTrailRegions only when regions are listed: absent means discover them (a for
+  # expression rather than `cond ? {...} : {}`, whose two objects would have no common type).
+  rule_parameters = merge(
+    {
+      lookbackDays                 = tostring(var.lookback_days)
+      failOnActiveAccessKeys       = tostring(var.fail_on_active_access_keys)
+      cloudTrailLookup             = tostring(var.cloudtrail_lookup)
+      countCentralizedRootSessions = tostring(var.count_centralized_root_sessions)
+    },
+    { for name, value in { cloudTrailRegions = join(",", var.cloudtrail_regions) } : name => value if length(var.cloudtrail_regions) > 0 },
+  )
 }
 
 ################################################################################
@@ -67,8 +74,10 @@ module "evaluator" {
   maximum_retry_attempts = var.maximum_retry_attempts
 
   # The function reads this account's credential report and posts its evaluation with its own
-  # credentials: iam:GenerateCredentialReport, iam:GetCredentialReport, config:PutEvaluations.
+  # credentials: iam:GenerateCredentialReport, iam:GetCredentialReport, config:PutEvaluations,
+  # and with the CloudTrail lookup cloudtrail:LookupEvents and account:ListRegions.
   grant_evaluation_actions = true
+  grant_cloudtrail_lookup  = var.cloudtrail_lookup
 }
 
 # Only AWS Config, acting for this account, may invoke the function (confused-deputy
@@ -89,9 +98,10 @@ resource "aws_lambda_permission" "config" {
 resource "aws_config_config_rule" "this" {
   name = local.rule_name
   description = format(
-    "NON_COMPLIANT when the account root user signed in or used an access key in the last %d days%s. Source: IAM credential report.",
+    "NON_COMPLIANT when the account root user signed in or used an access key in the last %d days%s. Source: IAM credential report%s.",
     var.lookback_days,
     var.fail_on_active_access_keys ? ", or has an active access key" : "",
+    var.cloudtrail_lookup ? " and CloudTrail" : "",
   )
   input_parameters = jsonencode(local.rule_parameters)
 

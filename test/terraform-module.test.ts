@@ -35,7 +35,9 @@ import {
   readmeReferenceProblems,
   readmeReferences,
   regexPattern,
+  renderedStatements,
   rolePolicies,
+  ruleParameters,
   undocumentedOutputs,
   undocumentedVariables,
   unusedDeclarations,
@@ -139,7 +141,10 @@ describe("evaluator module call", () => {
   });
 
   it("passes every setting through unchanged, so the module's own variables decide", () => {
-    const passed = passedThrough(evaluatorCall, mod, evaluator);
+    // grant_cloudtrail_lookup = var.cloudtrail_lookup is checked in terraform-cloudtrail-evidence.test.ts.
+    const passed = passedThrough(evaluatorCall, mod, evaluator).filter(
+      ({ argument }) => argument !== "grant_cloudtrail_lookup",
+    );
     const settings = [
       "name",
       "runtime",
@@ -168,7 +173,8 @@ describe("evaluator module call", () => {
 
 describe("Lambda execution role (modules/evaluator)", () => {
   const policies = rolePolicies(evaluator, "this");
-  const all = evaluatorRoleStatements(evaluator, mod, evaluatorCall);
+  // With the CloudTrail lookup off; what it adds is checked in terraform-cloudtrail-evidence.test.ts.
+  const all = evaluatorRoleStatements(evaluator, mod, evaluatorCall, { cloudtrail_lookup: false });
 
   it("has only inline policies written from policy documents, no managed policy", () => {
     expect(policies.inline).toHaveLength(1);
@@ -194,7 +200,9 @@ describe("Lambda execution role (modules/evaluator)", () => {
     const own = inEvaluator.data("aws_iam_policy_document", "this");
     expect(unwrap(own.source_policy_documents).replace(/\s+/g, " ")).toBe(EVALUATOR_SOURCE_POLICY_DOCUMENTS);
     expect(statements(own).map((statement) => statement.sid)).toEqual(["WriteOwnLogGroup"]);
-    const evaluation = statements(inEvaluator.data("aws_iam_policy_document", "evaluation"));
+    const evaluation = renderedStatements(inEvaluator.data("aws_iam_policy_document", "evaluation"), {
+      grant_cloudtrail_lookup: false,
+    });
     expect(evaluation.flatMap((statement) => statement.actions)).toEqual(EVALUATION_ACTIONS);
     for (const statement of evaluation) expect(statement.resources).toEqual(["*"]);
     expect("default" in inEvaluator.variable("grant_evaluation_actions"), "each caller decides").toBe(false);
@@ -344,9 +352,16 @@ describe("Config rule", () => {
 
   it("passes the typed variables as string rule parameters", () => {
     expect(unwrap(rule.input_parameters)).toBe("jsonencode(local.rule_parameters)");
-    expect(mod.locals.rule_parameters).toEqual({
-      lookbackDays: "${tostring(var.lookback_days)}",
-      failOnActiveAccessKeys: "${tostring(var.fail_on_active_access_keys)}",
+    const defaults = Object.fromEntries(
+      Object.entries(mod.variables).map(([name, block]) => [name, block.default]),
+    );
+    // The CloudTrail parameters are checked in terraform-cloudtrail-evidence.test.ts.
+    expect(ruleParameters(mod.locals.rule_parameters, defaults)).toMatchObject({
+      lookbackDays: "30",
+      failOnActiveAccessKeys: "false",
+    });
+    expect(ruleParameters(mod.locals.rule_parameters, { ...defaults, lookback_days: 90 })).toMatchObject({
+      lookbackDays: "90",
     });
     expect(unwrap(variable("lookback_days").type)).toBe("number");
     expect(unwrap(variable("fail_on_active_access_keys").type)).toBe("bool");

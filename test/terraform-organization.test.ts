@@ -22,6 +22,7 @@ import {
   dependsOn,
   docsTables,
   evaluateNumericCondition,
+  evaluationStatements,
   evaluatorRoleStatements,
   exampleProblems,
   FUNCTION_OUTPUTS,
@@ -40,7 +41,9 @@ import {
   readmeReferenceProblems,
   readmeReferences,
   regexPattern,
+  renderedStatements,
   rolePolicies,
+  ruleParameters,
   undocumentedOutputs,
   undocumentedVariables,
   unusedDeclarations,
@@ -62,6 +65,10 @@ const example = await loadModule(EXAMPLE_DIR);
 
 const { resource, variable, call } = declarations(mod);
 const evaluatorCall = call("evaluator");
+/** The module's variables at their defaults (for the rendered rule parameters). */
+const defaults = Object.fromEntries(
+  Object.entries(mod.variables).map(([name, block]) => [name, block.default]),
+);
 
 function statementsOf(expression: unknown): PolicyStatement[] {
   return policyStatements(policyDocumentOf(mod, expression));
@@ -120,7 +127,10 @@ describe("evaluator module call", () => {
   });
 
   it("passes every setting through unchanged, so the module's own variables decide", () => {
-    const passed = passedThrough(evaluatorCall, mod, evaluator);
+    // grant_cloudtrail_lookup = var.cloudtrail_lookup is checked in terraform-cloudtrail-evidence.test.ts.
+    const passed = passedThrough(evaluatorCall, mod, evaluator).filter(
+      ({ argument }) => argument !== "grant_cloudtrail_lookup",
+    );
     expect(passed.map(({ argument, name }) => [argument, name]).sort()).toEqual(
       [
         "name",
@@ -148,7 +158,8 @@ describe("evaluator module call", () => {
 });
 
 describe("Lambda execution role (modules/evaluator, with this module's statement)", () => {
-  const all = evaluatorRoleStatements(evaluator, mod, evaluatorCall);
+  // The same with the CloudTrail lookup on or off: the function's own role never gets it.
+  const all = evaluatorRoleStatements(evaluator, mod, evaluatorCall, { cloudtrail_lookup: true });
 
   it("gets no IAM or Config action from the evaluator, only this module's statement, and nothing from outside", () => {
     expect(evaluatorCall.grant_evaluation_actions).toBe(false);
@@ -222,11 +233,12 @@ describe("member role", () => {
   });
 
   it("allows exactly the credential report and PutEvaluations, on * because none of them has a resource type", () => {
-    const statements = policyStatements(policyDocumentOf(mod, policies[0]?.PolicyDocument, { evaluator }));
+    // With the CloudTrail lookup off; what it adds is checked in terraform-cloudtrail-evidence.test.ts.
+    const statements = renderedStatements(policyDocumentOf(mod, policies[0]?.PolicyDocument, { evaluator }), {
+      grant_cloudtrail_lookup: false,
+    });
     // What the single-account function gets for itself with grant_evaluation_actions.
-    expect(statements).toEqual(
-      policyStatements(declarations(evaluator).data("aws_iam_policy_document", "evaluation")),
-    );
+    expect(statements).toEqual(evaluationStatements(evaluator, evaluatorCall, { cloudtrail_lookup: false }));
     expect(onlyAllowsProblems(statements)).toEqual([]);
     expect(statements.flatMap((s) => s.actions ?? []).sort()).toEqual([...MEMBER_ACTIONS].sort());
     for (const statement of statements) {
@@ -272,7 +284,9 @@ describe("member role", () => {
   });
 
   it("has the name the rule passes as executionRoleName, which the function accepts", () => {
-    expect(mod.locals.rule_parameters).toMatchObject({ executionRoleName: "${var.member_role_name}" });
+    expect(ruleParameters(mod.locals.rule_parameters, defaults)).toMatchObject({
+      executionRoleName: "root-activity-member",
+    });
     const name = String(variable("member_role_name").default);
     expect(parseRuleParameters({ executionRoleName: name }).executionRoleName).toBe(name);
   });
@@ -375,14 +389,19 @@ describe("organization Config rule", () => {
 
   it("passes the rule parameters the function knows, as strings, including executionRoleName", () => {
     expect(unwrap(rule.input_parameters)).toBe("jsonencode(local.rule_parameters)");
-    expect(mod.locals.rule_parameters).toEqual({
-      lookbackDays: "${tostring(var.lookback_days)}",
-      failOnActiveAccessKeys: "${tostring(var.fail_on_active_access_keys)}",
-      executionRoleName: "${var.member_role_name}",
+    // The CloudTrail parameters are checked in terraform-cloudtrail-evidence.test.ts.
+    const sent = ruleParameters(mod.locals.rule_parameters, defaults);
+    expect(sent).toMatchObject({
+      lookbackDays: "30",
+      failOnActiveAccessKeys: "false",
+      executionRoleName: "root-activity-member",
     });
-    expect(Object.keys(mod.locals.rule_parameters as object).sort()).toEqual(
-      Object.keys(DEFAULT_PARAMETERS).sort(),
-    );
+    // Every parameter the function has is sent, and the function parses those it knows.
+    for (const name of Object.keys(DEFAULT_PARAMETERS).filter((key) => key !== "cloudTrailRegions")) {
+      expect(sent, name).toHaveProperty(name);
+    }
+    const known = Object.fromEntries(Object.entries(sent).filter(([name]) => name in DEFAULT_PARAMETERS));
+    expect(parseRuleParameters(known).executionRoleName).toBe("root-activity-member");
   });
 
   it("is created after the invoke permission and the member roles", () => {
@@ -402,7 +421,9 @@ describe("organization Config rule", () => {
     const longest = JSON.parse(`"${match?.[1]}"`)
       .replace("%d", "3650")
       .replace("%s", ", or has an active access key")
+      .replace("%s", " and CloudTrail")
       .replace("%s", "r".repeat(64));
+    expect(longest).not.toContain("%");
     expect(longest).toMatch(/root user/);
     expect(longest.length).toBeLessThanOrEqual(256);
   });

@@ -696,31 +696,128 @@ export const EVALUATOR_SOURCE_POLICY_DOCUMENTS =
   "concat( var.grant_evaluation_actions ? [data.aws_iam_policy_document.evaluation.json] : [], var.policy_json == null ? [] : [var.policy_json], )";
 
 /**
+ * The statements of a policy document as Terraform renders it for `switches` (variable name ->
+ * bool): every direct statement, and each `dynamic "statement"` whose for_each is
+ * `var.<name> ? [...] : []` when `switches[name]` is true. Throws on any other for_each and on a
+ * switch that is not given, so a statement cannot be left out by accident.
+ *
+ * @example
+ * ```ts
+ * renderedStatements(data("aws_iam_policy_document", "evaluation"), { grant_cloudtrail_lookup: true });
+ * ```
+ */
+export function renderedStatements(document: Block, switches: Record<string, boolean>): PolicyStatement[] {
+  const dynamic = dynamicBlocks(document, "statement").flatMap((block) => {
+    const gate = /^var\.([a-z0-9_]+) \? \[[^\]]*\] : \[\]$/.exec(unwrap(block.for_each))?.[1];
+    if (gate === undefined) throw new Error(`unsupported for_each ${unwrap(block.for_each)}`);
+    const on = switches[gate];
+    if (on === undefined) throw new Error(`no value given for var.${gate}`);
+    return on ? (nestedAll(block, "content") as PolicyStatement[]) : [];
+  });
+  return [...(nestedAll(document, "statement") as PolicyStatement[]), ...dynamic];
+}
+
+/**
+ * The value of a module call's bool argument: a literal, or `var.<name>` of the caller looked up
+ * in `values`. Throws on anything else, or on a caller variable that `values` does not give.
+ */
+export function callBool(call: Block, argument: string, values: Record<string, boolean> = {}): boolean {
+  const value = call[argument];
+  if (typeof value === "boolean") return value;
+  const name = /^var\.([a-z0-9_]+)$/.exec(unwrap(value))?.[1];
+  const given = name === undefined ? undefined : values[name];
+  if (given === undefined) throw new Error(`${argument} = ${String(value)}: pass a value for it`);
+  return given;
+}
+
+/**
  * The statements the evaluator's execution role ends up with for one call of it: those of its own
- * policy document, those of its evaluation document when the call sets grant_evaluation_actions,
- * and those of the caller's policy document passed as policy_json. Throws on anything it cannot
- * follow (a non-literal grant, a policy_json that is not an aws_iam_policy_document of the caller,
- * a source_policy_documents other than EVALUATOR_SOURCE_POLICY_DOCUMENTS).
+ * policy document, those of its evaluation document when the call sets grant_evaluation_actions
+ * (with the CloudTrail statements when grant_cloudtrail_lookup is true), and those of the
+ * caller's policy document passed as policy_json. `values` gives the caller's bool variables the
+ * call passes (`{ cloudtrail_lookup: true }`). Throws on anything it cannot follow (a grant that
+ * is neither a literal nor a given variable, a policy_json that is not an aws_iam_policy_document
+ * of the caller, a source_policy_documents other than EVALUATOR_SOURCE_POLICY_DOCUMENTS).
  */
 export function evaluatorRoleStatements(
   evaluator: TerraformModule,
   caller: TerraformModule,
   call: Block,
+  values: Record<string, boolean> = {},
 ): PolicyStatement[] {
   const { data } = declarations(evaluator);
   const own = data("aws_iam_policy_document", "this");
   const sources = unwrap(own.source_policy_documents).replace(/\s+/g, " ");
   if (sources !== EVALUATOR_SOURCE_POLICY_DOCUMENTS)
     throw new Error(`unexpected source_policy_documents ${sources}`);
-  const grant = call.grant_evaluation_actions;
-  if (typeof grant !== "boolean")
-    throw new Error(`grant_evaluation_actions ${String(grant)} is not a literal bool`);
+  const grant = callBool(call, "grant_evaluation_actions", values);
   const extra = call.policy_json ?? null;
   return [
-    ...(grant ? policyStatements(data("aws_iam_policy_document", "evaluation")) : []),
+    ...(grant ? evaluationStatements(evaluator, call, values) : []),
     ...(extra === null ? [] : policyStatements(policyDocumentOf(caller, extra))),
     ...policyStatements(own),
   ];
+}
+
+/**
+ * The statements of the evaluator's evaluation document (its evaluation_policy_json) for one call
+ * of it: with the CloudTrail statements when the call's grant_cloudtrail_lookup is true (absent:
+ * the variable's default).
+ */
+export function evaluationStatements(
+  evaluator: TerraformModule,
+  call: Block,
+  values: Record<string, boolean> = {},
+): PolicyStatement[] {
+  const { data, variable } = declarations(evaluator);
+  const lookup =
+    "grant_cloudtrail_lookup" in call
+      ? callBool(call, "grant_cloudtrail_lookup", values)
+      : variable("grant_cloudtrail_lookup").default === true;
+  return renderedStatements(data("aws_iam_policy_document", "evaluation"), {
+    grant_cloudtrail_lookup: lookup,
+  });
+}
+
+/**
+ * The rule parameters a module's `local.rule_parameters` gives for `values` (variable name ->
+ * value). It follows exactly the form both deployments use, and throws on anything else:
+ *
+ * ```hcl
+ * merge(
+ *   { name = tostring(var.x), name = var.y, ... },
+ *   { for name, value in { name = join(",", var.list) } : name => value if length(var.list) > 0 },
+ * )
+ * ```
+ */
+export function ruleParameters(expression: unknown, values: Record<string, unknown>): Record<string, string> {
+  const text = unwrap(expression).replace(/\s+/g, " ").trim();
+  const form =
+    /^merge\( \{ (.*?) \}, \{ for name, value in \{ (\w+) = join\(",", var\.(\w+)\) \} : name => value if length\(var\.(\w+)\) > 0 \}, \)$/.exec(
+      text,
+    );
+  if (form === null) throw new Error(`unexpected rule parameters ${text}`);
+  const [, fixed = "", listName = "", listVariable = "", gateVariable = ""] = form;
+  if (listVariable !== gateVariable)
+    throw new Error(`${listName}: joined ${listVariable}, gated on ${gateVariable}`);
+  const given = (name: string): unknown => {
+    if (!(name in values)) throw new Error(`no value given for var.${name}`);
+    return values[name];
+  };
+  const result: Record<string, string> = {};
+  for (const entry of fixed.split(/ (?=\w+ = )/)) {
+    const match = /^(\w+) = (?:tostring\(var\.(\w+)\)|var\.(\w+))$/.exec(entry.trim());
+    if (match === null) throw new Error(`unexpected rule parameter ${entry}`);
+    const [, name = "", converted, plain] = match;
+    const value = given(converted ?? plain ?? "");
+    if (plain !== undefined && typeof value !== "string")
+      throw new Error(`${name}: var.${plain} is not a string`);
+    result[name] = String(value);
+  }
+  const list = given(listVariable);
+  if (!Array.isArray(list)) throw new Error(`var.${listVariable} is not a list`);
+  if (list.length > 0) result[listName] = list.join(",");
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -46,6 +46,45 @@ data "aws_iam_policy_document" "evaluation" {
     actions   = ["config:PutEvaluations"]
     resources = ["*"]
   }
+
+  # CloudTrail event history (rule parameter cloudTrailLookup): only when the lookup is on.
+  # LookupEvents has no resource type in the Service Authorization Reference (AWS CloudTrail,
+  # "Actions defined by AWS CloudTrail"), so its resource must be "*"; it reads only the event
+  # history of the account and region the credentials belong to.
+  dynamic "statement" {
+    for_each = var.grant_cloudtrail_lookup ? ["cloudtrail"] : []
+
+    content {
+      sid       = "LookupCloudTrailEvents"
+      effect    = "Allow"
+      actions   = ["cloudtrail:LookupEvents"]
+      resources = ["*"]
+    }
+  }
+
+  # Region discovery (account:ListRegions), called in the standalone context (no AccountId:
+  # the evaluated account asks about itself). The Service Authorization Reference (AWS Account
+  # Management, "Actions defined by AWS Account Management") lists two optional resource types
+  # for ListRegions: account, arn:<partition>:account::<account>:account, and
+  # accountInOrganization, arn:<partition>:account::<management account>:account/o-<org>/<account>.
+  # Which of the two IAM matches for an account that is in an organization is not stated there,
+  # so both are granted, each for the calling account only: ${aws:PrincipalAccount} is the
+  # global condition key of the caller's account, usable as a policy variable (IAM User Guide,
+  # "IAM policy elements: Variables and tags"). The management account and organization ID are
+  # exact when the caller knows them (organization module) and wildcards otherwise.
+  dynamic "statement" {
+    for_each = var.grant_cloudtrail_lookup ? ["account"] : []
+
+    content {
+      sid     = "ListOwnRegions"
+      effect  = "Allow"
+      actions = ["account:ListRegions"]
+      resources = [
+        "arn:${local.partition}:account::$${aws:PrincipalAccount}:account",
+        "arn:${local.partition}:account::${local.management_account}:account/${local.organization}/$${aws:PrincipalAccount}",
+      ]
+    }
+  }
 }
 
 # Everything the function may do: the evaluation actions when granted, the caller's

@@ -3,7 +3,16 @@
 # function, its log group, its execution role and its asynchronous invocation settings; the
 # calling module owns who may invoke it and the Config rule that does.
 
+data "aws_partition" "current" {}
+
 locals {
+  partition = data.aws_partition.current.partition
+
+  # The organization part of the accountInOrganization ARN of account:ListRegions (iam.tf):
+  # exact when the caller passes its organization, wildcards otherwise.
+  management_account = var.organization == null ? "*" : var.organization.management_account_id
+  organization       = var.organization == null ? "o-*" : var.organization.id
+
   # Every name derived from var.name, in one place.
   function_name  = var.name
   log_group_name = "/aws/lambda/${var.name}"

@@ -158,3 +158,20 @@ variable "policy_json" {
     error_message = "policy_json must be null or a JSON IAM policy document with a Statement."
   }
 }
+
+variable "grant_cloudtrail_lookup" {
+  description = "Add to the evaluation document (evaluation_policy_json, and the execution role with grant_evaluation_actions) what the CloudTrail evidence needs: cloudtrail:LookupEvents (resource `*`: it has no resource type) and account:ListRegions on the evaluated account's own account ARNs. True when the rule parameter cloudTrailLookup is true."
+  type        = bool
+  default     = false
+}
+
+variable "organization" {
+  description = "The organization of the evaluated accounts, to scope account:ListRegions to `arn:<partition>:account::<management_account_id>:account/<id>/<account>`; null (a single account, whose organization the module does not know) uses `*` and `o-*` for those two parts. The account part is always the caller's own account."
+  type        = object({ id = string, management_account_id = string })
+  default     = null
+
+  validation {
+    condition     = var.organization == null ? true : can(regex("^o-[a-z0-9]{10,32}$", var.organization.id)) && can(regex("^[0-9]{12}$", var.organization.management_account_id))
+    error_message = "The organization must have an ID o-<10 to 32 lowercase letters or digits> and a 12-digit management account ID."
+  }
+}

@@ -24,11 +24,18 @@ locals {
 
   # Rule parameters are a JSON object of strings. executionRoleName makes the function assume
   # arn:<partition>:iam::<evaluated account>:role/<member_role_name> for every evaluation.
-  rule_parameters = {
-    lookbackDays           = tostring(var.lookback_days)
-    failOnActiveAccessKeys = tostring(var.fail_on_active_access_keys)
-    executionRoleName      = var.member_role_name
-  }
+  # cloudTrailRegions only when regions are listed: absent means discover them (a for
+  # expression rather than `cond ? {...} : {}`, whose two objects would have no common type).
+  rule_parameters = merge(
+    {
+      lookbackDays                 = tostring(var.lookback_days)
+      failOnActiveAccessKeys       = tostring(var.fail_on_active_access_keys)
+      executionRoleName            = var.member_role_name
+      cloudTrailLookup             = tostring(var.cloudtrail_lookup)
+      countCentralizedRootSessions = tostring(var.count_centralized_root_sessions)
+    },
+    { for name, value in { cloudTrailRegions = join(",", var.cloudtrail_regions) } : name => value if length(var.cloudtrail_regions) > 0 },
+  )
 
   # The StackSet reaches the accounts of these OUs; the root reaches every member account.
   target_ou_ids = length(var.organizational_unit_ids) > 0 ? var.organizational_unit_ids : data.aws_organizations_organization.current.roots[*].id
@@ -81,6 +88,14 @@ module "evaluator" {
   # posts that account's evaluation with the member role's credentials.
   grant_evaluation_actions = false
   policy_json              = data.aws_iam_policy_document.assume_member_role.json
+
+  # The evaluation document (evaluation_policy_json), which the member roles get, includes the
+  # CloudTrail lookup when it is on; account:ListRegions is scoped with this organization.
+  grant_cloudtrail_lookup = var.cloudtrail_lookup
+  organization = {
+    id                    = local.organization_id
+    management_account_id = data.aws_organizations_organization.current.master_account_id
+  }
 }
 
 # Who may invoke the function. AWS Config invokes it from every member account, as that
@@ -119,9 +134,10 @@ resource "aws_lambda_permission" "config_account" {
 resource "aws_config_organization_custom_rule" "this" {
   name = local.rule_name
   description = format(
-    "NON_COMPLIANT when the account root user signed in or used an access key in the last %d days%s. Source: IAM credential report, read through the %s role.",
+    "NON_COMPLIANT when the root user signed in or used an access key in the last %d days%s. Source: IAM credential report%s, read through the %s role.",
     var.lookback_days,
     var.fail_on_active_access_keys ? ", or has an active access key" : "",
+    var.cloudtrail_lookup ? " and CloudTrail" : "",
     var.member_role_name,
   )
 

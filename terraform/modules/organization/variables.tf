@@ -248,6 +248,44 @@ variable "excluded_accounts" {
 }
 
 ################################################################################
+# CloudTrail evidence
+################################################################################
+
+variable "cloudtrail_lookup" {
+  description = "Rule parameter cloudTrailLookup: the rule also reads CloudTrail event history (the last 90 days of management events, free, no trail needed) in every enabled region, so that a root sign-in or API call the credential report has not caught up with (it is up to 4 hours old) makes the account NON_COMPLIANT. Grants cloudtrail:LookupEvents and account:ListRegions to the member role in every account (never to the function's own role, which only assumes the member role); false grants neither and the rule reads the credential report only."
+  type        = bool
+  default     = true
+}
+
+variable "cloudtrail_regions" {
+  description = "Rule parameter cloudTrailRegions: the regions whose event history the rule reads, instead of every enabled region found with account:ListRegions. Empty (the default) discovers them on every evaluation, so a region enabled later is covered. Region names such as us-east-1, each once. Used only with cloudtrail_lookup."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for region in var.cloudtrail_regions : can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$", region))])
+    error_message = "Each CloudTrail region must be a region name such as us-east-1 or eu-central-2."
+  }
+
+  validation {
+    condition     = length(distinct(var.cloudtrail_regions)) == length(var.cloudtrail_regions)
+    error_message = "List each CloudTrail region once."
+  }
+
+  validation {
+    # Config accepts at most 2048 characters of rule parameters; 50 names of up to 14 characters fit.
+    condition     = length(var.cloudtrail_regions) <= 50
+    error_message = "List at most 50 CloudTrail regions."
+  }
+}
+
+variable "count_centralized_root_sessions" {
+  description = "Rule parameter countCentralizedRootSessions: when true, events of root sessions opened with sts:AssumeRoot (centralized root access, from the management account or the IAM delegated administrator) count as root use. False (the default) names them in the annotation without making the account NON_COMPLIANT. Used only with cloudtrail_lookup."
+  type        = bool
+  default     = false
+}
+
+################################################################################
 # Aggregator
 ################################################################################
 
