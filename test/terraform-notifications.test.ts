@@ -11,6 +11,7 @@ import { format } from "@cdktf/hcl-tools";
 import { parse } from "@cdktf/hcl2json";
 import { describe, expect, it } from "vitest";
 import { METRICS_NAMESPACE } from "../rule/metrics.ts";
+import { type EventPattern, matches } from "./support/event-pattern.ts";
 import {
   type Block,
   declarations,
@@ -287,29 +288,8 @@ describe("notification variables", () => {
   });
 });
 
-/** A tiny EventBridge pattern matcher: nested objects and arrays of exact values only. */
-type Pattern = { readonly [key: string]: readonly unknown[] | Pattern };
-
-function matches(pattern: Pattern, event: unknown): boolean {
-  if (typeof event !== "object" || event === null || Array.isArray(event)) return false;
-  return Object.entries(pattern).every(([key, expected]) => {
-    const value = (event as Record<string, unknown>)[key];
-    if (Array.isArray(expected)) {
-      for (const option of expected) {
-        if (typeof option === "object" && option !== null) {
-          throw new Error(`content filters are not supported here: ${JSON.stringify(option)}`);
-        }
-      }
-      const candidates = Array.isArray(value) ? value : [value];
-      return candidates.some((candidate) => candidate !== undefined && expected.includes(candidate));
-    }
-    if (typeof expected !== "object" || expected === null) throw new Error(`bad pattern at ${key}`);
-    return matches(expected as Pattern, value);
-  });
-}
-
 /** The module's event pattern with its Terraform references replaced by values. */
-function eventPattern(values: { ruleName: string; notifyOn: readonly string[] }): Pattern {
+function eventPattern(values: { ruleName: string; notifyOn: readonly string[] }): EventPattern {
   const resolve = (node: unknown): unknown => {
     if (node === "${aws_config_config_rule.this.name}") return values.ruleName;
     if (node === "${var.notify_on}") return [...values.notifyOn];
@@ -323,7 +303,7 @@ function eventPattern(values: { ruleName: string; notifyOn: readonly string[] })
     }
     return node;
   };
-  return resolve(mod.locals.compliance_event_pattern) as Pattern;
+  return resolve(mod.locals.compliance_event_pattern) as EventPattern;
 }
 
 describe("EventBridge rule: this rule's compliance changes only", () => {

@@ -14,6 +14,7 @@ import { format } from "@cdktf/hcl-tools";
 import { parse } from "@cdktf/hcl2json";
 import { describe, expect, it } from "vitest";
 import { METRICS_NAMESPACE } from "../rule/metrics.ts";
+import { type EventPattern, matches } from "./support/event-pattern.ts";
 import {
   type Block,
   declarations,
@@ -64,39 +65,8 @@ const MEMBER_ACCOUNT = "111122223333";
 const NAME = "root-activity";
 const MEMBER_RULE = `OrgConfigRule-${NAME}-abc123`;
 
-// ---------------------------------------------------------------------------------------------
-// A model of EventBridge matching for the patterns used here: exact values and `prefix`.
-// ---------------------------------------------------------------------------------------------
-
-type Pattern = { [key: string]: unknown[] | Pattern };
-
-function matchesValue(option: unknown, candidate: unknown): boolean {
-  if (typeof option === "object" && option !== null) {
-    const keys = Object.keys(option);
-    const prefix = (option as { prefix?: unknown }).prefix;
-    if (keys.length !== 1 || typeof prefix !== "string") {
-      throw new Error(`only the prefix filter is modelled: ${JSON.stringify(option)}`);
-    }
-    return typeof candidate === "string" && candidate.startsWith(prefix);
-  }
-  return candidate !== undefined && option === candidate;
-}
-
-function matches(pattern: Pattern, event: unknown): boolean {
-  if (typeof event !== "object" || event === null || Array.isArray(event)) return false;
-  return Object.entries(pattern).every(([key, expected]) => {
-    const value = (event as Record<string, unknown>)[key];
-    if (Array.isArray(expected)) {
-      const candidates = Array.isArray(value) ? value : [value];
-      return candidates.some((candidate) => expected.some((option) => matchesValue(option, candidate)));
-    }
-    if (typeof expected !== "object" || expected === null) throw new Error(`bad pattern at ${key}`);
-    return matches(expected as Pattern, value);
-  });
-}
-
 /** The module's pattern with its references replaced by values. */
-function eventPattern(values: { name: string; notifyOn: readonly string[] }): Pattern {
+function eventPattern(values: { name: string; notifyOn: readonly string[] }): EventPattern {
   const prefix = String(mod.locals.member_rule_name_prefix).replace("${var.name}", values.name);
   const resolve = (node: unknown): unknown => {
     if (node === "${local.member_rule_name_prefix}") return prefix;
@@ -111,7 +81,7 @@ function eventPattern(values: { name: string; notifyOn: readonly string[] }): Pa
     }
     return node;
   };
-  return resolve(mod.locals.compliance_event_pattern) as Pattern;
+  return resolve(mod.locals.compliance_event_pattern) as EventPattern;
 }
 
 /** A member account's compliance change, forwarded to the central bus unchanged. */
