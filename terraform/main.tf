@@ -126,4 +126,12 @@ resource "aws_config_config_rule" "this" {
     aws_lambda_permission.config,
     aws_config_configuration_recorder_status.this,
   ]
+
+  lifecycle {
+    # A validation block cannot read another variable before Terraform 1.9.
+    precondition {
+      condition     = !var.create_root_activity_alerts || var.create_notifications
+      error_message = "create_root_activity_alerts = true needs create_notifications = true: the root activity alerts publish to the notification topic (the module's, or notification_topic_arn)."
+    }
+  }
 }

@@ -63,6 +63,12 @@ module "notifications" {
   role_description = "EventBridge role that publishes the ${local.rule_name} compliance changes to the notification topic"
   input_template   = local.notification_input_template
 
+  # Root activity alerts (alerts.tf): their rules on the default bus, their failure alarm, and
+  # the re-evaluation alarm, which publishes to the topic too.
+  alert_rules                      = local.root_activity_alert_rules
+  alert_failures_alarm_description = "EventBridge failed to deliver a root activity alert of account ${local.account_id} to the notification topic (AWS/Events FailedInvocations of the ${var.name}-root-* rules in ${local.region})."
+  extra_alarm_arns                 = aws_cloudwatch_metric_alarm.reevaluate_failures[*].arn
+
   alarm_on_failures           = var.alarm_on_failures
   function_name               = module.evaluator.function_name
   maximum_execution_frequency = var.maximum_execution_frequency

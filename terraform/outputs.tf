@@ -91,3 +91,23 @@ output "audit_manager_keywords" {
   description = "AWS Config rule keywords (keywordValue) for an AWS Audit Manager custom control data source: the module's rule, and the pack's rule (its suffix ID removed) when create_conformance_pack is true."
   value       = concat(["Custom_${local.rule_name}"], var.create_conformance_pack ? ["Custom_${local.rule_name}-conformance-pack"] : [])
 }
+
+output "root_activity_alert_rule_arns" {
+  description = "ARNs of the root activity alert rules in this region, by kind (signin, failed, signevent, api, assumed, and fwd-alarm when other regions forward); null when create_root_activity_alerts is false."
+  value       = local.create_root_activity_alerts ? one(module.notifications[*].alert_rule_arns) : null
+}
+
+output "root_activity_alert_regions" {
+  description = "Regions whose root events are alerted on: this region and root_activity_alert_regions; null when create_root_activity_alerts is false."
+  value       = local.create_root_activity_alerts ? sort(tolist(local.root_activity_alert_regions)) : null
+}
+
+output "root_activity_forwarder_role_arn" {
+  description = "ARN of the role through which the other regions' rules forward root events to this region; null when no region forwards."
+  value       = one(module.root_activity_forwarding[*].role_arn)
+}
+
+output "reevaluation_state_machine_arn" {
+  description = "ARN of the Step Functions state machine that re-evaluates the Config rule after a root event; null without root_activity_alert_reevaluate."
+  value       = one(aws_sfn_state_machine.reevaluate[*].arn)
+}

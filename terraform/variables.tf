@@ -368,3 +368,52 @@ variable "conformance_pack_delivery_s3_key_prefix" {
     error_message = "The delivery key prefix must be at most 1024 characters."
   }
 }
+
+################################################################################
+# Root activity alerts (opt-in, with notifications)
+################################################################################
+
+variable "create_root_activity_alerts" {
+  description = "Publish to the notification topic within minutes of root activity: EventBridge rules on CloudTrail's root events (console sign-ins, failed ones included, other sign-in events, API calls, centralized root sessions), in every region of root_activity_alert_regions. Needs create_notifications = true (the topic). CloudTrail delivers these events to EventBridge only with a trail that logs management events. Off by default."
+  type        = bool
+  default     = false
+}
+
+variable "root_activity_alert_regions" {
+  description = "Regions whose root events are alerted on, besides the module's own region, which is always included (the rule that publishes is there). Each region other than the module's gets a rule that forwards its root events to the module's region. The default adds us-east-1, where CloudTrail records root console sign-ins and IAM calls; list every region root could act in (every enabled region) for complete coverage. Region names, each once."
+  type        = list(string)
+  default     = ["us-east-1"]
+
+  validation {
+    condition     = alltrue([for region in var.root_activity_alert_regions : can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$", region))])
+    error_message = "Each alert region must be a region name such as us-east-1 or eu-central-2."
+  }
+
+  validation {
+    condition     = length(distinct(var.root_activity_alert_regions)) == length(var.root_activity_alert_regions)
+    error_message = "List each alert region once."
+  }
+}
+
+variable "root_activity_alert_read_only" {
+  description = "Alert on read-only root API calls too (Describe*, Get*, List*, ...). False alerts only on calls that may change something, on every sign-in event and on calls without a readOnly field. Used only with create_root_activity_alerts."
+  type        = bool
+  default     = true
+}
+
+variable "root_activity_alert_reevaluate" {
+  description = "After each root event, make AWS Config re-evaluate the rule (config:StartConfigRulesEvaluation, allowed on this rule only) once root_activity_alert_reevaluate_delay_minutes have passed, so that the verdict changes within minutes instead of at the next period. Null (the default) follows cloudtrail_lookup: the re-evaluation finds the event only in CloudTrail event history, since the credential report is up to 4 hours old. Done by a Step Functions state machine (Wait, then the AWS SDK integration), no extra Lambda code. Used only with create_root_activity_alerts."
+  type        = bool
+  default     = null
+}
+
+variable "root_activity_alert_reevaluate_delay_minutes" {
+  description = "Minutes between a root event and the re-evaluation. CloudTrail event history shows an event some minutes after EventBridge delivers it (CloudTrail delivers logs within about 5 minutes on average, without a guarantee), so the default waits 15. Whole minutes from 5 to 120."
+  type        = number
+  default     = 15
+
+  validation {
+    condition     = var.root_activity_alert_reevaluate_delay_minutes >= 5 && var.root_activity_alert_reevaluate_delay_minutes <= 120 && var.root_activity_alert_reevaluate_delay_minutes == floor(var.root_activity_alert_reevaluate_delay_minutes)
+    error_message = "The re-evaluation delay must be a whole number of minutes from 5 to 120."
+  }
+}

@@ -1,11 +1,18 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the Terraform expressions resolved here contain "${...}" literally.
 /**
- * The message of a compliance change notification: the input transformer of the module's
- * EventBridge target (terraform/notifications.tf passes it to modules/notifications), rendered against sample AWS Config events
- * with a model of EventBridge's input transformer (test/support/input-transformer.ts).
+ * The messages of the notifications: a compliance change (the input transformer of the module's
+ * EventBridge target; terraform/notifications.tf passes it to modules/notifications), rendered
+ * against sample AWS Config events, and the root activity alerts (modules/root-activity-events),
+ * rendered against CloudTrail records (test/fixtures/cloudtrail-events), with a model of
+ * EventBridge's input transformer (test/support/input-transformer.ts).
  */
+
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { annotations, MAX_ANNOTATION_LENGTH } from "../rule/annotation.ts";
-import { loadModule, nested, unwrap } from "./support/hcl.ts";
+import { type EventPattern, matches } from "./support/event-pattern.ts";
+import { loadModule, nested, renderRootActivityEvents, unwrap } from "./support/hcl.ts";
 import {
   complianceChangeEvent,
   type InputTransformer,
@@ -272,5 +279,176 @@ describe("the input transformer model (EventBridge user guide examples)", () => 
     expect(
       render({ inputPaths: paths, inputTemplate: '"instance \\"<instance>\\" is in <state>"' }, ec2),
     ).toBe('"instance \\"i-0123456789\\" is in RUNNING"');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Root activity alerts
+// ---------------------------------------------------------------------------------------------
+
+const events = await loadModule("terraform/modules/root-activity-events");
+const FIXTURES = "test/fixtures/cloudtrail-events";
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), "utf8")) as Record<string, unknown>;
+
+/** The note the single-account module appends with the default variables (re-evaluation on). */
+function reevaluationNote(): string {
+  const expression = unwrap(mod.locals.reevaluation_note);
+  const text = /^local\.reevaluate_rule \? "(.*)" : ""$/.exec(expression)?.[1];
+  if (text === undefined) throw new Error(`unexpected note ${expression}`);
+  return text
+    .replace("${local.rule_name}", "root-activity")
+    .replace("${var.root_activity_alert_reevaluate_delay_minutes}", "15");
+}
+
+const base = {
+  read_only: true,
+  console_domain: "console.aws.amazon.com",
+  forwarding_rule_name: "root-activity-root-forward",
+  forwarding_alarm_name: "root-activity-root-forward-failures",
+};
+const singleAlerts = renderRootActivityEvents(events, { ...base, message_suffix: reevaluationNote() }).alerts;
+const organizationAlerts = renderRootActivityEvents(events, { ...base, message_suffix: "" }).alerts;
+
+/** The message of the one alert `event` raises. */
+function alertMessage(
+  alerts: typeof singleAlerts,
+  event: Record<string, unknown>,
+): { key: string; text: string } {
+  const raised = Object.entries(alerts).filter(([, alert]) =>
+    matches(alert.eventPattern as EventPattern, event),
+  );
+  expect(raised).toHaveLength(1);
+  const [key = "", alert] = raised[0] ?? [];
+  if (alert === undefined) throw new Error("no alert");
+  return {
+    key,
+    text: messageText(render({ inputPaths: alert.inputPaths, inputTemplate: alert.inputTemplate }, event)),
+  };
+}
+
+const ALERT_FIXTURES = readdirSync(FIXTURES)
+  .filter((file) => file.endsWith(".json"))
+  .map((file) => file.replace(/\.json$/, ""))
+  .filter((name) =>
+    Object.values(singleAlerts).some((alert) => matches(alert.eventPattern as EventPattern, fixture(name))),
+  );
+
+describe("the root activity alert messages", () => {
+  it("exist for the sign-ins, the failed sign-in, another sign-in event, API calls, a centralized session and the forwarding alarm", () => {
+    expect(ALERT_FIXTURES.sort()).toEqual([
+      "centralized-root-session",
+      "forwarding-alarm-state-change",
+      "root-api-call-access-key",
+      "root-api-call-console-session",
+      "root-console-sign-in",
+      "root-console-sign-in-failure",
+      "root-console-sign-in-mfa",
+      "root-password-updated",
+      "root-read-only-api-call",
+    ]);
+  });
+
+  it.each(ALERT_FIXTURES)("%s: one readable paragraph, every part filled in", (name) => {
+    const event = fixture(name);
+    for (const alerts of [singleAlerts, organizationAlerts]) {
+      const { text } = alertMessage(alerts, event);
+      expect(text).not.toMatch(/[\n\r]/);
+      // An empty placeholder would leave "  ", " ," or " ." behind.
+      expect(text).not.toMatch(/ {2}| [,.:;)]/);
+      expect(text).toContain(String(event.account));
+      const region = String((event.detail as { awsRegion?: string }).awsRegion ?? event.region);
+      expect(text).toContain(region);
+    }
+  });
+
+  it.each(ALERT_FIXTURES.filter((name) => name !== "forwarding-alarm-state-change"))(
+    "%s: names what happened, the source IP, the user agent and the time, says whether it was a centralized session, links to the event",
+    (name) => {
+      const event = fixture(name);
+      const detail = event.detail as Record<string, string>;
+      const { key, text } = alertMessage(singleAlerts, event);
+      for (const part of [detail.sourceIPAddress, detail.userAgent, detail.eventTime])
+        expect(text, key).toContain(part);
+      expect(text).toContain(
+        `https://console.aws.amazon.com/cloudtrailv2/home?region=${detail.awsRegion}#/events/${detail.eventID}`,
+      );
+      expect(text).toMatch(
+        key === "assumed"
+          ? /^Centralized root session \(sts:AssumeRoot\)/
+          : /not a centralized root session/i,
+      );
+      expect(text).toContain(
+        "AWS Config re-evaluates the rule root-activity about 15 minutes after the event",
+      );
+      expect(alertMessage(organizationAlerts, event).text).not.toContain("re-evaluates");
+    },
+  );
+
+  it("a console sign-in: success, MFA used or not", () => {
+    const { text } = alertMessage(singleAlerts, fixture("root-console-sign-in"));
+    expect(text).toMatch(
+      /^Root user signed in to the AWS Management Console of account 111122223333: sign-in recorded in us-east-1 at 2022-11-10T16:24:34Z, MFA used: No,/,
+    );
+    expect(alertMessage(singleAlerts, fixture("root-console-sign-in-mfa")).text).toContain("MFA used: YES");
+  });
+
+  it("a failed sign-in says it is worth an alert too", () => {
+    const { key, text } = alertMessage(singleAlerts, fixture("root-console-sign-in-failure"));
+    expect(key).toBe("failed");
+    expect(text).toMatch(/^Failed root user sign-in to the AWS Management Console of account 111122223333/);
+    expect(text).toContain("A failed root sign-in is worth an alert too");
+  });
+
+  it("an API call names the call, the service and the access key", () => {
+    const { text } = alertMessage(singleAlerts, fixture("root-api-call-access-key"));
+    expect(text).toMatch(
+      /^Root user called CreateUser on iam\.amazonaws\.com in account 111122223333: region us-east-1,/,
+    );
+    expect(text).toContain("access key AKIAIOSFODNN7EXAMPLE");
+  });
+
+  it("a centralized root session is told apart and names the member account", () => {
+    const { key, text } = alertMessage(organizationAlerts, fixture("centralized-root-session"));
+    expect(key).toBe("assumed");
+    expect(text).toMatch(
+      /^Centralized root session \(sts:AssumeRoot\) in account 222222222222: DeleteBucketPolicy on s3\.amazonaws\.com/,
+    );
+    expect(text).toContain("count_centralized_root_sessions");
+  });
+
+  it("a value with quotes or a line break stays inside the JSON string (EventBridge escapes it)", () => {
+    const event = fixture("root-console-sign-in") as { detail: Record<string, unknown> };
+    const hostile = { ...event, detail: { ...event.detail, userAgent: 'Evil "agent"\nwith a line break' } };
+    const { text } = alertMessage(singleAlerts, hostile);
+    expect(text).toContain('user agent Evil "agent"\nwith a line break.');
+  });
+
+  it.each([
+    [
+      "terraform/README.md",
+      () => singleAlerts,
+      [
+        "root-console-sign-in-mfa",
+        "root-console-sign-in-failure",
+        "root-password-updated",
+        "root-api-call-access-key",
+        "centralized-root-session",
+        "forwarding-alarm-state-change",
+      ],
+    ],
+  ] as const)("%s shows the messages exactly as they are rendered", async (path, alerts, names) => {
+    const readme = readFileSync(path, "utf8");
+    for (const name of names) {
+      const event = fixture(name);
+      const raised = Object.values(alerts()).find((alert) =>
+        matches(alert.eventPattern as EventPattern, event),
+      );
+      const output = render(
+        { inputPaths: raised?.inputPaths ?? {}, inputTemplate: raised?.inputTemplate ?? "" },
+        event,
+      );
+      expect(readme, name).toContain(`  ${output}\n`);
+    }
   });
 });

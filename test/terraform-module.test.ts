@@ -127,7 +127,12 @@ describe("versions.tf", () => {
 
 describe("evaluator module call", () => {
   it("calls ./modules/evaluator with arguments it declares, including all required ones", () => {
-    expect(Object.keys(mod.modules)).toEqual(["evaluator", "notifications"]);
+    expect(Object.keys(mod.modules).sort()).toEqual([
+      "evaluator",
+      "notifications",
+      "root_activity_events",
+      "root_activity_forwarding",
+    ]);
     expect(evaluatorCall.source).toBe("./modules/evaluator");
     expect(moduleCallProblems(evaluatorCall, evaluator)).toEqual([]);
   });

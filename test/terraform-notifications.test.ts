@@ -77,6 +77,10 @@ const NEW_VARIABLES = [
   "alarm_on_failures",
 ];
 
+/** Who may assume the publisher role: the compliance rule and every root activity alert rule. */
+const SOURCE_RULE_ARNS =
+  "${concat([aws_cloudwatch_event_rule.this.arn], [for key in sort(keys(var.alert_rules)) : aws_cloudwatch_event_rule.alert[key].arn])}";
+
 const CONFIG_COMPLIANCE_TYPES = ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA"];
 
 describe("notifications.tf", () => {
@@ -122,7 +126,8 @@ describe("notifications.tf", () => {
     for (const [address, block] of declared) {
       if (!("count" in block || "for_each" in block)) continue;
       const switchExpression = unwrap(block.count ?? block.for_each);
-      if (switchExpression === "toset(var.emails)") continue;
+      // The root activity alerts (alerts.tf) exist only for the alert rules the caller passes.
+      if (["toset(var.emails)", "var.alert_rules"].includes(switchExpression)) continue;
       const gate = Object.keys(gates).find((name) => switchExpression.startsWith(name));
       expect(gate, `${address}: ${switchExpression}`).toBeDefined();
       expect(switchExpression, address).toMatch(/\? 1 : 0$/);
@@ -420,7 +425,7 @@ describe("publishing to the topic: least privilege", () => {
     expect(unwrap(shared.outputs.topic_arn?.value)).toBe("local.topic_arn");
   });
 
-  it("only this EventBridge rule, in this account, can assume the role", () => {
+  it("only this module's EventBridge rules (compliance, and the root activity alerts), in this account, can assume the role", () => {
     const role = resource("aws_iam_role", "publisher");
     const [statement, ...others] = statements(policyDocument(role.assume_role_policy));
     expect(others).toEqual([]);
@@ -433,7 +438,7 @@ describe("publishing to the topic: least privilege", () => {
         {
           test: "ArnEquals",
           variable: "aws:SourceArn",
-          values: ["${aws_cloudwatch_event_rule.this.arn}"],
+          values: SOURCE_RULE_ARNS,
         },
       ]),
     );
@@ -490,7 +495,13 @@ describe("publishing to the topic: least privilege", () => {
       "aws_cloudwatch_metric_alarm.evaluator_errors",
       "aws_cloudwatch_metric_alarm.no_evaluations",
       "aws_cloudwatch_metric_alarm.notification_failures",
+      "aws_cloudwatch_metric_alarm.alert_failures",
+      "var.extra_alarm_arns",
     ]);
+    // The caller's extra alarms: the single-account module's re-evaluation alarm, nothing else.
+    expect(unwrap(notificationsCall.extra_alarm_arns)).toBe(
+      "aws_cloudwatch_metric_alarm.reevaluate_failures[*].arn",
+    );
     // EventBridge is not in the topic policy: SNS topic policies cannot put conditions on it, so
     // it publishes through the role above.
     expect(JSON.stringify(all)).not.toContain("events.amazonaws.com");
@@ -573,12 +584,14 @@ describe("failure alarms", () => {
 
   it("are the three alarms, counted on alarm_on_failures, publishing ALARM and OK to the topic", () => {
     expect(unwrap(notificationsCall.alarm_on_failures)).toBe("var.alarm_on_failures");
+    // alert_failures, of the root activity alerts, is checked in terraform-root-activity-alerts.test.ts.
     expect(Object.keys(alarms).sort()).toEqual([
+      "alert_failures",
       "evaluator_errors",
       "no_evaluations",
       "notification_failures",
     ]);
-    for (const [name, alarm] of Object.entries(alarms)) {
+    for (const [name, alarm] of Object.entries(alarms).filter(([name]) => name !== "alert_failures")) {
       expect(unwrap(alarm.count), name).toBe("var.alarm_on_failures ? 1 : 0");
       expect(alarm.alarm_actions, name).toEqual(["${local.topic_arn}"]);
       expect(alarm.ok_actions, name).toEqual(["${local.topic_arn}"]);

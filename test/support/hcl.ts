@@ -276,6 +276,7 @@ export function renderResourcesTable(module: TerraformModule): string {
       }
     }
   }
+  if (rows.length === 0) return "No resources.";
   return ["| Name | Type |", "|------|------|", ...rows.sort(byName).map(([, row]) => row)].join("\n");
 }
 
@@ -844,4 +845,166 @@ export function docsTables(module: TerraformModule): [string, string][] {
     ["Inputs", renderInputsTable(module)],
     ["Outputs", renderOutputsTable(module)],
   ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Root activity events (terraform/modules/root-activity-events): the alerts as Terraform renders them
+// ---------------------------------------------------------------------------------------------
+
+/** The inputs of terraform/modules/root-activity-events. */
+export interface RootActivityEventsInputs {
+  readonly read_only: boolean;
+  readonly console_domain: string;
+  readonly forwarding_alarm_name: string;
+  readonly forwarding_rule_name: string;
+  readonly message_suffix: string;
+}
+
+/** One alert as the module's `alerts` output gives it, its pattern parsed. */
+export interface RenderedAlert {
+  readonly description: string;
+  readonly eventPattern: Record<string, unknown>;
+  readonly inputPaths: Record<string, string>;
+  readonly inputTemplate: string;
+  readonly state: string;
+}
+
+/**
+ * The expressions of the module that are not literals, exactly as the renderer below implements
+ * them (whitespace collapsed). A change to one of them must come with a change to the renderer.
+ */
+export const ROOT_ACTIVITY_EVENTS_EXPRESSIONS = {
+  read_only_filter:
+    '{ for name, clauses in { "$or" = [{ "detail-type" = [local.sign_in_detail_type] }, { detail = { readOnly = [false] } }, { detail = { readOnly = [{ exists = false }] } }] } : name => clauses if !var.read_only }',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform expression, "${...}" is meant literally.
+  suffix: 'var.message_suffix == "" ? "" : " ${var.message_suffix}"',
+  alerts:
+    'merge( { for key, alert in local.sign_in_alerts : key => { description = alert.description event_pattern = jsonencode(alert.event_pattern) input_paths = alert.input_paths input_template = alert.input_template state = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" } }, { for key, alert in local.api_alerts : key => { description = alert.description event_pattern = jsonencode(merge(alert.event_pattern, local.read_only_filter)) input_paths = alert.input_paths input_template = alert.input_template state = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" } }, { "fwd-alarm" = { description = local.forwarding_alarm_alert.description event_pattern = jsonencode(local.forwarding_alarm_alert.event_pattern) input_paths = local.forwarding_alarm_alert.input_paths input_template = local.forwarding_alarm_alert.input_template state = "ENABLED" } }, )',
+  root_event_alert_keys: "sort(concat(keys(local.sign_in_alerts), keys(local.api_alerts)))",
+} as const;
+
+/**
+ * What terraform/modules/root-activity-events gives for `inputs`: the root event pattern, the
+ * forwarding alarm pattern and every alert, with every `${local.…}` and `${var.…}` resolved. The
+ * non-literal expressions must read exactly ROOT_ACTIVITY_EVENTS_EXPRESSIONS; anything else the
+ * renderer does not know throws.
+ */
+export function renderRootActivityEvents(
+  module: TerraformModule,
+  inputs: RootActivityEventsInputs,
+): {
+  rootEventPattern: Record<string, unknown>;
+  forwardingAlarmSourcePattern: Record<string, unknown>;
+  alerts: Record<string, RenderedAlert>;
+  rootEventAlertKeys: string[];
+} {
+  const text = (name: keyof typeof ROOT_ACTIVITY_EVENTS_EXPRESSIONS): void => {
+    const actual = unwrap(module.locals[name]).replace(/\s+/g, " ").trim();
+    if (actual !== ROOT_ACTIVITY_EVENTS_EXPRESSIONS[name])
+      throw new Error(`local.${name} changed: ${actual}`);
+  };
+  for (const name of Object.keys(
+    ROOT_ACTIVITY_EVENTS_EXPRESSIONS,
+  ) as (keyof typeof ROOT_ACTIVITY_EVENTS_EXPRESSIONS)[]) {
+    text(name);
+  }
+  const computed: Record<string, unknown> = {
+    read_only_filter: inputs.read_only
+      ? {}
+      : {
+          $or: [
+            { "detail-type": [module.locals.sign_in_detail_type] },
+            { detail: { readOnly: [false] } },
+            { detail: { readOnly: [{ exists: false }] } },
+          ],
+        },
+    suffix: inputs.message_suffix === "" ? "" : ` ${inputs.message_suffix}`,
+  };
+  const local = (name: string, seen: readonly string[]): unknown => {
+    if (seen.includes(name)) throw new Error(`local.${name} refers to itself`);
+    if (name in computed) return computed[name];
+    if (!(name in module.locals)) throw new Error(`local.${name} is not declared`);
+    return resolve(module.locals[name], [...seen, name]);
+  };
+  const variable = (name: string): unknown => {
+    if (!(name in inputs)) throw new Error(`no value given for var.${name}`);
+    return inputs[name as keyof RootActivityEventsInputs];
+  };
+  const resolve = (node: unknown, seen: readonly string[]): unknown => {
+    if (typeof node === "string") {
+      const whole = /^\$\{(local|var)\.([a-z0-9_]+)\}$/.exec(node);
+      if (whole !== null)
+        return whole[1] === "local" ? local(whole[2] ?? "", seen) : variable(whole[2] ?? "");
+      return node.replace(/\$\{([^}]*)\}/g, (_, expression: string) => {
+        const reference = /^(local|var)\.([a-z0-9_]+)$/.exec(expression);
+        if (reference === null) throw new Error(`unsupported interpolation \${${expression}}`);
+        const value =
+          reference[1] === "local" ? local(reference[2] ?? "", seen) : variable(reference[2] ?? "");
+        if (typeof value !== "string") throw new Error(`\${${expression}} is not a string`);
+        return value;
+      });
+    }
+    if (Array.isArray(node)) return node.map((item) => resolve(item, seen));
+    if (node !== null && typeof node === "object") {
+      return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, resolve(value, seen)]));
+    }
+    return node;
+  };
+  type Definition = {
+    description: string;
+    event_pattern: Record<string, unknown>;
+    input_paths: Record<string, string>;
+    input_template: string;
+  };
+  const definitions = (name: string): Record<string, Definition> =>
+    local(name, []) as Record<string, Definition>;
+  const render = (alert: Definition, pattern: Record<string, unknown>, state: string): RenderedAlert => ({
+    description: alert.description,
+    eventPattern: pattern,
+    inputPaths: alert.input_paths,
+    inputTemplate: alert.input_template,
+    state,
+  });
+  const alerts: Record<string, RenderedAlert> = {};
+  const signIn = definitions("sign_in_alerts");
+  for (const [key, alert] of Object.entries(signIn)) {
+    alerts[key] = render(alert, alert.event_pattern, "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
+  }
+  const api = definitions("api_alerts");
+  for (const [key, alert] of Object.entries(api)) {
+    const pattern = { ...alert.event_pattern, ...(computed.read_only_filter as object) };
+    alerts[key] = render(alert, pattern, "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
+  }
+  const forwarding = local("forwarding_alarm_alert", []) as Definition;
+  alerts["fwd-alarm"] = render(forwarding, forwarding.event_pattern, "ENABLED");
+  return {
+    rootEventPattern: local("root_event_pattern", []) as Record<string, unknown>,
+    forwardingAlarmSourcePattern: local("forwarding_alarm_source_pattern", []) as Record<string, unknown>,
+    alerts,
+    rootEventAlertKeys: [...Object.keys(signIn), ...Object.keys(api)].sort(),
+  };
+}
+
+/**
+ * Evaluates a bool expression over variables and locals (`!var.a || var.b`, `local.x && var.y`)
+ * for `values` (`{ "var.a": true, "local.x": false }`). Supports only `!`, `&&`, `||`, parentheses,
+ * `true`, `false` and `a == b` between a reference and a quoted string; anything else throws.
+ *
+ * @example
+ * ```ts
+ * evaluateBoolCondition("!var.a || var.b", { "var.a": true, "var.b": false }); // false
+ * ```
+ */
+export function evaluateBoolCondition(expression: string, values: Record<string, boolean | string>): boolean {
+  let code = unwrap(expression);
+  code = code.replace(/\b((?:var|local)\.[a-z0-9_]+)\b/g, (reference: string) => {
+    if (!(reference in values)) throw new Error(`no value given for ${reference}`);
+    return JSON.stringify(values[reference]);
+  });
+  const leftover = code.replace(/"[^"]*"|\btrue\b|\bfalse\b/g, "");
+  if (!/^[\s!&|()=]*$/.test(leftover)) throw new Error(`cannot evaluate ${expression}`);
+  const evaluate = new Function(`"use strict"; return (${code.replaceAll("==", "===")});`) as () => unknown;
+  const result = evaluate();
+  if (typeof result !== "boolean") throw new Error(`${expression} did not give a bool`);
+  return result;
 }

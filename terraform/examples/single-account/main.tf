@@ -42,5 +42,11 @@ module "root_activity" {
   create_notifications = length(var.notification_emails) > 0
   notification_emails  = var.notification_emails
 
+  # Root activity alerts within minutes, in this region and root_activity_alert_regions, on the
+  # same topic (they need the notifications). The rule reads CloudTrail too (cloudtrail_lookup,
+  # the default), so each root event also makes Config re-evaluate it after 15 minutes.
+  create_root_activity_alerts = length(var.notification_emails) > 0
+  root_activity_alert_regions = var.root_activity_alert_regions
+
   tags = var.tags
 }

@@ -27,3 +27,8 @@ output "notification_topic_arn" {
   description = "SNS topic of the notifications, when notification_emails is set."
   value       = module.root_activity.notification_topic_arn
 }
+
+output "root_activity_alert_regions" {
+  description = "Regions whose root activity is alerted on, when notification_emails is set."
+  value       = module.root_activity.root_activity_alert_regions
+}

@@ -40,6 +40,12 @@ variable "notification_emails" {
   default     = []
 }
 
+variable "root_activity_alert_regions" {
+  description = "Regions whose root activity is alerted on besides the deployment's region (us-east-1 holds root console sign-ins and IAM calls). List every enabled region for complete coverage. Used when notification_emails is set."
+  type        = list(string)
+  default     = ["us-east-1"]
+}
+
 variable "tags" {
   description = "Tags for every resource."
   type        = map(string)

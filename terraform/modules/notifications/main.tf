@@ -170,6 +170,8 @@ data "aws_iam_policy_document" "topic" {
         aws_cloudwatch_metric_alarm.evaluator_errors[*].arn,
         aws_cloudwatch_metric_alarm.no_evaluations[*].arn,
         aws_cloudwatch_metric_alarm.notification_failures[*].arn,
+        aws_cloudwatch_metric_alarm.alert_failures[*].arn,
+        var.extra_alarm_arns,
       )
     }
   }
@@ -232,10 +234,11 @@ data "aws_iam_policy_document" "publisher_assume_role" {
       values   = [local.account_id]
     }
 
+    # The compliance rule and the root activity alert rules (alerts.tf).
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.this.arn]
+      values   = concat([aws_cloudwatch_event_rule.this.arn], [for key in sort(keys(var.alert_rules)) : aws_cloudwatch_event_rule.alert[key].arn])
     }
   }
 }

@@ -26,3 +26,18 @@ output "alarm_arns" {
     notification_failures = one(aws_cloudwatch_metric_alarm.notification_failures[*].arn)
   } : null
 }
+
+output "alert_rule_arns" {
+  description = "ARNs of the root activity alert rules, by key (empty without alert_rules)."
+  value       = { for key, rule in aws_cloudwatch_event_rule.alert : key => rule.arn }
+}
+
+output "alert_rule_names" {
+  description = "Names of the root activity alert rules, by key (empty without alert_rules)."
+  value       = { for key, rule in aws_cloudwatch_event_rule.alert : key => rule.name }
+}
+
+output "alert_failures_alarm_arn" {
+  description = "ARN of the alarm on FailedInvocations of the alert rules; null without alert_rules or alarm_on_failures."
+  value       = one(aws_cloudwatch_metric_alarm.alert_failures[*].arn)
+}

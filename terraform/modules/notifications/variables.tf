@@ -120,3 +120,49 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "alert_rules" {
+  description = "Root activity alerts: key -> an EventBridge rule `<name>-root-<key>` on event_bus_name with this description, event pattern (JSON) and state, whose target publishes the input transformer's message (input_paths, input_template) to the topic through the publisher role. Keys are 1-9 lowercase letters, digits or hyphens, so that rule names fit in 64 characters. Empty creates none."
+  type = map(object({
+    description    = string
+    event_pattern  = string
+    input_paths    = map(string)
+    input_template = string
+    state          = string
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for key in keys(var.alert_rules) : can(regex("^[a-z0-9-]{1,9}$", key))])
+    error_message = "Each alert key must be 1-9 lowercase letters, digits or hyphens."
+  }
+
+  validation {
+    condition     = alltrue([for alert in values(var.alert_rules) : contains(["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"], alert.state)])
+    error_message = "Each alert rule's state must be ENABLED or ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS."
+  }
+
+  validation {
+    # EventBridge limits: rule description 512, event pattern 4096, input template 8192
+    # characters, 100 input paths.
+    condition     = alltrue([for alert in values(var.alert_rules) : length(alert.description) <= 512 && length(alert.event_pattern) <= 4096 && length(alert.input_template) <= 8192 && length(alert.input_paths) <= 100])
+    error_message = "Each alert must fit EventBridge's limits: description 512, event pattern 4096, input template 8192 characters, at most 100 input paths."
+  }
+}
+
+variable "alert_failures_alarm_description" {
+  description = "Description of the alarm `<name>-root-alert-failures` on FailedInvocations of the alert rules (created with alarm_on_failures when alert_rules is not empty)."
+  type        = string
+  default     = null
+}
+
+variable "extra_alarm_arns" {
+  description = "ARNs of the caller's own CloudWatch alarms that publish to the module's topic (such as the single-account module's re-evaluation alarm): the topic policy lets CloudWatch publish for them too. Used only with alarm_on_failures on the module's topic."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.extra_alarm_arns : can(regex("^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:[0-9]{12}:alarm:.+$", arn))])
+    error_message = "Each extra alarm ARN must be a CloudWatch alarm ARN (arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>)."
+  }
+}

@@ -1,0 +1,824 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the expected values are Terraform expressions, "${...}" is meant literally.
+/**
+ * Root activity alerts of the single-account module (issue 12): terraform/alerts.tf and the three
+ * internal modules it uses, root-activity-events (patterns and messages), root-activity-forwarding
+ * (other regions -> this region's default bus) and notifications (alert rules -> topic). The
+ * patterns are checked against CloudTrail records as EventBridge delivers them
+ * (test/fixtures/cloudtrail-events) with a model of EventBridge matching, and for every
+ * combination of the fields they read; least privilege, validations, regions, re-evaluation and
+ * documentation as for every module.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type EventPattern, matches } from "./support/event-pattern.ts";
+import {
+  declarations,
+  dependsOn,
+  docsTables,
+  dynamicBlocks,
+  evaluateBoolCondition,
+  evaluateNumericCondition,
+  loadModule,
+  moduleCallProblems,
+  nested,
+  nestedAll,
+  onlyAllowsProblems,
+  policyDocumentOf,
+  policyStatements,
+  type RootActivityEventsInputs,
+  readmeReferenceProblems,
+  renderRootActivityEvents,
+  undocumentedOutputs,
+  undocumentedVariables,
+  unusedDeclarations,
+  unwrap,
+  validationConditions,
+} from "./support/hcl.ts";
+import { MAX_INPUT_PATHS, MAX_TEMPLATE_LENGTH, placeholders } from "./support/input-transformer.ts";
+
+const root = await loadModule("terraform");
+const events = await loadModule(join("terraform", "modules", "root-activity-events"));
+const forwarding = await loadModule(join("terraform", "modules", "root-activity-forwarding"));
+const notifications = await loadModule(join("terraform", "modules", "notifications"));
+const evaluator = await loadModule(join("terraform", "modules", "evaluator"));
+const example = await loadModule(join("terraform", "examples", "single-account"));
+
+const { resource, data, variable, call } = declarations(root);
+const inForwarding = declarations(forwarding);
+const inNotifications = declarations(notifications);
+
+const FIXTURES_DIR = join("test", "fixtures", "cloudtrail-events");
+const fixtures: Record<string, Record<string, unknown>> = Object.fromEntries(
+  readdirSync(FIXTURES_DIR)
+    .filter((file) => file.endsWith(".json"))
+    .map((file) => [file.replace(/\.json$/, ""), JSON.parse(readFileSync(join(FIXTURES_DIR, file), "utf8"))]),
+);
+
+const INPUTS: RootActivityEventsInputs = {
+  read_only: true,
+  console_domain: "console.aws.amazon.com",
+  forwarding_rule_name: "root-activity-root-forward",
+  forwarding_alarm_name: "root-activity-root-forward-failures",
+  message_suffix: "",
+};
+const rendered = renderRootActivityEvents(events, INPUTS);
+const writeOnly = renderRootActivityEvents(events, { ...INPUTS, read_only: false });
+
+const ROOT_EVENT_ALERTS = ["api", "assumed", "failed", "signevent", "signin"];
+const ALERTS = [...ROOT_EVENT_ALERTS, "fwd-alarm"].sort();
+
+/** The alerts an event matches. */
+const alertsFor = (alerts: typeof rendered.alerts, event: unknown): string[] =>
+  Object.entries(alerts)
+    .filter(([, alert]) => matches(alert.eventPattern as EventPattern, event))
+    .map(([key]) => key)
+    .sort();
+
+/** Which alert each fixture must raise (none: not a root event, or not one worth an alert). */
+const EXPECTED: Record<string, { readOnly: string[]; writeOnly: string[]; forwarded: boolean }> = {
+  "root-console-sign-in": { readOnly: ["signin"], writeOnly: ["signin"], forwarded: true },
+  "root-console-sign-in-mfa": { readOnly: ["signin"], writeOnly: ["signin"], forwarded: true },
+  "root-console-sign-in-failure": { readOnly: ["failed"], writeOnly: ["failed"], forwarded: true },
+  "root-password-updated": { readOnly: ["signevent"], writeOnly: ["signevent"], forwarded: true },
+  "root-api-call-access-key": { readOnly: ["api"], writeOnly: ["api"], forwarded: true },
+  "root-api-call-console-session": { readOnly: ["api"], writeOnly: ["api"], forwarded: true },
+  "root-read-only-api-call": { readOnly: ["api"], writeOnly: [], forwarded: true },
+  "centralized-root-session": { readOnly: ["assumed"], writeOnly: ["assumed"], forwarded: true },
+  "root-service-invoked": { readOnly: [], writeOnly: [], forwarded: false },
+  "root-aws-service-event": { readOnly: [], writeOnly: [], forwarded: false },
+  "aws-service-event-kms-rotate-key": { readOnly: [], writeOnly: [], forwarded: false },
+  "iam-user-console-sign-in": { readOnly: [], writeOnly: [], forwarded: false },
+  "management-account-assume-root-call": { readOnly: [], writeOnly: [], forwarded: false },
+  "forwarding-alarm-state-change": { readOnly: ["fwd-alarm"], writeOnly: ["fwd-alarm"], forwarded: false },
+};
+
+describe("root activity events: what each alert matches", () => {
+  it("covers every fixture, and the fixtures cover every alert", () => {
+    expect(Object.keys(fixtures).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(Object.keys(rendered.alerts).sort()).toEqual(ALERTS);
+    expect(rendered.rootEventAlertKeys).toEqual(ROOT_EVENT_ALERTS);
+    const raised = new Set(Object.values(EXPECTED).flatMap((expected) => expected.readOnly));
+    expect([...raised].sort()).toEqual(ALERTS);
+  });
+
+  it.each(Object.entries(EXPECTED))("%s: the right alert, read-only calls included", (name, expected) => {
+    expect(alertsFor(rendered.alerts, fixtures[name])).toEqual(expected.readOnly);
+  });
+
+  it.each(Object.entries(EXPECTED))(
+    "%s: the right alert with root_activity_alert_read_only = false",
+    (name, expected) => {
+      expect(alertsFor(writeOnly.alerts, fixtures[name])).toEqual(expected.writeOnly);
+    },
+  );
+
+  it.each(Object.entries(EXPECTED))(
+    "%s: forwarded from other regions exactly when it is a root event",
+    (name, expected) => {
+      expect(matches(rendered.rootEventPattern as EventPattern, fixtures[name])).toBe(expected.forwarded);
+    },
+  );
+
+  it("the forwarding alarm: ALARM, and OK only after ALARM (not the first OK after the alarm is created)", () => {
+    const alarm = fixtures["forwarding-alarm-state-change"] as { detail: Record<string, unknown> };
+    const withStates = (state: string, previous: string) => ({
+      ...alarm,
+      detail: {
+        ...alarm.detail,
+        state: { value: state, reason: "r" },
+        previousState: { value: previous, reason: "p" },
+      },
+    });
+    const pattern = rendered.alerts["fwd-alarm"]?.eventPattern as EventPattern;
+    expect(matches(pattern, withStates("ALARM", "OK"))).toBe(true);
+    expect(matches(pattern, withStates("ALARM", "INSUFFICIENT_DATA"))).toBe(true);
+    expect(matches(pattern, withStates("OK", "ALARM"))).toBe(true);
+    expect(matches(pattern, withStates("OK", "INSUFFICIENT_DATA"))).toBe(false);
+    expect(matches(pattern, withStates("INSUFFICIENT_DATA", "OK"))).toBe(false);
+    // Another alarm's state change is not this one.
+    expect(matches(pattern, { ...alarm, detail: { ...alarm.detail, alarmName: "other" } })).toBe(false);
+    // What the regions forward: every state change of the alarm (the alert above picks).
+    const source = rendered.forwardingAlarmSourcePattern as EventPattern;
+    expect(matches(source, withStates("OK", "INSUFFICIENT_DATA"))).toBe(true);
+    expect(matches(source, fixtures["root-console-sign-in"])).toBe(false);
+  });
+
+  /** Events built from every value the patterns distinguish, absent fields included. */
+  const eventArbitrary = fc
+    .record({
+      detailType: fc.constantFrom(
+        "AWS Console Sign In via CloudTrail",
+        "AWS API Call via CloudTrail",
+        "AWS Service Event via CloudTrail",
+        "AWS Console Action via CloudTrail",
+      ),
+      identityType: fc.constantFrom("Root", "IAMUser", "AssumedRole", undefined),
+      invokedBy: fc.constantFrom(undefined, "cloudformation.amazonaws.com", "AWS Internal"),
+      eventType: fc.constantFrom("AwsApiCall", "AwsConsoleSignIn", "AwsServiceEvent"),
+      eventName: fc.constantFrom("ConsoleLogin", "PasswordUpdated", "CheckMfa", "ListBuckets", "CreateUser"),
+      consoleLogin: fc.constantFrom(undefined, "Success", "Failure", "Other"),
+      assumedRoot: fc.constantFrom(undefined, "", "true", "false", "TRUE"),
+      sessionContext: fc.boolean(),
+      readOnly: fc.constantFrom(undefined, true, false),
+    })
+    .map((f) => ({
+      version: "0",
+      "detail-type": f.detailType,
+      source: "aws.iam",
+      account: "111122223333",
+      region: "eu-west-1",
+      detail: {
+        userIdentity: {
+          ...(f.identityType === undefined ? {} : { type: f.identityType }),
+          ...(f.invokedBy === undefined ? {} : { invokedBy: f.invokedBy }),
+          ...(f.sessionContext || f.assumedRoot !== undefined
+            ? { sessionContext: f.assumedRoot === undefined ? {} : { assumedRoot: f.assumedRoot } }
+            : {}),
+        },
+        eventType: f.eventType,
+        eventName: f.eventName,
+        ...(f.consoleLogin === undefined ? {} : { responseElements: { ConsoleLogin: f.consoleLogin } }),
+        ...(f.readOnly === undefined ? {} : { readOnly: f.readOnly }),
+      },
+      fields: f,
+    }));
+
+  /** A root event by the definition of issues 11 and 12. */
+  const isRootEvent = (f: {
+    detailType: string;
+    identityType: string | undefined;
+    invokedBy: string | undefined;
+    eventType: string;
+  }): boolean =>
+    ["AWS Console Sign In via CloudTrail", "AWS API Call via CloudTrail"].includes(f.detailType) &&
+    f.identityType === "Root" &&
+    f.invokedBy === undefined &&
+    f.eventType !== "AwsServiceEvent";
+
+  it("property: every root event raises exactly one alert, anything else none; forwarding sends exactly the root events", () => {
+    fc.assert(
+      fc.property(eventArbitrary, fc.boolean(), (event, readOnly) => {
+        const alerts = (readOnly ? rendered : writeOnly).alerts;
+        const raised = alertsFor(alerts, event).filter((key) => key !== "fwd-alarm");
+        const root = isRootEvent(event.fields);
+        const dropped =
+          !readOnly &&
+          event.fields.detailType === "AWS API Call via CloudTrail" &&
+          event.fields.readOnly === true;
+        expect(raised.length).toBe(root && !dropped ? 1 : 0);
+        expect(matches(rendered.rootEventPattern as EventPattern, event)).toBe(root);
+        if (raised[0] === "assumed") expect(event.fields.assumedRoot).toBe("true");
+        if (raised.length === 1 && raised[0] !== "assumed") expect(event.fields.assumedRoot).not.toBe("true");
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("every pattern, template and set of input paths fits EventBridge's limits", () => {
+    for (const [key, alert] of Object.entries(rendered.alerts)) {
+      expect(JSON.stringify(alert.eventPattern).length, key).toBeLessThanOrEqual(4096);
+      expect(alert.inputTemplate.length, key).toBeLessThanOrEqual(MAX_TEMPLATE_LENGTH);
+      expect(Object.keys(alert.inputPaths).length, key).toBeLessThanOrEqual(MAX_INPUT_PATHS);
+      expect(alert.description.length, key).toBeLessThanOrEqual(512);
+      expect(new Set(placeholders(alert.inputTemplate)), key).toEqual(new Set(Object.keys(alert.inputPaths)));
+    }
+    expect(JSON.stringify(rendered.rootEventPattern).length).toBeLessThanOrEqual(4096);
+  });
+
+  it("every input path is in every fixture its alert matches, so no part of a message is left blank", () => {
+    for (const [name, event] of Object.entries(fixtures)) {
+      for (const key of alertsFor(rendered.alerts, event)) {
+        for (const [variableName, path] of Object.entries(rendered.alerts[key]?.inputPaths ?? {})) {
+          const value = path
+            .slice(2)
+            .split(".")
+            .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], event);
+          expect(value, `${name}: ${key}.${variableName} (${path})`).toBeDefined();
+        }
+      }
+    }
+  });
+
+  it("every alert rule matches all CloudTrail management events (read-only ones too), the alarm alert plain events", () => {
+    for (const key of ROOT_EVENT_ALERTS) {
+      expect(rendered.alerts[key]?.state, key).toBe("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
+    }
+    expect(rendered.alerts["fwd-alarm"]?.state).toBe("ENABLED");
+  });
+
+  it("the module creates nothing: only locals, variables and outputs", () => {
+    expect(events.resources).toEqual({});
+    expect(events.data).toEqual({});
+    expect(undocumentedVariables(events)).toEqual([]);
+    expect(undocumentedOutputs(events)).toEqual([]);
+    expect(unusedDeclarations(events)).toEqual([]);
+    for (const [output, local] of [
+      ["root_event_pattern", "jsonencode(local.root_event_pattern)"],
+      ["root_event_pattern_object", "local.root_event_pattern"],
+      ["alerts", "local.alerts"],
+      ["root_event_alert_keys", "local.root_event_alert_keys"],
+      ["forwarding_alarm_event_pattern", "jsonencode(local.forwarding_alarm_source_pattern)"],
+      ["forwarding_alarm_event_pattern_object", "local.forwarding_alarm_source_pattern"],
+    ] as const) {
+      expect(unwrap(events.outputs[output]?.value), output).toBe(local);
+    }
+  });
+
+  it("message_suffix cannot break the JSON string template: no quote, backslash or placeholder", () => {
+    const [condition = ""] = validationConditions(declarations(events).variable("message_suffix"));
+    for (const check of [
+      "length(var.message_suffix) <= 500",
+      '!strcontains(var.message_suffix, "\\"")',
+      '!strcontains(var.message_suffix, "<")',
+      '!strcontains(var.message_suffix, "\\\\")',
+    ]) {
+      expect(condition).toContain(check);
+    }
+  });
+});
+
+describe("variables", () => {
+  it("have descriptions, types and opt-in defaults", () => {
+    expect(undocumentedVariables(root)).toEqual([]);
+    expect(variable("create_root_activity_alerts").default).toBe(false);
+    expect(variable("root_activity_alert_regions").default).toEqual(["us-east-1"]);
+    expect(variable("root_activity_alert_read_only").default).toBe(true);
+    expect(variable("root_activity_alert_reevaluate").default).toBeNull();
+    expect(variable("root_activity_alert_reevaluate_delay_minutes").default).toBe(15);
+    // What each event type needs and what is not covered, in the descriptions themselves.
+    expect(String(variable("create_root_activity_alerts").description)).toMatch(
+      /trail that logs management events/,
+    );
+    expect(String(variable("root_activity_alert_regions").description)).toMatch(/us-east-1.*sign-ins/);
+  });
+
+  it("root_activity_alert_regions: region names, each once", () => {
+    const conditions = validationConditions(variable("root_activity_alert_regions"));
+    const regex = /regex\(("(?:[^"\\]|\\.)*"), region\)/.exec(conditions.join(" "))?.[1] ?? '""';
+    const pattern = new RegExp(JSON.parse(regex) as string);
+    for (const good of ["us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-5", "eusc-de-east-1"]) {
+      expect(pattern.test(good), good).toBe(true);
+    }
+    for (const bad of ["", "us-east", "US-EAST-1", "us-east-1a", "global"])
+      expect(pattern.test(bad), bad).toBe(false);
+    expect(conditions).toContain(
+      "length(distinct(var.root_activity_alert_regions)) == length(var.root_activity_alert_regions)",
+    );
+    // The same validation as cloudtrail_regions.
+    expect(conditions[0]?.replaceAll("root_activity_alert_regions", "x")).toBe(
+      validationConditions(variable("cloudtrail_regions"))[0]?.replaceAll("cloudtrail_regions", "x"),
+    );
+  });
+
+  it("root_activity_alert_reevaluate_delay_minutes: whole minutes from 5 to 120", () => {
+    const [condition = ""] = validationConditions(variable("root_activity_alert_reevaluate_delay_minutes"));
+    const name = "root_activity_alert_reevaluate_delay_minutes";
+    for (const good of [5, 15, 120])
+      expect(evaluateNumericCondition(condition, name, good), String(good)).toBe(true);
+    for (const bad of [4, 121, 15.5, 0])
+      expect(evaluateNumericCondition(condition, name, bad), String(bad)).toBe(false);
+  });
+
+  it("create_root_activity_alerts without notifications is a clear error (precondition of the Config rule)", () => {
+    const preconditions = nestedAll(
+      nested(resource("aws_config_config_rule", "this"), "lifecycle"),
+      "precondition",
+    );
+    expect(preconditions).toHaveLength(1);
+    const [precondition] = preconditions;
+    for (const [alerts, notify, ok] of [
+      [true, false, false],
+      [true, true, true],
+      [false, false, true],
+      [false, true, true],
+    ] as const) {
+      expect(
+        evaluateBoolCondition(String(precondition?.condition), {
+          "var.create_root_activity_alerts": alerts,
+          "var.create_notifications": notify,
+        }),
+        `alerts ${alerts}, notifications ${notify}`,
+      ).toBe(ok);
+    }
+    expect(String(precondition?.error_message)).toMatch(
+      /create_root_activity_alerts = true needs create_notifications = true/,
+    );
+    // Everything else of the alerts is switched on both, so the precondition is the only error.
+    expect(unwrap(root.locals.create_root_activity_alerts)).toBe(
+      "var.create_root_activity_alerts && var.create_notifications",
+    );
+  });
+});
+
+describe("regions", () => {
+  /** The regions alerted on and forwarded from, as the module computes them. */
+  function regionsFor(home: string, listed: string[]): { alerted: string[]; forwarded: string[] } {
+    expect(unwrap(root.locals.root_activity_alert_regions)).toBe(
+      "toset(concat([local.region], var.root_activity_alert_regions))",
+    );
+    expect(unwrap(root.locals.root_activity_forward_regions)).toBe(
+      "setsubtract(local.root_activity_alert_regions, [local.region])",
+    );
+    const alerted = [...new Set([home, ...listed])].sort();
+    return { alerted, forwarded: alerted.filter((region) => region !== home) };
+  }
+
+  it("by default: this region and us-east-1, where root console sign-ins and IAM calls are recorded", () => {
+    expect(regionsFor("eu-west-1", ["us-east-1"])).toEqual({
+      alerted: ["eu-west-1", "us-east-1"],
+      forwarded: ["us-east-1"],
+    });
+    // Deployed in us-east-1, nothing is forwarded and no forwarding is created.
+    expect(regionsFor("us-east-1", ["us-east-1"]).forwarded).toEqual([]);
+    expect(unwrap(root.locals.forward_root_activity)).toBe(
+      "local.create_root_activity_alerts && length(local.root_activity_forward_regions) > 0",
+    );
+  });
+
+  it("this region is always included: the alert rules and the topic are here", () => {
+    expect(regionsFor("eu-west-1", []).alerted).toEqual(["eu-west-1"]);
+    expect(regionsFor("eu-west-1", ["eu-west-1", "ap-south-1"]).forwarded).toEqual(["ap-south-1"]);
+  });
+
+  it("the other regions forward to this region's default bus, through modules/root-activity-forwarding", () => {
+    const forwardCall = call("root_activity_forwarding");
+    expect(forwardCall.source).toBe("./modules/root-activity-forwarding");
+    expect(unwrap(forwardCall.count)).toBe("local.forward_root_activity ? 1 : 0");
+    expect(moduleCallProblems(forwardCall, forwarding)).toEqual([]);
+    expect(unwrap(forwardCall.regions)).toBe("local.root_activity_forward_regions");
+    expect(unwrap(forwardCall.destination_bus_arn)).toBe("local.home_event_bus_arn");
+    expect(root.locals.home_event_bus_arn).toBe(
+      "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/default",
+    );
+    expect(unwrap(forwardCall.event_pattern)).toBe("module.root_activity_events.root_event_pattern");
+    expect(unwrap(forwardCall.alarm_event_pattern)).toBe(
+      "module.root_activity_events.forwarding_alarm_event_pattern",
+    );
+    expect(unwrap(forwardCall.alarm_on_failures)).toBe("var.alarm_on_failures");
+    expect(unwrap(forwardCall.name)).toBe("var.name");
+  });
+});
+
+describe("alert rules -> topic (modules/notifications)", () => {
+  const notificationsCall = call("notifications");
+  const rule = inNotifications.resource("aws_cloudwatch_event_rule", "alert");
+  const target = inNotifications.resource("aws_cloudwatch_event_target", "alert");
+
+  it("the module passes its alerts, with the forwarding alarm's only where something forwards with alarms", () => {
+    expect(unwrap(notificationsCall.alert_rules)).toBe("local.root_activity_alert_rules");
+    expect(unwrap(root.locals.root_activity_alert_rules).replace(/\s+/g, " ")).toBe(
+      '{ for key, alert in module.root_activity_events.alerts : key => alert if local.create_root_activity_alerts && (key != "fwd-alarm" || (local.forward_root_activity && var.alarm_on_failures)) }',
+    );
+    const eventsCall = call("root_activity_events");
+    expect(eventsCall.source).toBe("./modules/root-activity-events");
+    expect(moduleCallProblems(eventsCall, events)).toEqual([]);
+    expect(unwrap(eventsCall.read_only)).toBe("var.root_activity_alert_read_only");
+    expect(unwrap(eventsCall.console_domain)).toBe("local.console_domain");
+    // The names the forwarding module gives its rule and alarm.
+    expect(eventsCall.forwarding_rule_name).toBe("${var.name}-root-forward");
+    expect(eventsCall.forwarding_alarm_name).toBe("${var.name}-root-forward-failures");
+    expect(forwarding.locals.forward_rule_name).toBe("${var.name}-root-forward");
+    expect(forwarding.locals.alarm_name).toBe("${var.name}-root-forward-failures");
+    expect(unwrap(eventsCall.message_suffix)).toBe("local.reevaluation_note");
+  });
+
+  it("one rule per alert on the bus of the notifications (the default bus here), in the alert's state", () => {
+    expect(unwrap(rule.for_each)).toBe("var.alert_rules");
+    expect(rule.name).toBe("${local.alert_rule_prefix}${each.key}");
+    expect(notifications.locals.alert_rule_prefix).toBe("${var.name}-root-");
+    expect(unwrap(rule.event_bus_name)).toBe("var.event_bus_name");
+    expect(notificationsCall).not.toHaveProperty("event_bus_name");
+    expect(unwrap(rule.event_pattern)).toBe("each.value.event_pattern");
+    expect(unwrap(rule.state)).toBe("each.value.state");
+    expect(unwrap(rule.description)).toBe("each.value.description");
+    // Every rule name fits EventBridge's 64 characters for the longest name the module accepts.
+    for (const key of ALERTS) expect(`${"a".repeat(48)}-root-${key}`.length, key).toBeLessThanOrEqual(64);
+  });
+
+  it("each rule publishes its message to the topic through the publisher role", () => {
+    expect(unwrap(target.for_each)).toBe("var.alert_rules");
+    expect(unwrap(target.rule)).toBe("aws_cloudwatch_event_rule.alert[each.key].name");
+    expect(unwrap(target.arn)).toBe("local.topic_arn");
+    expect(unwrap(target.role_arn)).toBe("aws_iam_role.publisher.arn");
+    const transformer = nested(target, "input_transformer");
+    expect(unwrap(transformer.input_paths)).toBe("each.value.input_paths");
+    expect(unwrap(transformer.input_template)).toBe("each.value.input_template");
+    expect(dependsOn(target)).toEqual(["aws_iam_role_policy.publisher"]);
+    // The role, which may only publish to the topic, trusts exactly these rules and the compliance rule.
+    const trust = policyStatements(
+      policyDocumentOf(
+        notifications,
+        inNotifications.resource("aws_iam_role", "publisher").assume_role_policy,
+      ),
+    );
+    expect(trust).toHaveLength(1);
+    expect(trust[0]?.condition).toContainEqual({
+      test: "ArnEquals",
+      variable: "aws:SourceArn",
+      values:
+        "${concat([aws_cloudwatch_event_rule.this.arn], [for key in sort(keys(var.alert_rules)) : aws_cloudwatch_event_rule.alert[key].arn])}",
+    });
+  });
+
+  it("the notifications module validates the alerts it is passed: keys, states, EventBridge's limits", () => {
+    const conditions = validationConditions(inNotifications.variable("alert_rules"));
+    expect(conditions[0]).toContain('regex("^[a-z0-9-]{1,9}$", key)');
+    expect(conditions[1]).toContain(
+      'contains(["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"], alert.state)',
+    );
+    expect(conditions[2]).toContain("length(alert.event_pattern) <= 4096");
+    expect(conditions[2]).toContain("length(alert.input_template) <= 8192");
+    for (const key of ALERTS) expect(/^[a-z0-9-]{1,9}$/.test(key), key).toBe(true);
+  });
+
+  it("failed deliveries of any alert rule raise the alarm <name>-root-alert-failures", () => {
+    const alarm = inNotifications.resource("aws_cloudwatch_metric_alarm", "alert_failures");
+    expect(unwrap(alarm.count)).toBe("var.alarm_on_failures && length(var.alert_rules) > 0 ? 1 : 0");
+    expect(alarm.alarm_name).toBe("${var.name}-root-alert-failures");
+    expect(alarm.alarm_actions).toEqual(["${local.topic_arn}"]);
+    expect(alarm.ok_actions).toEqual(["${local.topic_arn}"]);
+    const [perRule = {}] = dynamicBlocks(alarm, "metric_query");
+    expect(unwrap(perRule.for_each)).toBe("local.alert_keys");
+    const [content] = nestedAll(perRule, "content");
+    expect(content?.return_data).toBe(false);
+    const metric = nested(content ?? {}, "metric");
+    expect([metric.namespace, metric.metric_name, metric.stat, metric.period]).toEqual([
+      "AWS/Events",
+      "FailedInvocations",
+      "Sum",
+      300,
+    ]);
+    expect(unwrap(metric.dimensions).replace(/\s+/g, " ")).toBe(
+      "var.event_bus_name == null ? { RuleName = aws_cloudwatch_event_rule.alert[metric_query.value].name } : { EventBusName = var.event_bus_name RuleName = aws_cloudwatch_event_rule.alert[metric_query.value].name }",
+    );
+    const [sum] = nestedAll(alarm, "metric_query");
+    expect(unwrap(sum?.expression)).toBe(
+      'SUM([${join(",", [for index, _ in local.alert_keys : "m${index}"])}])',
+    );
+    expect(sum?.return_data).toBe(true);
+    expect([alarm.comparison_operator, alarm.threshold, alarm.treat_missing_data]).toEqual([
+      "GreaterThanThreshold",
+      0,
+      "notBreaching",
+    ]);
+    expect(unwrap(notifications.locals.alert_keys)).toBe("sort(keys(var.alert_rules))");
+  });
+});
+
+describe("forwarding from other regions (modules/root-activity-forwarding): least privilege", () => {
+  it("one rule per region, placed with the per-resource region argument, on all management events", () => {
+    const rule = inForwarding.resource("aws_cloudwatch_event_rule", "forward");
+    expect(unwrap(rule.for_each)).toBe("var.regions");
+    expect(unwrap(rule.region)).toBe("each.key");
+    expect(rule).not.toHaveProperty("event_bus_name");
+    expect(unwrap(rule.event_pattern)).toBe("var.event_pattern");
+    expect(rule.state).toBe("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
+    const target = inForwarding.resource("aws_cloudwatch_event_target", "forward");
+    expect(unwrap(target.region)).toBe("each.key");
+    expect(unwrap(target.arn)).toBe("var.destination_bus_arn");
+    expect(unwrap(target.role_arn)).toBe("aws_iam_role.this.arn");
+    // A target of another account's or region's bus takes no input transformer: the event goes as it is.
+    expect(target).not.toHaveProperty("input_transformer");
+    for (const [type, name] of [
+      ["aws_cloudwatch_event_target", "alarm"],
+      ["aws_cloudwatch_event_rule", "alarm"],
+      ["aws_cloudwatch_metric_alarm", "forward_failures"],
+    ] as const) {
+      const block = inForwarding.resource(type, name);
+      expect(unwrap(block.for_each), `${type}.${name}`).toBe("local.alarm_regions");
+      expect(unwrap(block.region), `${type}.${name}`).toBe("each.key");
+    }
+    expect(unwrap(forwarding.locals.alarm_regions)).toBe("var.alarm_on_failures ? var.regions : toset([])");
+  });
+
+  it("the role: only events.amazonaws.com, for this account and exactly these rules", () => {
+    const role = inForwarding.resource("aws_iam_role", "this");
+    const trust = policyStatements(policyDocumentOf(forwarding, role.assume_role_policy));
+    expect(trust).toEqual([
+      {
+        sid: "EventBridgeRulesAssumeRole",
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+        condition: [
+          { test: "StringEquals", variable: "aws:SourceAccount", values: ["${local.account_id}"] },
+          { test: "ArnEquals", variable: "aws:SourceArn", values: "${local.rule_arns}" },
+        ],
+      },
+    ]);
+    expect(unwrap(forwarding.locals.rule_arns).replace(/\s+/g, " ")).toBe(
+      'flatten([ for region in sort(tolist(var.regions)) : concat( ["arn:${local.partition}:events:${region}:${local.account_id}:rule/${local.forward_rule_name}"], var.alarm_on_failures ? ["arn:${local.partition}:events:${region}:${local.account_id}:rule/${local.alarm_rule_name}"] : [], ) ])',
+    );
+    expect(role.name).toBe("${local.role_name}");
+    expect(forwarding.locals.role_name).toBe("${var.name}-root-forwarder");
+  });
+
+  it("the role may only events:PutEvents on the destination bus, and has nothing else", () => {
+    const granted = policyStatements(inForwarding.data("aws_iam_policy_document", "this"));
+    expect(granted).toEqual([
+      {
+        sid: "PutEventsToDestinationBus",
+        effect: "Allow",
+        actions: ["events:PutEvents"],
+        resources: ["${var.destination_bus_arn}"],
+      },
+    ]);
+    expect(onlyAllowsProblems(granted)).toEqual([]);
+    expect(Object.keys(forwarding.resources.aws_iam_role_policy ?? {})).toEqual(["this"]);
+    expect(forwarding.resources.aws_iam_role_policy_attachment).toBeUndefined();
+  });
+
+  it("the alarm per region: FailedInvocations of the forwarding rule, no action (an alarm notifies only its own region's topics), its state changes forwarded", () => {
+    const alarm = inForwarding.resource("aws_cloudwatch_metric_alarm", "forward_failures");
+    expect([alarm.namespace, alarm.metric_name, alarm.statistic]).toEqual([
+      "AWS/Events",
+      "FailedInvocations",
+      "Sum",
+    ]);
+    expect(alarm.dimensions).toEqual({ RuleName: "${aws_cloudwatch_event_rule.forward[each.key].name}" });
+    expect(alarm).not.toHaveProperty("alarm_actions");
+    expect(alarm.alarm_name).toBe("${local.alarm_name}");
+    const rule = inForwarding.resource("aws_cloudwatch_event_rule", "alarm");
+    expect(unwrap(rule.event_pattern)).toBe("var.alarm_event_pattern");
+    expect(unwrap(inForwarding.resource("aws_cloudwatch_event_target", "alarm").arn)).toBe(
+      "var.destination_bus_arn",
+    );
+  });
+
+  it("names fit their limits for the longest name", () => {
+    const longest = "a".repeat(48);
+    for (const [local, limit] of [
+      ["forward_rule_name", 64],
+      ["alarm_rule_name", 64],
+      ["alarm_name", 255],
+      ["role_name", 64],
+    ] as const) {
+      expect(
+        String(forwarding.locals[local]).replace("${var.name}", longest).length,
+        local,
+      ).toBeLessThanOrEqual(limit);
+    }
+  });
+
+  it("the module is documented and uses what it declares", () => {
+    expect(undocumentedVariables(forwarding)).toEqual([]);
+    expect(undocumentedOutputs(forwarding)).toEqual([]);
+    expect(unusedDeclarations(forwarding)).toEqual([]);
+  });
+});
+
+describe("re-evaluation after a root event (Step Functions, no Lambda code)", () => {
+  const machine = resource("aws_sfn_state_machine", "reevaluate");
+  const definition = root.locals.reevaluation_definition as {
+    StartAt: string;
+    States: Record<string, Record<string, unknown>>;
+  };
+
+  it("is on by default exactly when the rule reads CloudTrail, and only with the alerts", () => {
+    const expression = String(root.locals.reevaluate_rule);
+    expect(unwrap(expression)).toBe(
+      "local.create_root_activity_alerts && (var.root_activity_alert_reevaluate == null ? var.cloudtrail_lookup : var.root_activity_alert_reevaluate)",
+    );
+    const on = (alerts: boolean, reevaluate: boolean | null, lookup: boolean): boolean =>
+      alerts && (reevaluate === null ? lookup : reevaluate);
+    expect(on(true, null, true)).toBe(true);
+    expect(on(true, null, false)).toBe(false);
+    expect(on(true, false, true)).toBe(false);
+    expect(on(false, true, true)).toBe(false);
+    for (const [type, name] of [
+      ["aws_sfn_state_machine", "reevaluate"],
+      ["aws_iam_role", "reevaluate"],
+      ["aws_iam_role_policy", "reevaluate"],
+      ["aws_iam_role", "reevaluate_start"],
+      ["aws_iam_role_policy", "reevaluate_start"],
+    ] as const) {
+      expect(unwrap(resource(type, name).count), `${type}.${name}`).toBe("local.reevaluate_rule ? 1 : 0");
+    }
+  });
+
+  it("waits the delay, then calls config:StartConfigRulesEvaluation for this rule through the AWS SDK integration", () => {
+    expect(machine.type).toBe("STANDARD");
+    expect(unwrap(machine.definition)).toBe("jsonencode(local.reevaluation_definition)");
+    expect(definition.StartAt).toBe("WaitForEventHistory");
+    expect(definition.States.WaitForEventHistory).toEqual({
+      Type: "Wait",
+      Seconds: "${var.root_activity_alert_reevaluate_delay_minutes * 60}",
+      Next: "StartConfigRulesEvaluation",
+    });
+    const task = definition.States.StartConfigRulesEvaluation ?? {};
+    expect(task.Type).toBe("Task");
+    expect(task.Resource).toBe("arn:${local.partition}:states:::aws-sdk:config:startConfigRulesEvaluation");
+    expect(task.Parameters).toEqual({ ConfigRuleNames: ["${local.rule_name}"] });
+    expect(task.End).toBe(true);
+    // An evaluation already running (or started within the last minute) is retried, then taken as done.
+    expect(task.Retry).toEqual([
+      { ErrorEquals: ["Config.LimitExceededException"], IntervalSeconds: 60, MaxAttempts: 3, BackoffRate: 2 },
+    ]);
+    expect(task.Catch).toEqual([
+      { ErrorEquals: ["Config.LimitExceededException"], Next: "EvaluationAlreadyRunning" },
+    ]);
+    expect(definition.States.EvaluationAlreadyRunning?.Type).toBe("Succeed");
+    expect(machine.name).toBe("${local.reevaluation_state_machine_name}");
+    expect(root.locals.reevaluation_state_machine_arn).toBe(
+      "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${local.reevaluation_state_machine_name}",
+    );
+  });
+
+  it("Step Functions' role: only this state machine may assume it, and it may only start evaluations of this rule", () => {
+    const trust = policyStatements(data("aws_iam_policy_document", "reevaluate_assume_role"));
+    expect(trust).toHaveLength(1);
+    expect(trust[0]?.principals).toEqual([{ type: "Service", identifiers: ["states.amazonaws.com"] }]);
+    expect(trust[0]?.condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: ["${local.account_id}"] },
+      { test: "ArnEquals", variable: "aws:SourceArn", values: ["${local.reevaluation_state_machine_arn}"] },
+    ]);
+    const granted = policyStatements(data("aws_iam_policy_document", "reevaluate"));
+    expect(granted).toEqual([
+      {
+        sid: "StartEvaluationOfThisRule",
+        effect: "Allow",
+        actions: ["config:StartConfigRulesEvaluation"],
+        resources: ["${aws_config_config_rule.this.arn}"],
+      },
+    ]);
+    expect(unwrap(machine.role_arn)).toBe("aws_iam_role.reevaluate[0].arn");
+  });
+
+  it("EventBridge's role: only the root event alert rules may assume it, and it may only start this state machine", () => {
+    const trust = policyStatements(data("aws_iam_policy_document", "reevaluate_start_assume_role"));
+    expect(trust).toHaveLength(1);
+    expect(trust[0]?.principals).toEqual([{ type: "Service", identifiers: ["events.amazonaws.com"] }]);
+    expect(trust[0]?.condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: ["${local.account_id}"] },
+      {
+        test: "ArnEquals",
+        variable: "aws:SourceArn",
+        values:
+          "${[for key in module.root_activity_events.root_event_alert_keys : module.notifications[0].alert_rule_arns[key]]}",
+      },
+    ]);
+    expect(policyStatements(data("aws_iam_policy_document", "reevaluate_start"))).toEqual([
+      {
+        sid: "StartReevaluation",
+        effect: "Allow",
+        actions: ["states:StartExecution"],
+        resources: ["${aws_sfn_state_machine.reevaluate[0].arn}"],
+      },
+    ]);
+  });
+
+  it("every root event alert rule gets a second target, the state machine; the forwarding alarm's does not", () => {
+    const target = resource("aws_cloudwatch_event_target", "reevaluate");
+    expect(unwrap(target.for_each)).toBe(
+      "toset(local.reevaluate_rule ? module.root_activity_events.root_event_alert_keys : [])",
+    );
+    expect(unwrap(target.rule)).toBe("module.notifications[0].alert_rule_names[each.key]");
+    expect(unwrap(target.arn)).toBe("aws_sfn_state_machine.reevaluate[0].arn");
+    expect(unwrap(target.role_arn)).toBe("aws_iam_role.reevaluate_start[0].arn");
+    expect(rendered.rootEventAlertKeys).not.toContain("fwd-alarm");
+  });
+
+  it("a failed re-evaluation raises an alarm that publishes to the topic, which the topic policy allows", () => {
+    const alarm = resource("aws_cloudwatch_metric_alarm", "reevaluate_failures");
+    expect(unwrap(alarm.count)).toBe("local.reevaluate_rule && var.alarm_on_failures ? 1 : 0");
+    expect([alarm.namespace, alarm.metric_name]).toEqual(["AWS/States", "ExecutionsFailed"]);
+    expect(alarm.dimensions).toEqual({ StateMachineArn: "${aws_sfn_state_machine.reevaluate[0].arn}" });
+    expect(alarm.alarm_actions).toEqual(["${local.notification_topic_arn}"]);
+    expect(unwrap(call("notifications").extra_alarm_arns)).toBe(
+      "aws_cloudwatch_metric_alarm.reevaluate_failures[*].arn",
+    );
+  });
+
+  it("the message says when Config re-evaluates", () => {
+    expect(unwrap(root.locals.reevaluation_note)).toBe(
+      'local.reevaluate_rule ? "AWS Config re-evaluates the rule ${local.rule_name} about ${var.root_activity_alert_reevaluate_delay_minutes} minutes after the event, once CloudTrail event history holds it." : ""',
+    );
+    const withNote = renderRootActivityEvents(events, {
+      ...INPUTS,
+      message_suffix: "AWS Config re-evaluates.",
+    });
+    for (const key of ROOT_EVENT_ALERTS) {
+      expect(withNote.alerts[key]?.inputTemplate, key).toContain(
+        " AWS Config re-evaluates. Event in CloudTrail",
+      );
+    }
+  });
+
+  it("names fit IAM's 64 characters for the longest name", () => {
+    for (const name of [
+      resource("aws_iam_role", "reevaluate").name,
+      resource("aws_iam_role", "reevaluate_start").name,
+    ]) {
+      expect(String(name).replace("${var.name}", "a".repeat(48)).length).toBeLessThanOrEqual(64);
+    }
+  });
+});
+
+describe("outputs, example and documentation", () => {
+  it("outputs give the alert rules, the regions, the forwarder role and the state machine, null when off", () => {
+    const value = (name: string): string => unwrap(root.outputs[name]?.value);
+    expect(value("root_activity_alert_rule_arns")).toBe(
+      "local.create_root_activity_alerts ? one(module.notifications[*].alert_rule_arns) : null",
+    );
+    expect(value("root_activity_alert_regions")).toBe(
+      "local.create_root_activity_alerts ? sort(tolist(local.root_activity_alert_regions)) : null",
+    );
+    expect(value("root_activity_forwarder_role_arn")).toBe(
+      "one(module.root_activity_forwarding[*].role_arn)",
+    );
+    expect(value("reevaluation_state_machine_arn")).toBe("one(aws_sfn_state_machine.reevaluate[*].arn)");
+    expect(undocumentedOutputs(root)).toEqual([]);
+  });
+
+  it("the example turns the alerts on with the notifications", () => {
+    const [, moduleCall] = Object.entries(example.modules)[0] ?? [];
+    expect(unwrap(moduleCall?.create_root_activity_alerts)).toBe("length(var.notification_emails) > 0");
+    expect(unwrap(moduleCall?.root_activity_alert_regions)).toBe("var.root_activity_alert_regions");
+    expect(example.variables.root_activity_alert_regions?.default).toEqual(["us-east-1"]);
+  });
+
+  it.each([
+    ["terraform", root],
+    ["terraform/modules/root-activity-events", events],
+    ["terraform/modules/root-activity-forwarding", forwarding],
+  ] as const)("%s: README has the terraform-docs tables and names only what exists", async (dir, module) => {
+    const readme = await readFile(join(dir, "README.md"), "utf8");
+    for (const [section, expected] of docsTables(module)) {
+      expect(readme, `README.md section "## ${section}" should be:\n\n${expected}\n`).toContain(
+        `## ${section}\n\n${expected}\n`,
+      );
+    }
+    expect(
+      readmeReferenceProblems(readme, {
+        outputs: Object.keys(module.outputs),
+        callees: { root_activity: root },
+        calls: { evaluator, notifications },
+      }),
+    ).toEqual([]);
+  });
+
+  it("the module README shows a message for each kind of event, and says what each needs and what is not covered", async () => {
+    const readme = await readFile(join("terraform", "README.md"), "utf8");
+    expect(readme).toContain("## Root activity alerts (`create_root_activity_alerts = true`)");
+    for (const text of [
+      "Root user signed in to the AWS Management Console of account",
+      "Failed root user sign-in",
+      "Root user sign-in event PasswordUpdated",
+      "Root user called CreateUser on iam.amazonaws.com",
+      "Centralized root session (sts:AssumeRoot) in account",
+      "Root activity alerts: forwarding from account",
+      "trail",
+      "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+      "us-east-1",
+      "Not covered",
+      "StartConfigRulesEvaluation",
+      "<name>-root-alert-failures",
+      "<name>-root-forward-failures",
+    ]) {
+      expect(readme, text).toContain(text);
+    }
+  });
+});
