@@ -287,6 +287,7 @@ describe("the input transformer model (EventBridge user guide examples)", () => 
 // ---------------------------------------------------------------------------------------------
 
 const events = await loadModule("terraform/modules/root-activity-events");
+const organization = await loadModule("terraform/modules/organization");
 const FIXTURES = "test/fixtures/cloudtrail-events";
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), "utf8")) as Record<string, unknown>;
@@ -437,6 +438,11 @@ describe("the root activity alert messages", () => {
         "forwarding-alarm-state-change",
       ],
     ],
+    [
+      "terraform/modules/organization/README.md",
+      () => organizationAlerts,
+      ["root-console-sign-in-mfa", "centralized-root-session"],
+    ],
   ] as const)("%s shows the messages exactly as they are rendered", async (path, alerts, names) => {
     const readme = readFileSync(path, "utf8");
     for (const name of names) {
@@ -450,5 +456,6 @@ describe("the root activity alert messages", () => {
       );
       expect(readme, name).toContain(`  ${output}\n`);
     }
+    expect(organization.locals.console_domain).toBe(mod.locals.console_domain);
   });
 });

@@ -119,7 +119,12 @@ describe("Terraform files", () => {
 
 describe("evaluator module call", () => {
   it("calls ../evaluator, the module the single-account deployment uses, with arguments it declares", () => {
-    expect(Object.keys(mod.modules)).toEqual(["evaluator", "notifications"]);
+    expect(Object.keys(mod.modules).sort()).toEqual([
+      "evaluator",
+      "notifications",
+      "root_activity_events",
+      "root_activity_forwarding",
+    ]);
     expect(evaluatorCall.source).toBe("../evaluator");
     expect(normalize(join(MODULE_DIR, String(evaluatorCall.source)))).toBe(EVALUATOR_DIR);
     expect(moduleCallProblems(evaluatorCall, evaluator)).toEqual([]);

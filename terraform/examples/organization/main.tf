@@ -46,5 +46,13 @@ module "root_activity" {
 
   create_aggregator = true
 
+  # Opt-in notifications (verdict changes of every account, failure alarms) and root activity
+  # alerts within minutes from every account, in this region and root_activity_alert_regions.
+  # An empty notification_emails (the default) creates none of it.
+  create_notifications        = length(var.notification_emails) > 0
+  notification_emails         = var.notification_emails
+  create_root_activity_alerts = length(var.notification_emails) > 0
+  root_activity_alert_regions = var.root_activity_alert_regions
+
   tags = var.tags
 }

@@ -37,3 +37,13 @@ output "deployment_status_command" {
   description = "Command that shows, per account, whether the rule was deployed."
   value       = module.root_activity.deployment_status_command
 }
+
+output "notification_topic_arn" {
+  description = "SNS topic of the notifications and root activity alerts, when notification_emails is set."
+  value       = module.root_activity.notification_topic_arn
+}
+
+output "root_alerts_stack_set_name" {
+  description = "StackSet that deploys the root activity forwarding rules in every account and alert region, when notification_emails is set."
+  value       = module.root_activity.root_alerts_stack_set_name
+}

@@ -40,6 +40,18 @@ variable "excluded_accounts" {
   default     = []
 }
 
+variable "notification_emails" {
+  description = "E-mail addresses told when an account's verdict changes, when the evaluator fails, and within minutes of root activity in any account. Empty creates no notifications and no alerts."
+  type        = list(string)
+  default     = []
+}
+
+variable "root_activity_alert_regions" {
+  description = "Regions whose root activity is alerted on in every account, besides the home region (us-east-1 holds root console sign-ins and IAM calls). Used when notification_emails is set."
+  type        = list(string)
+  default     = ["us-east-1"]
+}
+
 variable "tags" {
   description = "Tags for every resource, including the member roles."
   type        = map(string)

@@ -155,4 +155,12 @@ resource "aws_config_organization_custom_rule" "this" {
     aws_cloudformation_stack_set_instance.member_role,
     aws_iam_role_policy.member,
   ]
+
+  lifecycle {
+    # A validation block cannot read another variable before Terraform 1.9.
+    precondition {
+      condition     = !var.create_root_activity_alerts || var.create_notifications
+      error_message = "create_root_activity_alerts = true needs create_notifications = true: the root activity alerts are forwarded to the central bus <name>-compliance and published to the notification topic, which only notifications create."
+    }
+  }
 }

@@ -80,6 +80,10 @@ module "notifications" {
   role_description = "EventBridge role that publishes the ${local.rule_name} compliance changes to the notification topic"
   input_template   = local.notification_input_template
 
+  # Root activity alerts (alerts.tf): their rules on the central bus and their failure alarm.
+  alert_rules                      = local.root_activity_alert_rules
+  alert_failures_alarm_description = "EventBridge failed to deliver a root activity alert of an account of the organization to the notification topic (AWS/Events FailedInvocations of the ${var.name}-root-* rules on the ${local.compliance_event_bus} bus)."
+
   alarm_on_failures           = var.alarm_on_failures
   function_name               = module.evaluator.function_name
   maximum_execution_frequency = var.maximum_execution_frequency

@@ -116,3 +116,23 @@ output "audit_manager_keywords" {
   description = "AWS Config rule keywords (keywordValue) for an AWS Audit Manager custom control data source: the organization rule as it is named in the accounts, and the pack's rule when create_conformance_pack is true, each without the suffix ID AWS Config adds."
   value       = concat(["Custom_OrgConfigRule-${local.rule_name}"], var.create_conformance_pack ? ["Custom_${local.rule_name}-conformance-pack"] : [])
 }
+
+output "root_activity_alert_rule_arns" {
+  description = "ARNs of the root activity alert rules on the central bus, by kind (signin, failed, signevent, api, assumed, fwd-alarm); null when create_root_activity_alerts is false."
+  value       = local.create_root_activity_alerts ? one(module.notifications[*].alert_rule_arns) : null
+}
+
+output "root_activity_alert_regions" {
+  description = "Regions whose root events every account forwards: this region and root_activity_alert_regions; null when create_root_activity_alerts is false."
+  value       = local.create_root_activity_alerts ? sort(tolist(local.root_activity_alert_regions)) : null
+}
+
+output "root_alerts_stack_set_name" {
+  description = "Name of the StackSet that deploys the forwarding rules in every account and alert region; null when create_root_activity_alerts is false."
+  value       = one(aws_cloudformation_stack_set.root_alerts[*].name)
+}
+
+output "root_alerts_template_body" {
+  description = "The regional StackSet's CloudFormation template: deploy it as a stack in each alert region of an account the StackSet does not reach (the management account in a delegated administrator deployment), together with member_role_template_body (which holds the forwarding role)."
+  value       = jsonencode(local.root_alerts_template)
+}

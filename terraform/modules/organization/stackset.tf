@@ -106,11 +106,14 @@ locals {
   # What the StackSet deploys: the member role, and the forwarding rule and its role when
   # notifications are on. (A for expression rather than `cond ? {...} : {}`, whose two objects
   # would have no common type.)
+  # With root activity alerts, also the role that the forwarding rules of the regional StackSet
+  # (alerts.tf) use: IAM is global, so it is created once per account, here.
   stack_set_template = merge(local.member_role_template, {
     Description = var.create_notifications ? "${local.member_role_template.Description}; forwards its compliance changes of the rule to ${local.compliance_event_bus_arn}" : local.member_role_template.Description
     Resources = merge(
       local.member_role_template.Resources,
       { for logical_id, resource in local.compliance_forwarding_resources : logical_id => resource if var.create_notifications },
+      { for logical_id, resource in local.root_forwarding_role_resources : logical_id => resource if local.create_root_activity_alerts },
     )
   })
 }

@@ -403,3 +403,35 @@ variable "conformance_pack_delivery_s3_key_prefix" {
     error_message = "The delivery key prefix must be at most 1024 characters."
   }
 }
+
+################################################################################
+# Root activity alerts (opt-in, with notifications)
+################################################################################
+
+variable "create_root_activity_alerts" {
+  description = "Publish to the notification topic within minutes of root activity in any account: in every account (StackSet; the management account directly with call_as = SELF) and every region of root_activity_alert_regions, an EventBridge rule forwards CloudTrail's root events (console sign-ins, failed ones included, other sign-in events, API calls, centralized root sessions) to the central bus `<name>-compliance`, where one rule per kind publishes them. Needs create_notifications = true (the topic and the central bus). CloudTrail delivers these events to EventBridge only with a trail that logs management events (an organization trail covers every account). Off by default."
+  type        = bool
+  default     = false
+}
+
+variable "root_activity_alert_regions" {
+  description = "Regions whose root events are alerted on, in every account, besides this module's region, which is always included. Each gets a forwarding rule per account (a StackSet instance per region). The default adds us-east-1, where CloudTrail records root console sign-ins and IAM calls; list every region root could act in for complete coverage. Region names, each once."
+  type        = list(string)
+  default     = ["us-east-1"]
+
+  validation {
+    condition     = alltrue([for region in var.root_activity_alert_regions : can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$", region))])
+    error_message = "Each alert region must be a region name such as us-east-1 or eu-central-2."
+  }
+
+  validation {
+    condition     = length(distinct(var.root_activity_alert_regions)) == length(var.root_activity_alert_regions)
+    error_message = "List each alert region once."
+  }
+}
+
+variable "root_activity_alert_read_only" {
+  description = "Alert on read-only root API calls too (Describe*, Get*, List*, ...). False alerts only on calls that may change something, on every sign-in event and on calls without a readOnly field. Used only with create_root_activity_alerts."
+  type        = bool
+  default     = true
+}
