@@ -34,8 +34,8 @@ locals {
 
   # Rule parameters travel as a JSON object of strings (Config passes them to the function
   # as the `ruleParameters` string of the event).
-  # cloudTrailRegions only when regions are listed: absent means discover them (a for
-  # expression rather than `cond ? {...} : {}`, whose two objects would have no common type).
+  # cloudTrailRegions only when regions are listed: absent means discover them. The two
+  # branches unify as map(string), which merge() then adds to the object.
   rule_parameters = merge(
     {
       lookbackDays                 = tostring(var.lookback_days)
@@ -43,7 +43,7 @@ locals {
       cloudTrailLookup             = tostring(var.cloudtrail_lookup)
       countCentralizedRootSessions = tostring(var.count_centralized_root_sessions)
     },
-    { for name, value in { cloudTrailRegions = join(",", var.cloudtrail_regions) } : name => value if length(var.cloudtrail_regions) > 0 },
+    length(var.cloudtrail_regions) > 0 ? { cloudTrailRegions = join(",", var.cloudtrail_regions) } : {},
   )
 }
 

@@ -787,18 +787,18 @@ export function evaluationStatements(
  * ```hcl
  * merge(
  *   { name = tostring(var.x), name = var.y, ... },
- *   { for name, value in { name = join(",", var.list) } : name => value if length(var.list) > 0 },
+ *   length(var.list) > 0 ? { name = join(",", var.list) } : {},
  * )
  * ```
  */
 export function ruleParameters(expression: unknown, values: Record<string, unknown>): Record<string, string> {
   const text = unwrap(expression).replace(/\s+/g, " ").trim();
   const form =
-    /^merge\( \{ (.*?) \}, \{ for name, value in \{ (\w+) = join\(",", var\.(\w+)\) \} : name => value if length\(var\.(\w+)\) > 0 \}, \)$/.exec(
+    /^merge\( \{ (.*?) \}, length\(var\.(\w+)\) > 0 \? \{ (\w+) = join\(",", var\.(\w+)\) \} : \{\}, \)$/.exec(
       text,
     );
   if (form === null) throw new Error(`unexpected rule parameters ${text}`);
-  const [, fixed = "", listName = "", listVariable = "", gateVariable = ""] = form;
+  const [, fixed = "", gateVariable = "", listName = "", listVariable = ""] = form;
   if (listVariable !== gateVariable)
     throw new Error(`${listName}: joined ${listVariable}, gated on ${gateVariable}`);
   const given = (name: string): unknown => {

@@ -24,8 +24,8 @@ locals {
 
   # Rule parameters are a JSON object of strings. executionRoleName makes the function assume
   # arn:<partition>:iam::<evaluated account>:role/<member_role_name> for every evaluation.
-  # cloudTrailRegions only when regions are listed: absent means discover them (a for
-  # expression rather than `cond ? {...} : {}`, whose two objects would have no common type).
+  # cloudTrailRegions only when regions are listed: absent means discover them. The two
+  # branches unify as map(string), which merge() then adds to the object.
   rule_parameters = merge(
     {
       lookbackDays                 = tostring(var.lookback_days)
@@ -34,7 +34,7 @@ locals {
       cloudTrailLookup             = tostring(var.cloudtrail_lookup)
       countCentralizedRootSessions = tostring(var.count_centralized_root_sessions)
     },
-    { for name, value in { cloudTrailRegions = join(",", var.cloudtrail_regions) } : name => value if length(var.cloudtrail_regions) > 0 },
+    length(var.cloudtrail_regions) > 0 ? { cloudTrailRegions = join(",", var.cloudtrail_regions) } : {},
   )
 
   # The StackSet reaches the accounts of these OUs; the root reaches every member account.
