@@ -75,7 +75,8 @@ module "evaluator" {
 
   # The function reads this account's credential report and posts its evaluation with its own
   # credentials: iam:GenerateCredentialReport, iam:GetCredentialReport, config:PutEvaluations,
-  # and with the CloudTrail lookup cloudtrail:LookupEvents and account:ListRegions.
+  # and with the CloudTrail lookup cloudtrail:LookupEvents, iam:ListAccountAliases and
+  # account:ListRegions.
   grant_evaluation_actions = true
   grant_cloudtrail_lookup  = var.cloudtrail_lookup
 }

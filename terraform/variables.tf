@@ -156,7 +156,7 @@ variable "fail_on_active_access_keys" {
 ################################################################################
 
 variable "cloudtrail_lookup" {
-  description = "Rule parameter cloudTrailLookup: the rule also reads CloudTrail event history (the last 90 days of management events, free, no trail needed) in every enabled region, so that a root sign-in or API call the credential report has not caught up with (it is up to 4 hours old) makes the account NON_COMPLIANT. Grants cloudtrail:LookupEvents and account:ListRegions to the function's execution role; false grants neither and the rule reads the credential report only."
+  description = "Rule parameter cloudTrailLookup: the rule also reads CloudTrail event history (the last 90 days of management events, free, no trail needed) in every enabled region, so that a root sign-in or API call the credential report has not caught up with (it is up to 4 hours old) makes the account NON_COMPLIANT. Grants cloudtrail:LookupEvents, iam:ListAccountAliases (root events carry the account alias as user name once one is set) and account:ListRegions to the function's execution role; false grants none of them and the rule reads the credential report only."
   type        = bool
   default     = true
 }

@@ -2,8 +2,9 @@
 /**
  * The Terraform side of the CloudTrail evidence (issue 11) in both deployments: the variables
  * cloudtrail_lookup, cloudtrail_regions and count_centralized_root_sessions, the rule parameters
- * they become (names decided in CONTRACT.md), and the two permissions the lookup needs,
- * cloudtrail:LookupEvents and account:ListRegions, granted only when the lookup is on, only to the
+ * they become (names decided in CONTRACT.md), and the three permissions the lookup needs,
+ * cloudtrail:LookupEvents, iam:ListAccountAliases and account:ListRegions, granted only when the
+ * lookup is on, only to the
  * role that reads the evaluated account (the single-account function's role, the organization's
  * member role) and never to the organization function's own role.
  */
@@ -74,7 +75,7 @@ describe("CloudTrail variables", () => {
     }
     // The descriptions say which parameter each one is and what the lookup grants.
     expect(String(variable("cloudtrail_lookup").description)).toMatch(
-      /cloudTrailLookup.*LookupEvents.*ListRegions/,
+      /cloudTrailLookup.*LookupEvents.*ListAccountAliases.*ListRegions/,
     );
     expect(String(variable("cloudtrail_regions").description)).toContain("cloudTrailRegions");
     expect(String(variable("count_centralized_root_sessions").description)).toMatch(
@@ -188,14 +189,14 @@ describe("rule parameters", () => {
   );
 });
 
-/** The two CloudTrail statements of the evaluation document, as Terraform renders them. */
+const CLOUDTRAIL_ACTIONS = ["cloudtrail:LookupEvents", "iam:ListAccountAliases", "account:ListRegions"];
+
+/** The statements of the evaluation document the CloudTrail lookup adds, as Terraform renders them. */
 function cloudTrailStatements(statements: readonly PolicyStatement[]): PolicyStatement[] {
   return statements.filter((statement) =>
-    statement.actions?.some((action) => action.startsWith("cloudtrail:") || action.startsWith("account:")),
+    statement.actions?.some((action) => CLOUDTRAIL_ACTIONS.includes(action)),
   );
 }
-
-const CLOUDTRAIL_ACTIONS = ["cloudtrail:LookupEvents", "account:ListRegions"];
 
 describe("permissions: single-account function role", () => {
   const call = declarations(root).call("evaluator");
@@ -206,7 +207,7 @@ describe("permissions: single-account function role", () => {
     expect(call).not.toHaveProperty("organization");
   });
 
-  it("with the lookup on: exactly LookupEvents on * and ListRegions on the account's own ARNs", () => {
+  it("with the lookup on: exactly LookupEvents and ListAccountAliases on * and ListRegions on the account's own ARNs", () => {
     const statements = evaluatorRoleStatements(evaluator, root, call, { cloudtrail_lookup: true });
     expect(onlyAllowsProblems(statements)).toEqual([]);
     const granted = cloudTrailStatements(statements).map((statement) => ({
@@ -218,6 +219,12 @@ describe("permissions: single-account function role", () => {
         sid: "LookupCloudTrailEvents",
         effect: "Allow",
         actions: ["cloudtrail:LookupEvents"],
+        resources: ["*"],
+      },
+      {
+        sid: "ListAccountAlias",
+        effect: "Allow",
+        actions: ["iam:ListAccountAliases"],
         resources: ["*"],
       },
       {
@@ -243,7 +250,7 @@ describe("permissions: single-account function role", () => {
     );
   });
 
-  it("with the lookup off: neither action", () => {
+  it("with the lookup off: none of the three", () => {
     const statements = evaluatorRoleStatements(evaluator, root, call, { cloudtrail_lookup: false });
     expect(cloudTrailStatements(statements)).toEqual([]);
   });
@@ -259,7 +266,7 @@ describe("permissions: single-account function role", () => {
     expect(unwrap(evaluator.locals.partition)).toBe("data.aws_partition.current.partition");
   });
 
-  it("only LookupEvents joins the actions on *: it has no resource type", () => {
+  it("only LookupEvents and ListAccountAliases join the actions on *: neither has a resource type", () => {
     const statements = evaluatorRoleStatements(evaluator, root, call, { cloudtrail_lookup: true });
     const onStar = statements.filter((statement) => statement.resources?.includes("*"));
     expect(onStar.flatMap((statement) => statement.actions).sort()).toEqual(
@@ -268,6 +275,7 @@ describe("permissions: single-account function role", () => {
         "config:PutEvaluations",
         "iam:GenerateCredentialReport",
         "iam:GetCredentialReport",
+        "iam:ListAccountAliases",
       ].sort(),
     );
   });
@@ -292,7 +300,7 @@ describe("permissions: organization", () => {
   });
 
   it.each([true, false])(
-    "the function's own role never gets LookupEvents or ListRegions (lookup %s): it only assumes the member role",
+    "the function's own role never gets LookupEvents, ListAccountAliases or ListRegions (lookup %s): it only assumes the member role",
     (lookup) => {
       const statements = evaluatorRoleStatements(evaluator, organization, call, {
         cloudtrail_lookup: lookup,
@@ -317,6 +325,7 @@ describe("permissions: organization", () => {
     const on = cloudTrailStatements(renderedStatements(document, { grant_cloudtrail_lookup: true }));
     expect(on.map((statement) => [statement.actions, statement.resources?.map(rendered)])).toEqual([
       [["cloudtrail:LookupEvents"], ["*"]],
+      [["iam:ListAccountAliases"], ["*"]],
       [
         ["account:ListRegions"],
         [
@@ -337,13 +346,17 @@ describe("permissions: organization", () => {
 
 describe("documentation", () => {
   it.each([
-    ["README.md", ["cloudtrail_lookup", "cloudtrail:LookupEvents", "account:ListRegions"]],
+    [
+      "README.md",
+      ["cloudtrail_lookup", "cloudtrail:LookupEvents", "iam:ListAccountAliases", "account:ListRegions"],
+    ],
     [
       "terraform/README.md",
       [
         "cloudtrail_lookup",
         "cloudtrail_regions",
         "cloudtrail:LookupEvents",
+        "iam:ListAccountAliases",
         "account:ListRegions",
         "accountInOrganization",
       ],
@@ -353,6 +366,7 @@ describe("documentation", () => {
       [
         "cloudtrail_lookup",
         "cloudtrail:LookupEvents",
+        "iam:ListAccountAliases",
         "account:ListRegions",
         "accountInOrganization",
         "member role",

@@ -62,6 +62,22 @@ data "aws_iam_policy_document" "evaluation" {
     }
   }
 
+  # The account alias (iam:ListAccountAliases): once an account has one, CloudTrail writes it as
+  # the user name of root events, so the function looks up Username=<alias> as well as root.
+  # ListAccountAliases has no resource type in the Service Authorization Reference (AWS Identity
+  # and Access Management, "Actions defined by IAM"), so its resource must be "*"; it lists only
+  # the alias of the account the credentials belong to.
+  dynamic "statement" {
+    for_each = var.grant_cloudtrail_lookup ? ["alias"] : []
+
+    content {
+      sid       = "ListAccountAlias"
+      effect    = "Allow"
+      actions   = ["iam:ListAccountAliases"]
+      resources = ["*"]
+    }
+  }
+
   # Region discovery (account:ListRegions), called in the standalone context (no AccountId:
   # the evaluated account asks about itself). The Service Authorization Reference (AWS Account
   # Management, "Actions defined by AWS Account Management") lists two optional resource types

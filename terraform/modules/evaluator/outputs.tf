@@ -29,6 +29,6 @@ output "log_group_arn" {
 }
 
 output "evaluation_policy_json" {
-  description = "The IAM policy document (JSON) an evaluation needs in the evaluated account: iam:GenerateCredentialReport, iam:GetCredentialReport and config:PutEvaluations on `*`, and with grant_cloudtrail_lookup cloudtrail:LookupEvents on `*` and account:ListRegions on the account's own ARNs. grant_evaluation_actions gives it to the execution role; the organization module gives it to the member roles instead."
+  description = "The IAM policy document (JSON) an evaluation needs in the evaluated account: iam:GenerateCredentialReport, iam:GetCredentialReport and config:PutEvaluations on `*`, and with grant_cloudtrail_lookup cloudtrail:LookupEvents and iam:ListAccountAliases on `*` and account:ListRegions on the account's own ARNs. grant_evaluation_actions gives it to the execution role; the organization module gives it to the member roles instead."
   value       = data.aws_iam_policy_document.evaluation.json
 }

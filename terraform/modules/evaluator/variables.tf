@@ -160,7 +160,7 @@ variable "policy_json" {
 }
 
 variable "grant_cloudtrail_lookup" {
-  description = "Add to the evaluation document (evaluation_policy_json, and the execution role with grant_evaluation_actions) what the CloudTrail evidence needs: cloudtrail:LookupEvents (resource `*`: it has no resource type) and account:ListRegions on the evaluated account's own account ARNs. True when the rule parameter cloudTrailLookup is true."
+  description = "Add to the evaluation document (evaluation_policy_json, and the execution role with grant_evaluation_actions) what the CloudTrail evidence needs: cloudtrail:LookupEvents and iam:ListAccountAliases (resource `*`: neither has a resource type) and account:ListRegions on the evaluated account's own account ARNs. True when the rule parameter cloudTrailLookup is true."
   type        = bool
   default     = false
 }

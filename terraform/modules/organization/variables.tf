@@ -252,7 +252,7 @@ variable "excluded_accounts" {
 ################################################################################
 
 variable "cloudtrail_lookup" {
-  description = "Rule parameter cloudTrailLookup: the rule also reads CloudTrail event history (the last 90 days of management events, free, no trail needed) in every enabled region, so that a root sign-in or API call the credential report has not caught up with (it is up to 4 hours old) makes the account NON_COMPLIANT. Grants cloudtrail:LookupEvents and account:ListRegions to the member role in every account (never to the function's own role, which only assumes the member role); false grants neither and the rule reads the credential report only."
+  description = "Rule parameter cloudTrailLookup: the rule also reads CloudTrail event history (the last 90 days of management events, free, no trail needed) in every enabled region, so that a root sign-in or API call the credential report has not caught up with (it is up to 4 hours old) makes the account NON_COMPLIANT. Grants cloudtrail:LookupEvents, iam:ListAccountAliases (root events carry the account alias as user name once one is set) and account:ListRegions to the member role in every account (never to the function's own role, which only assumes the member role); false grants none of them and the rule reads the credential report only."
   type        = bool
   default     = true
 }
