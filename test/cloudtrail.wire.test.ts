@@ -19,7 +19,6 @@ import { configEvent, expectFailure, expectOnePost, useWire } from "./support/wi
 
 const { aws, invoke } = useWire();
 
-const DAY = 86_400_000;
 const ALWAYS = Number.POSITIVE_INFINITY;
 const never = () => buildReport({ rows: [rootRow()] });
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
-import { actionsOf, configEvent, countOf, useWire } from "./support/wire.ts";
+import { actionsOf, configEvent, useWire } from "./support/wire.ts";
 
 const { aws, invoke } = useWire();
 
