@@ -1,5 +1,6 @@
 import { annotations, notes } from "./annotation.ts";
 import type { CloudTrailRead, Evidence } from "./evidence/types.ts";
+import { CLOUDTRAIL_HISTORY_DAYS, REPORT_REGENERATION_MS } from "./limits.ts";
 import { LOOKBACK_DAYS_MAX, LOOKBACK_DAYS_MIN, type RuleParameters } from "./params.ts";
 import { isNoUsePlaceholder } from "./report/columns.ts";
 import { findRootRow } from "./report/root-row.ts";
@@ -16,11 +17,8 @@ import type {
 const DAY_MS = 86_400_000;
 const ROOT_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):root$/;
 
-/** CloudTrail event history keeps the last 90 days of management events. */
-export const CLOUDTRAIL_HISTORY_DAYS = 90;
-
-/** IAM makes a new credential report at most every 4 hours: an older one cannot vouch for the present. */
-export const DEFAULT_MAX_REPORT_AGE_MS = 4 * 3_600_000;
+/** A report older than this before the evaluation time cannot give COMPLIANT, unless told otherwise. */
+export const DEFAULT_MAX_REPORT_AGE_MS = REPORT_REGENERATION_MS;
 
 /** How evaluate treats the evidence. */
 export interface EvaluateOptions {

@@ -5,10 +5,11 @@ import {
   type IAMClient,
 } from "@aws-sdk/client-iam";
 import { ReportNotReadyError, ReportRetrievalError, RootActivityError } from "../errors.ts";
+import { REPORT_REGENERATION_MS } from "../limits.ts";
 import { type Backoff, DEFAULT_BACKOFF, delayFor } from "./backoff.ts";
 
 /** IAM makes a new report at most every 4 hours; a report younger than that is as fresh as it can be. */
-export const REPORT_MAX_AGE_MS = 4 * 3_600_000;
+export const REPORT_MAX_AGE_MS = REPORT_REGENERATION_MS;
 
 /** A credential report, and what it took to get it. */
 export interface FetchedReport {

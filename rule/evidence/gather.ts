@@ -7,7 +7,7 @@ import {
   type ReportProgress,
 } from "../aws/credential-report.ts";
 import { CloudTrailLookupError } from "../errors.ts";
-import { CLOUDTRAIL_HISTORY_DAYS } from "../evaluate.ts";
+import { CLOUDTRAIL_HISTORY_DAYS } from "../limits.ts";
 import type { RuleParameters } from "../params.ts";
 import { lookupRootEvents } from "./cloudtrail.ts";
 import { enabledRegions } from "./regions.ts";
