@@ -267,6 +267,55 @@ describe("more than one <root_account> row", () => {
   }
 });
 
+describe("a <root_account> inside a quoted field of another row", () => {
+  /** A whole root row's text, used root or quiet, to hide inside another user's quoted field. */
+  const rootLine = (root: Record<string, string>) => buildReport({ rows: [root] }).split("\n")[1] as string;
+  const cases: Array<[string, string, Verdict["complianceType"], Verdict["reason"]]> = [
+    [
+      "a quiet fake before a used real one",
+      buildReport({
+        rows: [userRow("a", { password_last_changed: `\n${rootLine(quietRoot)}\n` }), usedRoot],
+      }),
+      "NON_COMPLIANT",
+      "used-in-window",
+    ],
+    [
+      "a used fake before a quiet real one",
+      buildReport({
+        rows: [userRow("a", { password_last_changed: `\n${rootLine(usedRoot)}\n` }), quietRoot],
+      }),
+      "COMPLIANT",
+      "not-used-in-window",
+    ],
+    [
+      "a quiet fake after a used real one",
+      buildReport({ rows: [usedRoot, userRow("a", { cert_1_last_rotated: `\n${rootLine(quietRoot)}\n` })] }),
+      "NON_COMPLIANT",
+      "used-in-window",
+    ],
+    [
+      "a used fake after a quiet real one, many users between",
+      buildReport({
+        rows: [
+          quietRoot,
+          ...Array.from({ length: 500 }, (_, i) => userRow(`u${i}`)),
+          userRow("x,<root_account>", { cert_1_last_rotated: `\r\n${rootLine(usedRoot)}\r\n` }),
+        ],
+      }),
+      "COMPLIANT",
+      "not-used-in-window",
+    ],
+  ];
+  for (const [name, report, complianceType, reason] of cases) {
+    it(`gives the real root row's verdict for ${name}`, () => {
+      // Act
+      const verdict = evaluate(report, NOW, params());
+      // Assess
+      expectVerdict(verdict, complianceType, reason);
+    });
+  }
+});
+
 describe("headers", () => {
   it("says Cannot verify for a header with no rows, CRLF and trailing blank lines", () => {
     // Prepare

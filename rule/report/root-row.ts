@@ -19,9 +19,13 @@ class StopParsing extends Error {}
 /**
  * Finds the single `<root_account>` row of a credential report (CSV bytes or text).
  *
- * Reads rows only up to the root row (AWS writes it first), so the cost does not grow with the number of IAM
- * users; the rest is only scanned, as bytes, for a second root row. No row is kept but the header and the root
- * row, so a report with the root row last streams through in constant memory.
+ * Wherever the root row is, only the header and the root row go through the CSV parser: the `<root_account>`
+ * bytes are located with a byte search, and each place is proven to lie in a real row (a row boundary outside
+ * any quoted field, found by walking the quotes and line ends from the header on) before that row alone is
+ * parsed. The cost is a byte scan, whatever the number of IAM users and wherever the root row is. When that proof
+ * fails (a misplaced or unclosed quote, a row over 64 KiB, lone CR line ends, a quoted header, no root row, two
+ * root rows), the whole report goes through the parser, up to the root row and past it when more `<root_account>`
+ * bytes follow, so every error is found and named as the parser names it.
  *
  * @example
  * ```ts
@@ -31,20 +35,175 @@ class StopParsing extends Error {}
  * ```
  */
 export function findRootRow(report: string | Uint8Array): RootRowResult {
-  const bytes =
-    typeof report === "string"
-      ? Buffer.from(report)
-      : Buffer.from(report.buffer, report.byteOffset, report.byteLength);
+  const bytes = asBuffer(report);
+  const refused = refusedOutright(bytes);
+  if (refused) return refused;
+  return rootRowByBytes(bytes) ?? parseForRootRow(bytes);
+}
+
+/**
+ * The root row by the byte search alone (see {@link findRootRow}), or `undefined` when the byte search cannot prove
+ * it; exported so tests can check that it agrees with {@link findRootRowByParsing} and is taken for every layout
+ * the rule accepts.
+ *
+ * @example
+ * ```ts
+ * findRootRowByBytes(csv) ?? findRootRowByParsing(csv);
+ * ```
+ */
+export function findRootRowByBytes(report: string | Uint8Array): RootRowResult | undefined {
+  const bytes = asBuffer(report);
+  return refusedOutright(bytes) ?? rootRowByBytes(bytes);
+}
+
+/**
+ * The root row by parsing the report with csv-parse up to the root row, and past it when more `<root_account>`
+ * bytes follow: the path {@link findRootRow} takes when the byte search cannot prove its answer.
+ *
+ * @example
+ * ```ts
+ * const result = findRootRowByParsing(csv);
+ * ```
+ */
+export function findRootRowByParsing(report: string | Uint8Array): RootRowResult {
+  const bytes = asBuffer(report);
+  return refusedOutright(bytes) ?? parseForRootRow(bytes);
+}
+
+function asBuffer(report: string | Uint8Array): Buffer {
+  return typeof report === "string"
+    ? Buffer.from(report)
+    : Buffer.from(report.buffer, report.byteOffset, report.byteLength);
+}
+
+/** Empty and UTF-16 reports, refused before any search. */
+function refusedOutright(bytes: Buffer): RootRowResult | undefined {
   if (bytes.byteLength === 0 || isBlank(bytes)) return { ok: false, reason: "the report is empty" };
-  // csv-parse would decode a UTF-16 byte-order mark, but the byte scan for a second root row below is UTF-8.
+  // csv-parse would decode a UTF-16 byte-order mark, but the byte searches here are UTF-8.
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return { ok: false, reason: "the report is UTF-16 text; IAM writes credential reports in UTF-8" };
   }
+  return undefined;
+}
+
+function parseForRootRow(bytes: Buffer): RootRowResult {
   const quick = scan(bytes, true);
   if (!quick.ok || quick.rootEnd === undefined) return quick.result;
   // A second root row after the first would hide which one is true; look for its bytes before trusting the first.
   if (bytes.indexOf(ROOT_BYTES, quick.rootEnd) === -1) return quick.result;
   return scan(bytes, false).result;
+}
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+const CRLF = Buffer.from("\r\n");
+const LF_ONLY = Buffer.from("\n");
+
+/** More `<root_account>` places than this is no credential report: the parser decides. */
+const MAX_CANDIDATES = 16;
+
+/**
+ * The root row found by a byte search and parsed alone with the header, or `undefined` when that cannot be
+ * proven sound for this report (then the whole report is parsed).
+ *
+ * Sound because a row boundary is a record delimiter outside quotes, and the walk below only crosses quotes where
+ * csv-parse accepts them: an opening quote at the start of a field, a closing quote before a comma, the record
+ * delimiter or the end, `""` inside. Anything else makes csv-parse fail, and the walk gives up. The record
+ * delimiter is the header's line end, as csv-parse discovers it.
+ */
+function rootRowByBytes(bytes: Buffer): RootRowResult | undefined {
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const walker = new RowWalker(bytes);
+  const headerEnd = walker.rowEnd(start, nextLineEnd, (at) => bytes[at] === LF || bytes[at] === CR);
+  if (headerEnd === undefined || headerEnd <= start || headerEnd === bytes.length) return undefined;
+  let delimiter: Buffer;
+  if (bytes[headerEnd] === LF) delimiter = LF_ONLY;
+  else if (bytes[headerEnd + 1] === LF) delimiter = CRLF;
+  else return undefined; // lone CR line ends: rare enough to leave to the parser
+
+  const candidates: number[] = [];
+  for (
+    let at = bytes.indexOf(ROOT_BYTES, headerEnd);
+    at !== -1;
+    at = bytes.indexOf(ROOT_BYTES, at + ROOT_BYTES.length)
+  ) {
+    candidates.push(at);
+    if (candidates.length > MAX_CANDIDATES) return undefined;
+  }
+  if (candidates.length === 0) return undefined;
+
+  // Walk the rows up to the last candidate; keep those that hold one.
+  const rows: Array<[number, number]> = [];
+  const findDelimiter = (within: Buffer, from: number) => within.indexOf(delimiter, from);
+  const isDelimiter = (at: number) => startsWith(bytes, at, delimiter);
+  let next = 0;
+  for (let rowStart = headerEnd + delimiter.length; next < candidates.length; ) {
+    const rowEnd = walker.rowEnd(rowStart, findDelimiter, isDelimiter);
+    if (rowEnd === undefined || rowEnd - rowStart > MAX_ROW_BYTES) return undefined;
+    let holds = false;
+    for (; next < candidates.length && (candidates[next] as number) < rowEnd; next++) holds = true;
+    if (holds) rows.push([rowStart, rowEnd]);
+    if (rowEnd === bytes.length) break;
+    rowStart = rowEnd + delimiter.length;
+  }
+  if (rows.length === 0) return undefined;
+
+  const parts = [bytes.subarray(0, headerEnd + delimiter.length)];
+  for (const [rowStart, rowEnd] of rows) {
+    parts.push(bytes.subarray(rowStart, rowEnd === bytes.length ? rowEnd : rowEnd + delimiter.length));
+  }
+  const parsed = scan(Buffer.concat(parts), false);
+  return parsed.ok ? parsed.result : undefined;
+}
+
+/** Finds where rows end, crossing quoted fields; remembers the next quote so a long walk stays linear. */
+class RowWalker {
+  private nextQuote: number;
+
+  constructor(private readonly bytes: Buffer) {
+    this.nextQuote = bytes.indexOf(QUOTE);
+  }
+
+  /**
+   * Where the row starting at `rowStart` ends (the index of its delimiter, or the report's length), or
+   * `undefined` when a quote is where csv-parse refuses it or is never closed.
+   */
+  rowEnd(
+    rowStart: number,
+    findEnd: (bytes: Buffer, from: number) => number,
+    isEnd: (at: number) => boolean,
+  ): number | undefined {
+    const bytes = this.bytes;
+    let from = rowStart;
+    let end = findEnd(bytes, from);
+    for (;;) {
+      if (this.nextQuote !== -1 && this.nextQuote < from) this.nextQuote = bytes.indexOf(QUOTE, from);
+      const quote = this.nextQuote;
+      if (quote === -1 || (end !== -1 && end < quote)) return end === -1 ? bytes.length : end;
+      // A quoted field may only open at the start of a field.
+      if (quote !== rowStart && bytes[quote - 1] !== COMMA) return undefined;
+      let close = quote + 1;
+      for (;;) {
+        close = bytes.indexOf(QUOTE, close);
+        if (close === -1) return undefined;
+        if (bytes[close + 1] !== QUOTE) break;
+        close += 2; // "" is a quote inside the field
+      }
+      const after = close + 1;
+      if (after < bytes.length && bytes[after] !== COMMA && !isEnd(after)) return undefined;
+      this.nextQuote = bytes.indexOf(QUOTE, after);
+      if (end !== -1 && end < after) end = findEnd(bytes, after);
+      from = after;
+    }
+  }
+}
+
+function nextLineEnd(bytes: Buffer, from: number): number {
+  const lf = bytes.indexOf(LF, from);
+  const cr = bytes.indexOf(CR, from);
+  return lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
 }
 
 interface ScanOutcome {
@@ -137,6 +296,11 @@ function pick(record: string[], header: Map<ColumnKey, number>): RootRow {
   const row: Partial<Record<ColumnKey, string>> = {};
   for (const [key, index] of header) row[key] = record[index];
   return row as RootRow;
+}
+
+function startsWith(bytes: Buffer, at: number, part: Buffer): boolean {
+  for (let i = 0; i < part.length; i++) if (bytes[at + i] !== part[i]) return false;
+  return true;
 }
 
 function isLineEnd(byte: number | undefined): boolean {
