@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type LocalAws, startLocalAws } from "../scripts/local-aws/server.ts";
-import { runCli, useTempFiles } from "./support/cli.ts";
+import { pipeInto, runCli, useTempFiles } from "./support/cli.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
 
 const { file } = useTempFiles("root-activity-cli-");
@@ -46,14 +46,17 @@ describe("evaluate --report", () => {
     expect(result.stdout).toContain("root-activity explain");
   });
 
-  it("reads standard input with --report -", async () => {
+  it("reads standard input with --report -, through a pipe", async () => {
+    // Prepare
+    const path = file("never.json", awsCliJson(neverUsed));
     // Act
-    const result = await runCli(["evaluate", "--report", "-", "--now", NOW, "--json"], {
-      stdin: awsCliJson(neverUsed),
-    });
+    const result = await pipeInto(path, ["evaluate", "--report", "-", "--now", NOW, "--json"]);
     // Assess
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ complianceType: "COMPLIANT" });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      complianceType: "COMPLIANT",
+      report: { source: "stdin", format: "aws-cli-json", generatedTime: "2026-11-29T10:00:00.000Z" },
+    });
   });
 
   it("prints one JSON object with --json, with resource type and id", async () => {
@@ -109,46 +112,46 @@ describe("evaluate --report", () => {
 });
 
 describe("usage and I/O errors exit 2 with one clear line", () => {
-  const cases: Array<[string, string[], string | undefined, RegExp]> = [
+  const damaged = (name: string, content: string) => file(`damaged-${name}.json`, content);
+  const cases: Array<[string, string[], RegExp]> = [
+    ["missing file", ["evaluate", "--report", "/nonexistent/report.csv"], /cannot read .*no such file/],
+    ["directory instead of file", ["evaluate", "--report", "/tmp"], /it is a directory/],
+    ["invalid JSON", ["evaluate", "--report", damaged("invalid", "{ not json")], /not valid JSON/],
     [
-      "missing file",
-      ["evaluate", "--report", "/nonexistent/report.csv"],
-      undefined,
-      /cannot read .*no such file/,
+      "JSON without Content",
+      ["evaluate", "--report", damaged("no-content", '{"Foo":1}')],
+      /without a "Content" string/,
     ],
-    ["directory instead of file", ["evaluate", "--report", "/tmp"], undefined, /it is a directory/],
-    ["empty stdin", ["evaluate", "--report", "-"], "", /standard input is empty/],
-    ["invalid JSON", ["evaluate", "--report", "-"], "{ not json", /not valid JSON/],
-    ["JSON without Content", ["evaluate", "--report", "-"], '{"Foo":1}', /without a "Content" string/],
-    ["invalid base64", ["evaluate", "--report", "-"], '{"Content":"@@@not base64"}', /not valid base64/],
-    ["unknown flag", ["evaluate", "--report", "-", "--bogus"], "", /Unknown option '--bogus'/],
-    ["no command", [], undefined, /missing command/],
-    ["unknown command", ["check"], undefined, /unknown command "check"/],
-    ["both sources", ["evaluate", "--report", "x", "--live"], undefined, /exclude each other/],
-    ["no source", ["evaluate"], undefined, /needs --report/],
+    [
+      "invalid base64",
+      ["evaluate", "--report", damaged("base64", '{"Content":"@@@not base64"}')],
+      /not valid base64/,
+    ],
+    ["unknown flag", ["evaluate", "--report", "-", "--bogus"], /unknown option "--bogus"/],
+    ["no command", [], /missing command/],
+    ["unknown command", ["check"], /unknown command "check"/],
+    ["both sources", ["evaluate", "--report", "x", "--live"], /exclude each other/],
+    ["no source", ["evaluate"], /needs --report/],
     [
       "bad --now",
       ["evaluate", "--report", "-", "--now", "yesterday"],
-      "",
       /--now "yesterday" is not an ISO 8601/,
     ],
     [
       "bad --lookback-days",
       ["evaluate", "--report", "-", "--lookback-days", "0"],
-      "",
       /--lookback-days "0".*1 to 3650/,
     ],
     [
       "--role-arn without --live",
       ["evaluate", "--report", "-", "--role-arn", "x"],
-      "",
       /--role-arn goes with --live/,
     ],
   ];
-  for (const [name, args, stdin, message] of cases) {
+  for (const [name, args, message] of cases) {
     it(`exits 2 for ${name}`, async () => {
       // Act
-      const result = await runCli(args, stdin === undefined ? {} : { stdin });
+      const result = await runCli(args);
       // Assess
       expect(result.status).toBe(2);
       expect(result.stdout).toBe("");
@@ -235,6 +238,9 @@ describe("evaluate --live", () => {
     // Assess
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^root-activity: IAM GetCredentialReport failed: AccessDenied/);
-    expect(result.stderr).toContain("iam:GetCredentialReport");
+    expect(result.stderr).toContain(
+      "your AWS credentials need iam:GenerateCredentialReport and iam:GetCredentialReport",
+    );
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
   });
 });

@@ -152,6 +152,6 @@ describe("P9 cli/read-report.ts, cli/args.ts: plain words for more file errors; 
     expect(long.length).toBeLessThan(300);
   });
   it("unknown option", async () => {
-    expect((await run("evaluate", "-x")).trim()).toBe("root-activity: Unknown option '-x' (see --help)");
+    expect((await run("evaluate", "-x")).trim()).toBe('root-activity: unknown option "-x" (see --help)');
   });
 });

@@ -1,7 +1,15 @@
-import { parseArgs } from "node:util";
 import { InvalidParameterError, UsageError } from "../errors.ts";
-import { parseRuleParameters, type RuleParameters } from "../params.ts";
+import { LOOKBACK_DAYS_MAX, LOOKBACK_DAYS_MIN, parseRuleParameters, type RuleParameters } from "../params.ts";
 import { parseTimestamp } from "../timestamp.ts";
+import { DEFAULT_MAX_REPORT_AGE, parseDuration } from "./duration.ts";
+
+/** The commands. */
+export type Verb = "evaluate" | "explain" | "help";
+
+/** Where `evaluate` reads the report. */
+export type ReportSource =
+  | { readonly kind: "file"; readonly path: string }
+  | { readonly kind: "live"; readonly roleArn?: string };
 
 /** A parsed command line. */
 export type Command =
@@ -10,39 +18,204 @@ export type Command =
   | { readonly kind: "explain"; readonly json: boolean }
   | {
       readonly kind: "evaluate";
-      readonly source:
-        | { readonly kind: "file"; readonly path: string }
-        | { readonly kind: "live"; readonly roleArn?: string };
+      readonly source: ReportSource;
       readonly now: Date;
       readonly params: RuleParameters;
+      /** A report generated longer ago than this before `now` cannot vouch for the present. */
+      readonly maxReportAgeMs: number;
+      /** As the user wrote it (`4h` by default), for messages. */
+      readonly maxReportAge: string;
       readonly json: boolean;
       readonly timeoutSeconds: number;
     };
 
-/** The `--help` text. */
-export const USAGE = `Usage:
-  root-activity evaluate --report <file|-> [options]   evaluate a downloaded credential report
-  root-activity evaluate --live [--role-arn <arn>] [options]
-                                                      fetch and evaluate the report of the current AWS account
-  root-activity explain [--json]                      how to remediate a NON_COMPLIANT account
-  root-activity --help | --version
+/** One option of the command line. */
+export interface OptionSpec {
+  readonly type: "string" | "boolean";
+  /** Placeholder of the value in the usage text, e.g. `<file|->`. */
+  readonly value?: string;
+  readonly short?: string;
+  /** The commands that take it. */
+  readonly commands: readonly Verb[];
+  /** Only together with this (boolean) option or this string option: `--role-arn` goes with `--live`. */
+  readonly with?: string;
+  readonly help: string;
+}
 
-Options:
-  --report <file|->               raw CSV credential report, or the JSON of \`aws iam get-credential-report\`
-  --live                          use the AWS credentials of the environment (profile, SSO, env vars)
-  --role-arn <arn>                with --live: assume this role first (check a member account)
-  --now <ISO-8601>                evaluation time (default: now)
-  --lookback-days <N>             root use within N days is NON_COMPLIANT (1-3650, default 30)
-  --fail-on-active-access-keys    an active root access key is NON_COMPLIANT even if unused
-  --timeout <seconds>             with --live: how long to wait for IAM to generate the report (default 120)
-  --json                          print one JSON object instead of text
+/**
+ * Every option, in usage order: the one place to add an option. Values are checked in {@link parseCommand}.
+ *
+ * @example
+ * ```ts
+ * OPTIONS["lookback-days"].value; // "<N>"
+ * ```
+ */
+export const OPTIONS = {
+  report: {
+    type: "string",
+    value: "<file|->",
+    commands: ["evaluate"],
+    help: "the report: raw CSV, or what `aws iam get-credential-report` prints (json, text, yaml, yaml-stream); - or /dev/stdin reads standard input",
+  },
+  live: {
+    type: "boolean",
+    commands: ["evaluate"],
+    help: "fetch the report with the AWS credentials of the environment (profile, SSO, env vars)",
+  },
+  "role-arn": {
+    type: "string",
+    value: "<arn>",
+    commands: ["evaluate"],
+    with: "live",
+    help: "assume this role first (check a member account)",
+  },
+  timeout: {
+    type: "string",
+    value: "<seconds>",
+    commands: ["evaluate"],
+    with: "live",
+    help: "how long to wait for AWS, report generation included (1-900, default 120)",
+  },
+  now: {
+    type: "string",
+    value: "<ISO-8601>",
+    commands: ["evaluate"],
+    help: "evaluation time, with an offset, e.g. 2026-11-29T12:00:00Z (default: now)",
+  },
+  "lookback-days": {
+    type: "string",
+    value: "<N>",
+    commands: ["evaluate"],
+    help: `root use within N days is NON_COMPLIANT (${LOOKBACK_DAYS_MIN}-${LOOKBACK_DAYS_MAX}, default 30)`,
+  },
+  "max-report-age": {
+    type: "string",
+    value: "<duration>",
+    commands: ["evaluate"],
+    help: `an older report cannot vouch for the present: Cannot verify (e.g. 90m, 24h, 7d; default ${DEFAULT_MAX_REPORT_AGE})`,
+  },
+  "fail-on-active-access-keys": {
+    type: "boolean",
+    commands: ["evaluate"],
+    help: "an active root access key is NON_COMPLIANT even if unused",
+  },
+  json: {
+    type: "boolean",
+    commands: ["evaluate", "explain"],
+    help: "print one JSON object instead of text",
+  },
+  help: { type: "boolean", short: "h", commands: ["evaluate", "explain", "help"], help: "this text" },
+  version: { type: "boolean", commands: [], help: "the version" },
+} as const satisfies Record<string, OptionSpec>;
 
-Exit status: 0 COMPLIANT, 1 NON_COMPLIANT (including "Cannot verify"), 2 usage, input or AWS error.`;
+export type OptionName = keyof typeof OPTIONS;
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 /**
- * Parses the CLI's arguments; throws {@link UsageError} with one line naming the bad option.
+ * The `--help` text, written from {@link OPTIONS}.
+ *
+ * @example
+ * ```ts
+ * console.log(USAGE);
+ * ```
+ */
+export const USAGE = usage();
+
+function usage(): string {
+  const rows = (Object.entries(OPTIONS) as Array<[string, OptionSpec]>).map(([name, spec]) => [
+    `${spec.short ? `-${spec.short}, ` : ""}--${name}${spec.value ? ` ${spec.value}` : ""}${spec.with ? ` (with --${spec.with})` : ""}`,
+    spec.help,
+  ]);
+  const width = Math.max(...rows.map(([left]) => (left as string).length)) + 2;
+  return [
+    "Usage:",
+    "  root-activity evaluate --report <file|-> [options]   evaluate a downloaded credential report",
+    "  root-activity evaluate --live [--role-arn <arn>] [options]",
+    "                                                       fetch and evaluate the current account's report",
+    "  root-activity explain [--json]                       how to remediate a NON_COMPLIANT account",
+    "  root-activity help | --help | -h | --version",
+    "",
+    "Options:",
+    ...rows.map(([left, help]) => `  ${(left as string).padEnd(width)}${help}`),
+    "",
+    "Examples:",
+    "  aws iam get-credential-report | root-activity evaluate --report -",
+    "  root-activity evaluate --live --role-arn arn:aws:iam::444455556666:role/audit --json",
+    "",
+    'Exit status: 0 COMPLIANT, 1 NON_COMPLIANT (including "Cannot verify"), 2 usage, input or AWS error.',
+  ].join("\n");
+}
+
+/** What the tokenizer found: the positionals, and each option's value (`true` for a boolean). */
+interface Tokens {
+  readonly positionals: string[];
+  readonly values: Map<OptionName, string | true>;
+}
+
+function isOption(name: string): name is OptionName {
+  return Object.hasOwn(OPTIONS, name);
+}
+
+function specOf(name: OptionName): OptionSpec {
+  return OPTIONS[name];
+}
+
+/**
+ * Splits the arguments into options and positionals by {@link OPTIONS}: `--name value` and `--name=value` for
+ * string options (a value may start with a dash, as `-1` or `-` do), `--name` for booleans, `-h`, and `--` to end
+ * the options. Every problem is a {@link UsageError} naming the option.
+ */
+function tokenize(argv: readonly string[]): Tokens {
+  const positionals: string[] = [];
+  const values = new Map<OptionName, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      positionals.push(arg);
+      continue;
+    }
+    let name: string;
+    let inline: string | undefined;
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+      inline = eq === -1 ? undefined : arg.slice(eq + 1);
+    } else {
+      const short = (Object.entries(OPTIONS) as Array<[OptionName, OptionSpec]>).find(
+        ([, spec]) => spec.short === arg.slice(1),
+      );
+      if (!short) throw new UsageError(`unknown option ${JSON.stringify(arg)} (see --help)`);
+      name = short[0];
+    }
+    if (!isOption(name)) throw new UsageError(`unknown option ${JSON.stringify(`--${name}`)} (see --help)`);
+    if (values.has(name)) throw new UsageError(`--${name} is given twice`);
+    const spec = specOf(name);
+    if (spec.type === "boolean") {
+      if (inline !== undefined) throw new UsageError(`--${name} takes no value (got "${inline}")`);
+      values.set(name, true);
+      continue;
+    }
+    if (inline !== undefined) {
+      values.set(name, inline);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (next === undefined || (next.startsWith("--") && isOption(next.slice(2).split("=")[0] as string))) {
+      throw new UsageError(`--${name} needs a value: ${spec.value}`);
+    }
+    values.set(name, next);
+    i++;
+  }
+  return { positionals, values };
+}
+
+/**
+ * Parses the CLI's arguments; throws {@link UsageError} with one line naming the bad option or value.
  *
  * @example
  * ```ts
@@ -50,95 +223,115 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
  * ```
  */
 export function parseCommand(argv: readonly string[], currentTime: Date): Command {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    // Node's first sentence names the problem; the rest ("To specify a positional argument…") confuses.
-    const first = ((error as Error).message.split("\n")[0] ?? "").split(". ")[0];
-    throw new UsageError(`${first} (see --help)`, { cause: error });
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return { kind: "help" };
-  if (values.version) return { kind: "version" };
+  const { positionals, values } = tokenize(argv);
   const [verb, ...extra] = positionals;
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])} (see --help)`);
-  if (verb === "explain") return { kind: "explain", json: values.json ?? false };
-  if (verb !== "evaluate") {
+  if (values.has("help") || verb === "help") {
+    if (verb === "help" && extra.length > 0 && !["evaluate", "explain"].includes(extra[0] as string)) {
+      throw new UsageError(`unknown command ${JSON.stringify(extra[0])} (see --help)`);
+    }
+    return { kind: "help" };
+  }
+  if (values.has("version")) {
+    if (verb !== undefined || values.size > 1) throw new UsageError("--version takes no command or option");
+    return { kind: "version" };
+  }
+  if (verb === undefined) throw new UsageError("missing command: evaluate or explain (see --help)");
+  if (verb !== "evaluate" && verb !== "explain") {
+    throw new UsageError(`unknown command ${JSON.stringify(verb)} (see --help)`);
+  }
+  if (extra.length > 0) {
+    throw new UsageError(`${verb} takes no argument ${JSON.stringify(extra[0])} (see --help)`);
+  }
+  for (const name of values.keys()) {
+    const spec = specOf(name);
+    if (!spec.commands.includes(verb)) {
+      throw new UsageError(`--${name} does not go with ${verb} (see --help)`);
+    }
+    if (spec.with !== undefined && !values.has(spec.with as OptionName)) {
+      throw new UsageError(`--${name} goes with --${spec.with}`);
+    }
+  }
+  const string = (name: OptionName) => {
+    const value = values.get(name);
+    return typeof value === "string" ? value : undefined;
+  };
+  const json = values.has("json");
+  if (verb === "explain") return { kind: "explain", json };
+
+  const report = string("report");
+  const live = values.has("live");
+  if (report !== undefined && live) throw new UsageError("--report and --live exclude each other");
+  if (report === undefined && !live) throw new UsageError("evaluate needs --report <file|-> or --live");
+  if (report === "") throw new UsageError("--report needs a file name, or - for standard input");
+  const roleArn = string("role-arn");
+  if (roleArn !== undefined && !ROLE_ARN.test(roleArn)) {
     throw new UsageError(
-      verb ? `unknown command ${JSON.stringify(verb)} (see --help)` : "missing command (see --help)",
+      `--role-arn ${JSON.stringify(roleArn)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
     );
-  }
-  if (values.report !== undefined && values.live)
-    throw new UsageError("--report and --live exclude each other");
-  if (values.report === undefined && !values.live)
-    throw new UsageError("evaluate needs --report <file|-> or --live");
-  if (values.report === "") throw new UsageError("--report needs a file name, or - for standard input");
-  if (values["role-arn"] !== undefined) {
-    if (!values.live) throw new UsageError("--role-arn goes with --live");
-    if (!ROLE_ARN.test(values["role-arn"])) {
-      throw new UsageError(`--role-arn ${JSON.stringify(values["role-arn"])} is not an IAM role ARN`);
-    }
-  }
-  let now = currentTime;
-  if (values.now !== undefined) {
-    const parsedNow = parseTimestamp(values.now);
-    if (!parsedNow) {
-      throw new UsageError(
-        `--now ${JSON.stringify(values.now)} is not an ISO 8601 date-time with offset, e.g. 2024-05-02T08:00:00Z`,
-      );
-    }
-    now = parsedNow;
-  }
-  const timeoutSeconds = values.timeout === undefined ? 120 : Number(values.timeout);
-  if (!/^\d+$/.test(values.timeout ?? "120") || timeoutSeconds < 1 || timeoutSeconds > 900) {
-    throw new UsageError(
-      `--timeout ${JSON.stringify(values.timeout)} must be a whole number of seconds from 1 to 900`,
-    );
-  }
-  let params: RuleParameters;
-  try {
-    params = parseRuleParameters({
-      ...(values["lookback-days"] === undefined ? {} : { lookbackDays: values["lookback-days"] }),
-      failOnActiveAccessKeys: values["fail-on-active-access-keys"] ?? false,
-    });
-  } catch (error) {
-    if (error instanceof InvalidParameterError) {
-      throw new UsageError(
-        `--lookback-days ${JSON.stringify(error.value)} is invalid: expected ${error.allowed}`,
-        { cause: error },
-      );
-    }
-    throw error;
   }
   return {
     kind: "evaluate",
-    source: values.live
-      ? { kind: "live", ...(values["role-arn"] ? { roleArn: values["role-arn"] } : {}) }
-      : { kind: "file", path: values.report as string },
-    now,
-    params,
-    json: values.json ?? false,
-    timeoutSeconds,
+    source: live
+      ? { kind: "live", ...(roleArn ? { roleArn } : {}) }
+      : { kind: "file", path: report as string },
+    now: parseNow(string("now"), currentTime),
+    params: parseParams(string("lookback-days"), values.has("fail-on-active-access-keys")),
+    ...parseMaxReportAge(string("max-report-age")),
+    json,
+    timeoutSeconds: parseTimeout(string("timeout")),
   };
 }
 
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      report: { type: "string" },
-      live: { type: "boolean" },
-      "role-arn": { type: "string" },
-      now: { type: "string" },
-      "lookback-days": { type: "string" },
-      "fail-on-active-access-keys": { type: "boolean" },
-      timeout: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-      version: { type: "boolean" },
-    },
-  });
+function parseNow(value: string | undefined, currentTime: Date): Date {
+  if (value === undefined) return currentTime;
+  const now = parseTimestamp(value);
+  if (!now) {
+    throw new UsageError(
+      `--now ${JSON.stringify(value)} is not an ISO 8601 date-time with offset, e.g. 2026-11-29T12:00:00Z`,
+    );
+  }
+  return now;
+}
+
+function parseParams(lookbackDays: string | undefined, failOnActiveAccessKeys: boolean): RuleParameters {
+  const allowed = `expected a whole number of days from ${LOOKBACK_DAYS_MIN} to ${LOOKBACK_DAYS_MAX} (default 30)`;
+  // The rule's parameters read an empty value as "the default"; on a command line it is a mistake.
+  if (lookbackDays !== undefined && !/^\d+$/.test(lookbackDays)) {
+    throw new UsageError(`--lookback-days ${JSON.stringify(lookbackDays)} is invalid: ${allowed}`);
+  }
+  try {
+    return parseRuleParameters({
+      ...(lookbackDays === undefined ? {} : { lookbackDays }),
+      failOnActiveAccessKeys,
+    });
+  } catch (error) {
+    if (error instanceof InvalidParameterError) {
+      throw new UsageError(`--lookback-days ${JSON.stringify(lookbackDays)} is invalid: ${allowed}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function parseMaxReportAge(value: string | undefined): { maxReportAgeMs: number; maxReportAge: string } {
+  const text = value ?? DEFAULT_MAX_REPORT_AGE;
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    throw new UsageError(
+      `--max-report-age ${JSON.stringify(text)} is invalid: expected a positive whole number with a unit s, m, h or d, e.g. 90m, 24h, 7d (default ${DEFAULT_MAX_REPORT_AGE})`,
+    );
+  }
+  return { maxReportAgeMs: ms, maxReportAge: text };
+}
+
+function parseTimeout(value: string | undefined): number {
+  if (value === undefined) return 120;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 1 || seconds > 900) {
+    throw new UsageError(
+      `--timeout ${JSON.stringify(value)} is invalid: expected a whole number of seconds from 1 to 900 (default 120)`,
+    );
+  }
+  return seconds;
 }

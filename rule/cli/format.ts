@@ -1,15 +1,23 @@
-import { ago } from "../annotation.ts";
 import type { RuleParameters } from "../params.ts";
 import { formatUtc } from "../timestamp.ts";
 import type { Verdict } from "../verdict.ts";
+import { longerThan } from "./duration.ts";
+import type { InputFormat } from "./read-report.ts";
 
-/** Where the evaluated report came from, for the output. */
+/** Where the evaluated report came from, and how old it may be, for the output. */
 export interface ReportInfo {
-  readonly source: "file" | "live";
-  readonly generatedTime: Date | undefined;
+  readonly source: "file" | "stdin" | "live";
+  readonly format: InputFormat | "live";
+  /** The file name given to `--report`, for the text output. */
+  readonly path?: string;
+  /** The report's `GeneratedTime`; null when the input does not carry it (raw CSV). */
+  readonly generatedTime: Date | null;
+  readonly maxReportAgeMs: number;
+  /** `--max-report-age` as given (default `4h`). */
+  readonly maxReportAge: string;
 }
 
-/** The `--json` object: stable keys for scripts. */
+/** The `--json` object: stable keys for scripts (listed in the README). */
 export interface JsonOutput {
   readonly complianceType: Verdict["complianceType"];
   readonly annotation: string;
@@ -20,14 +28,26 @@ export interface JsonOutput {
   readonly evaluatedAt: string;
   readonly lookbackDays: number;
   readonly failOnActiveAccessKeys: boolean;
-  readonly lastUse: { readonly credential: string; readonly at: string } | null;
+  readonly maxReportAgeSeconds: number;
+  readonly lastUse: {
+    readonly credential: string;
+    readonly at: string;
+    /** After the evaluation time (clock skew): counted as use now. */
+    readonly inFuture: boolean;
+  } | null;
   readonly lastUsed: Readonly<Record<string, string | null>> | null;
   readonly activeAccessKeys: readonly number[] | null;
   readonly mfaActive: boolean | null;
   readonly report: {
-    readonly source: string;
+    readonly source: ReportInfo["source"];
+    readonly format: ReportInfo["format"];
     readonly generatedTime: string | null;
+    /** Seconds from generation to the evaluation time; negative only when `inFuture`; null without `generatedTime`. */
     readonly ageSeconds: number | null;
+    /** Generated after the evaluation time (a `--now` in the past, or clock skew). */
+    readonly inFuture: boolean;
+    /** Older than `maxReportAgeSeconds`: it cannot vouch for the present; null without `generatedTime`. */
+    readonly tooOld: boolean | null;
   };
 }
 
@@ -36,11 +56,13 @@ export interface JsonOutput {
  *
  * @example
  * ```ts
- * console.log(JSON.stringify(toJson(verdict, now, params, { source: "file", generatedTime: undefined })));
+ * console.log(JSON.stringify(toJson(verdict, now, params, info)));
  * ```
  */
 export function toJson(verdict: Verdict, now: Date, params: RuleParameters, report: ReportInfo): JsonOutput {
   const activity = verdict.activity;
+  const generated = report.generatedTime;
+  const ageMs = generated ? now.getTime() - generated.getTime() : null;
   return {
     complianceType: verdict.complianceType,
     annotation: verdict.annotation,
@@ -51,8 +73,13 @@ export function toJson(verdict: Verdict, now: Date, params: RuleParameters, repo
     evaluatedAt: now.toISOString(),
     lookbackDays: params.lookbackDays,
     failOnActiveAccessKeys: params.failOnActiveAccessKeys,
+    maxReportAgeSeconds: report.maxReportAgeMs / 1000,
     lastUse: activity?.lastUse
-      ? { credential: activity.lastUse.credential, at: activity.lastUse.at.toISOString() }
+      ? {
+          credential: activity.lastUse.credential,
+          at: activity.lastUse.at.toISOString(),
+          inFuture: activity.lastUse.at.getTime() > now.getTime(),
+        }
       : null,
     lastUsed: activity
       ? Object.fromEntries(Object.entries(activity.lastUsed).map(([k, v]) => [k, v ? v.toISOString() : null]))
@@ -61,10 +88,11 @@ export function toJson(verdict: Verdict, now: Date, params: RuleParameters, repo
     mfaActive: activity ? activity.mfaActive : null,
     report: {
       source: report.source,
-      generatedTime: report.generatedTime ? report.generatedTime.toISOString() : null,
-      ageSeconds: report.generatedTime
-        ? Math.round((now.getTime() - report.generatedTime.getTime()) / 1000)
-        : null,
+      format: report.format,
+      generatedTime: generated ? generated.toISOString() : null,
+      ageSeconds: ageMs === null ? null : Math.round(ageMs / 1000),
+      inFuture: ageMs !== null && ageMs < 0,
+      tooOld: ageMs === null ? null : ageMs > report.maxReportAgeMs,
     },
   };
 }
@@ -74,17 +102,18 @@ export function toJson(verdict: Verdict, now: Date, params: RuleParameters, repo
  *
  * @example
  * ```ts
- * console.log(toText(verdict, now, params, { source: "live", generatedTime }));
+ * console.log(toText(verdict, now, params, info));
  * ```
  */
 export function toText(verdict: Verdict, now: Date, params: RuleParameters, report: ReportInfo): string {
   const lines = [
     `${verdict.complianceType}  account ${verdict.accountId ?? "unknown"}`,
     `  ${verdict.annotation}`,
+    "",
   ];
+  const row = (label: string, text: string) => lines.push(`  ${label.padEnd(14)}${text}`);
   const activity = verdict.activity;
   if (activity) {
-    lines.push("");
     for (const [credential, at] of Object.entries(activity.lastUsed)) {
       const keyNumber = credential === "access key 1" ? 1 : credential === "access key 2" ? 2 : undefined;
       const state =
@@ -93,24 +122,94 @@ export function toText(verdict: Verdict, now: Date, params: RuleParameters, repo
           : activity.activeAccessKeys.includes(keyNumber as 1 | 2)
             ? "  active"
             : "  inactive";
-      const when = at ? `${formatUtc(at)}  (${ago(at, now)})` : "never used";
-      lines.push(`  ${capitalize(credential).padEnd(14)}${when}${state}`);
+      const when = !at
+        ? "never used"
+        : at.getTime() > now.getTime()
+          ? `${formatUtc(at)}  (in the future: counts as use now)`
+          : `${formatUtc(at)}  (${sinceThen(at, now)})`;
+      row(capitalize(credential), `${when}${state}`);
     }
-    lines.push(
-      `  ${"MFA".padEnd(14)}${activity.mfaActive === null ? "unknown" : activity.mfaActive ? "on" : "off"}`,
-    );
+    row("MFA", activity.mfaActive === null ? "unknown" : activity.mfaActive ? "on" : "off");
   }
-  if (report.generatedTime) {
-    lines.push(
-      `  ${"Report".padEnd(14)}generated ${formatUtc(report.generatedTime)} (${ago(report.generatedTime, now)})`,
-    );
-  }
-  lines.push(
-    `  ${"Rule".padEnd(14)}no root use in the last ${params.lookbackDays} days` +
-      `${params.failOnActiveAccessKeys ? ", no active root access keys" : ""}; evaluated at ${formatUtc(now)}`,
+  row("Report", reportLine(report, now));
+  row(
+    "Rule",
+    `no root use in the last ${days(params.lookbackDays)}` +
+      `${params.failOnActiveAccessKeys ? ", no active root access keys" : ""}` +
+      `; reports up to ${report.maxReportAge} old; evaluated at ${formatUtc(now)}`,
   );
-  if (verdict.complianceType === "NON_COMPLIANT") lines.push("", "  What to do: root-activity explain");
-  return lines.join("\n");
+  lines.push("", ...hints(verdict, now, report));
+  return lines.join("\n").trimEnd();
+}
+
+const FORMAT_TEXT: Record<ReportInfo["format"], string> = {
+  csv: "raw CSV",
+  "aws-cli-json": "AWS CLI JSON",
+  "aws-cli-text": "AWS CLI text",
+  "aws-cli-yaml": "AWS CLI YAML",
+  "aws-cli-yaml-stream": "AWS CLI YAML stream",
+  "aws-cli-content": "the base64 Content alone",
+  live: "fetched from IAM",
+};
+
+function reportLine(report: ReportInfo, now: Date): string {
+  const from =
+    report.source === "live"
+      ? FORMAT_TEXT.live
+      : `${FORMAT_TEXT[report.format]} from ${report.source === "stdin" ? "standard input" : report.path}`;
+  const generated = report.generatedTime;
+  if (!generated) {
+    return `${from}: it carries no generation time, so its age is unknown (the AWS CLI's output carries it)`;
+  }
+  const ageMs = now.getTime() - generated.getTime();
+  if (ageMs < 0) {
+    return `generated ${formatUtc(generated)}, in the future (${span(-ageMs)} after the evaluation time); ${from}`;
+  }
+  const tooOld = ageMs > report.maxReportAgeMs ? `, older than --max-report-age ${report.maxReportAge}` : "";
+  return `generated ${formatUtc(generated)} (${sinceThen(generated, now)})${tooOld}; ${from}`;
+}
+
+/** What to do next, when the verdict leaves something to do. */
+function hints(verdict: Verdict, now: Date, report: ReportInfo): string[] {
+  const generated = report.generatedTime;
+  const ageMs = generated ? now.getTime() - generated.getTime() : null;
+  if (verdict.reason === "cannot-verify" && ageMs !== null && ageMs > report.maxReportAgeMs) {
+    return [
+      "  To get a current report: aws iam generate-credential-report, then download it again",
+      "  (aws iam get-credential-report | root-activity evaluate --report -), or root-activity evaluate --live.",
+      `  To accept this one: --max-report-age ${longerThan(ageMs)}.`,
+    ];
+  }
+  if (verdict.reason === "cannot-verify") {
+    if (report.source === "stdin" && /the report is empty/.test(verdict.annotation)) {
+      return [
+        "  Standard input held no report: did the command before the pipe fail? (aws iam get-credential-report",
+        "  fails until a report exists: run aws iam generate-credential-report first.)",
+      ];
+    }
+    return ["  What to do: check the input is the account's credential report, or download it again."];
+  }
+  if (verdict.complianceType === "NON_COMPLIANT") return ["  What to do: root-activity explain"];
+  return [];
+}
+
+/** "3 days ago", "1 hour ago", "less than a minute ago": whole units, rounded down. */
+function sinceThen(then: Date, now: Date): string {
+  const ms = now.getTime() - then.getTime();
+  return ms < 60_000 ? "less than a minute ago" : `${span(ms)} ago`;
+}
+
+/** A positive duration in its largest whole unit: "2 days", "1 hour", "5 minutes", "less than a minute". */
+function span(ms: number): string {
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  if (ms >= 86_400_000) return unit(Math.floor(ms / 86_400_000), "day");
+  if (ms >= 3_600_000) return unit(Math.floor(ms / 3_600_000), "hour");
+  if (ms >= 60_000) return unit(Math.floor(ms / 60_000), "minute");
+  return "less than a minute";
+}
+
+function days(n: number): string {
+  return `${n} day${n === 1 ? "" : "s"}`;
 }
 
 function capitalize(text: string): string {

@@ -1,27 +1,32 @@
 import { assumeMemberRole, sessionName } from "../aws/assume-role.ts";
 import { createRuleClients } from "../aws/clients.ts";
 import { fetchCredentialReport, type ReportProgress } from "../aws/credential-report.ts";
-import { AccountMismatchError, errorSummary, RootActivityError, UsageError } from "../errors.ts";
+import { AccountMismatchError, RootActivityError, UsageError } from "../errors.ts";
 import { evaluate } from "../evaluate.ts";
 import { REMEDIATION_STEPS, remediationText } from "../remediation.ts";
 import { type Command, parseCommand, USAGE } from "./args.ts";
 import { type ReportInfo, toJson, toText } from "./format.ts";
-import { loadReport } from "./read-report.ts";
+import { cliMessage, type MessageContext } from "./messages.ts";
+import { loadReport, type Stdin } from "./read-report.ts";
 
 /** What the CLI touches outside itself; tests pass their own. */
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly readStdin?: () => Buffer;
+  /** Standard input, asked for only when the report is read from it; default `process.stdin`. */
+  readonly stdin?: () => Stdin;
   readonly clock?: () => number;
   readonly version?: string;
+  /** The environment the AWS SDK reads; default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Exit statuses, as documented in the README. */
 export const EXIT = { compliant: 0, nonCompliant: 1, error: 2 } as const;
 
 /**
- * Runs the CLI and returns its exit status; never throws.
+ * Runs the CLI and returns its exit status; never throws. Errors are one line on stderr, worded for the command
+ * line (see `cliMessage`).
  *
  * @example
  * ```ts
@@ -30,12 +35,18 @@ export const EXIT = { compliant: 0, nonCompliant: 1, error: 2 } as const;
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const clock = io.clock ?? Date.now;
+  let context: MessageContext = { timeoutSeconds: 120 };
   try {
     const command = parseCommand(argv, new Date(clock()));
+    if (command.kind === "evaluate") {
+      context = {
+        timeoutSeconds: command.timeoutSeconds,
+        roleArn: command.source.kind === "live" ? command.source.roleArn : undefined,
+      };
+    }
     return await execute(command, io, clock);
   } catch (error) {
-    const message = error instanceof RootActivityError ? error.message : errorSummary(error);
-    io.stderr(`root-activity: ${message.split("\n")[0]}`);
+    io.stderr(`root-activity: ${cliMessage(error, context)}`);
     return EXIT.error;
   }
 }
@@ -52,10 +63,11 @@ async function execute(command: Command, io: CliIo, clock: () => number): Promis
       io.stdout(command.json ? JSON.stringify({ steps: REMEDIATION_STEPS }) : remediationText());
       return EXIT.compliant;
     case "evaluate": {
+      const limits = { maxReportAgeMs: command.maxReportAgeMs, maxReportAge: command.maxReportAge };
       const { content, info, expectedAccountId } =
         command.source.kind === "file"
-          ? fromFile(command.source.path, io)
-          : await fromAws(command.source.roleArn, command.timeoutSeconds, io, clock);
+          ? await fromFile(command.source.path, io, limits)
+          : await fromAws(command.source.roleArn, command.timeoutSeconds, io, clock, limits);
       const verdict = evaluate(content, command.now, command.params);
       if (expectedAccountId && verdict.accountId && verdict.accountId !== expectedAccountId) {
         throw new AccountMismatchError(expectedAccountId, verdict.accountId);
@@ -70,13 +82,28 @@ async function execute(command: Command, io: CliIo, clock: () => number): Promis
   }
 }
 
-function fromFile(path: string, io: CliIo) {
-  const report = loadReport(path, io.readStdin);
-  const info: ReportInfo = { source: "file", generatedTime: report.generatedTime };
+type Limits = Pick<ReportInfo, "maxReportAgeMs" | "maxReportAge">;
+
+async function fromFile(path: string, io: CliIo, limits: Limits) {
+  const report = await loadReport(path, io.stdin ?? (() => process.stdin));
+  const info: ReportInfo = {
+    source: report.source,
+    format: report.format,
+    path,
+    generatedTime: report.generatedTime,
+    ...limits,
+  };
   return { content: report.content, info, expectedAccountId: undefined };
 }
 
-async function fromAws(roleArn: string | undefined, timeoutSeconds: number, io: CliIo, clock: () => number) {
+async function fromAws(
+  roleArn: string | undefined,
+  timeoutSeconds: number,
+  io: CliIo,
+  clock: () => number,
+  limits: Limits,
+) {
+  prepareSdkEnvironment(io.env ?? process.env);
   const deadline = clock() + timeoutSeconds * 1000;
   const expectedAccountId = roleArn?.split(":")[4];
   const clients = createRuleClients(
@@ -88,18 +115,35 @@ async function fromAws(roleArn: string | undefined, timeoutSeconds: number, io: 
       clock,
       onProgress: (progress) => io.stderr(progressLine(progress)),
     });
-    return {
-      content: report.content,
-      info: { source: "live", generatedTime: report.generatedTime } satisfies ReportInfo,
-      expectedAccountId,
+    const info: ReportInfo = {
+      source: "live",
+      format: "live",
+      generatedTime: report.generatedTime,
+      ...limits,
     };
+    return { content: report.content, info, expectedAccountId };
   } catch (error) {
     if (error instanceof RootActivityError) throw error;
-    throw new UsageError(`cannot fetch the credential report: ${errorSummary(error)}`, { cause: error });
+    throw new UsageError(
+      `cannot fetch the credential report: ${cliMessage(error, { timeoutSeconds, roleArn })}`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     clients.iam.destroy();
     clients.config.destroy();
   }
+}
+
+/**
+ * The SDK reads `AWS_REGION` only, the AWS CLI `AWS_DEFAULT_REGION` too: a terminal set up for the AWS CLI works
+ * here as well. Node 20 is past its end of life and the SDK warns about it in nine lines on every run; the README
+ * states the supported versions, and the CLI keeps to the output it promises.
+ */
+function prepareSdkEnvironment(env: NodeJS.ProcessEnv): void {
+  if (!env.AWS_REGION && env.AWS_DEFAULT_REGION) env.AWS_REGION = env.AWS_DEFAULT_REGION;
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 }
 
 function assumeWithProgress(roleArn: string, accountId: string, timeoutSeconds: number, io: CliIo) {
