@@ -41,7 +41,7 @@ describe("evaluate --report", () => {
     // Assess
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/^NON_COMPLIANT/);
-    expect(result.stdout).toMatch(/Access key 1\s+2026-11-27T08:00:00Z\s+\(2 days ago\)\s+active/);
+    expect(result.stdout).toMatch(/Access key 1\s+2026-11-27T08:00:00Z\s+\(2 days 4 hours ago\)\s+active/);
     expect(result.stdout).toMatch(/Report\s+generated 2026-11-29T10:00:00Z/);
     expect(result.stdout).toContain("root-activity explain");
   });

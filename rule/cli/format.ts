@@ -30,7 +30,12 @@ export interface JsonOutput {
   readonly failOnActiveAccessKeys: boolean;
   readonly maxReportAgeSeconds: number;
   readonly lastUse: {
-    readonly credential: string;
+    /** `credential report` or `CloudTrail`. */
+    readonly source: string;
+    /** The report's credential (`password`, `access key 1`, `access key 2`); null for a CloudTrail event. */
+    readonly credential: string | null;
+    /** The CloudTrail event's name (`ConsoleLogin`…); null for a report date. */
+    readonly eventName: string | null;
     readonly at: string;
     /** After the evaluation time (clock skew): counted as use now. */
     readonly inFuture: boolean;
@@ -38,6 +43,8 @@ export interface JsonOutput {
   readonly lastUsed: Readonly<Record<string, string | null>> | null;
   readonly activeAccessKeys: readonly number[] | null;
   readonly mfaActive: boolean | null;
+  /** What CloudTrail event history showed (the verdict's findings); null when it was not read. */
+  readonly cloudTrail: Verdict["cloudTrail"];
   readonly report: {
     readonly source: ReportInfo["source"];
     readonly format: ReportInfo["format"];
@@ -74,11 +81,13 @@ export function toJson(verdict: Verdict, now: Date, params: RuleParameters, repo
     lookbackDays: params.lookbackDays,
     failOnActiveAccessKeys: params.failOnActiveAccessKeys,
     maxReportAgeSeconds: report.maxReportAgeMs / 1000,
-    lastUse: activity?.lastUse
+    lastUse: verdict.lastUse
       ? {
-          credential: activity.lastUse.credential,
-          at: activity.lastUse.at.toISOString(),
-          inFuture: activity.lastUse.at.getTime() > now.getTime(),
+          source: verdict.lastUse.source,
+          credential: verdict.lastUse.source === "credential report" ? verdict.lastUse.credential : null,
+          eventName: verdict.lastUse.source === "CloudTrail" ? verdict.lastUse.event.eventName : null,
+          at: verdict.lastUse.at.toISOString(),
+          inFuture: verdict.lastUse.at.getTime() > now.getTime(),
         }
       : null,
     lastUsed: activity
@@ -86,6 +95,7 @@ export function toJson(verdict: Verdict, now: Date, params: RuleParameters, repo
       : null,
     activeAccessKeys: activity ? activity.activeAccessKeys : null,
     mfaActive: activity ? activity.mfaActive : null,
+    cloudTrail: verdict.cloudTrail,
     report: {
       source: report.source,
       format: report.format,
@@ -142,6 +152,9 @@ export function toText(verdict: Verdict, now: Date, params: RuleParameters, repo
   return lines.join("\n").trimEnd();
 }
 
+/** IAM makes a new credential report at most this often. */
+const IAM_REPORT_INTERVAL_MS = 4 * 3_600_000;
+
 const FORMAT_TEXT: Record<ReportInfo["format"], string> = {
   csv: "raw CSV",
   "aws-cli-json": "AWS CLI JSON",
@@ -173,11 +186,19 @@ function reportLine(report: ReportInfo, now: Date): string {
 function hints(verdict: Verdict, now: Date, report: ReportInfo): string[] {
   const generated = report.generatedTime;
   const ageMs = generated ? now.getTime() - generated.getTime() : null;
-  if (verdict.reason === "cannot-verify" && ageMs !== null && ageMs > report.maxReportAgeMs) {
+  if (verdict.reason === "stale-report" && generated && ageMs !== null) {
+    const accept = `  To accept this one: --max-report-age ${longerThan(ageMs)}.`;
+    if (ageMs < IAM_REPORT_INTERVAL_MS) {
+      const next = new Date(generated.getTime() + IAM_REPORT_INTERVAL_MS);
+      return [
+        `  IAM makes at most one credential report every 4 hours: a newer one can be generated from ${formatUtc(next)}.`,
+        accept,
+      ];
+    }
     return [
       "  To get a current report: aws iam generate-credential-report, then download it again",
       "  (aws iam get-credential-report | root-activity evaluate --report -), or root-activity evaluate --live.",
-      `  To accept this one: --max-report-age ${longerThan(ageMs)}.`,
+      accept,
     ];
   }
   if (verdict.reason === "cannot-verify") {
@@ -199,12 +220,18 @@ function sinceThen(then: Date, now: Date): string {
   return ms < 60_000 ? "less than a minute ago" : `${span(ms)} ago`;
 }
 
-/** A positive duration in its largest whole unit: "2 days", "1 hour", "5 minutes", "less than a minute". */
+/** A positive duration in whole units, rounded down: "2 days 3 hours", "1 hour 5 minutes", "12 days". */
 function span(ms: number): string {
   const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  if (ms >= 86_400_000) return unit(Math.floor(ms / 86_400_000), "day");
-  if (ms >= 3_600_000) return unit(Math.floor(ms / 3_600_000), "hour");
-  if (ms >= 60_000) return unit(Math.floor(ms / 60_000), "minute");
+  const both = (big: number, bigWord: string, small: number, smallWord: string) =>
+    small > 0 ? `${unit(big, bigWord)} ${unit(small, smallWord)}` : unit(big, bigWord);
+  const days = Math.floor(ms / 86_400_000);
+  const hours = Math.floor((ms % 86_400_000) / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  if (days >= 7) return unit(days, "day");
+  if (days >= 1) return both(days, "day", hours, "hour");
+  if (hours >= 1) return both(hours, "hour", minutes, "minute");
+  if (minutes >= 1) return unit(minutes, "minute");
   return "less than a minute";
 }
 

@@ -68,7 +68,12 @@ async function execute(command: Command, io: CliIo, clock: () => number): Promis
         command.source.kind === "file"
           ? await fromFile(command.source.path, io, limits)
           : await fromAws(command.source.roleArn, command.timeoutSeconds, io, clock, limits);
-      const verdict = evaluate(content, command.now, command.params);
+      const verdict = evaluate(
+        { report: { content, generatedTime: info.generatedTime }, cloudTrail: null },
+        command.now,
+        command.params,
+        { maxReportAgeMs: command.maxReportAgeMs },
+      );
       if (expectedAccountId && verdict.accountId && verdict.accountId !== expectedAccountId) {
         throw new AccountMismatchError(expectedAccountId, verdict.accountId);
       }
