@@ -124,6 +124,7 @@ class LocalAwsServer implements LocalAws {
     port: number,
     homeAccountId: string,
     now: () => Date,
+    private readonly onCall?: (call: RecordedCall) => void,
   ) {
     this.url = `http://127.0.0.1:${port}`;
     this.homeAccountId = homeAccountId;
@@ -186,6 +187,13 @@ class LocalAwsServer implements LocalAws {
     const accountId = opts.accountId ?? this.homeAccountId;
     if (alias === null) this.aliases.delete(accountId);
     else this.aliases.set(accountId, alias);
+  }
+
+  startGeneration(csv: string | Uint8Array, opts: OnGenerateOptions = {}): void {
+    const accountId = opts.accountId ?? this.homeAccountId;
+    this.reports.clear(accountId);
+    this.reports.onGenerate(accountId, csv, opts);
+    this.reports.generate(accountId);
   }
 
   inject(fault: Fault): void {
@@ -263,9 +271,11 @@ class LocalAwsServer implements LocalAws {
     switch (fault?.kind) {
       case "reset":
         req.socket.destroy();
+        this.onCall?.(call);
         return;
       case "hang":
         this.hold(req.socket);
+        this.onCall?.(call);
         return;
       case "error":
         response = errorFor(routed.service, fault.status, fault.code, fault.message ?? fault.code);
@@ -287,6 +297,7 @@ class LocalAwsServer implements LocalAws {
     call.status = response.status;
     if (response.errorCode !== undefined) call.errorCode = response.errorCode;
     this.send(res, response);
+    this.onCall?.(call);
   }
 
   private dispatch(
@@ -374,5 +385,6 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     port,
     options.homeAccountId ?? DEFAULT_HOME_ACCOUNT_ID,
     options.now ?? (() => new Date()),
+    options.onCall,
   );
 }

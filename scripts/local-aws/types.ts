@@ -31,6 +31,8 @@ export interface StartLocalAwsOptions {
   now?: () => Date;
   /** The account of the base credentials in `env`; default `111122223333`. */
   homeAccountId?: string;
+  /** Called with each request once it is answered (or dropped by a fault): the standalone tool logs them. */
+  onCall?: (call: RecordedCall) => void;
 }
 
 /**
@@ -221,6 +223,8 @@ export interface LocalAws {
   setRegionStatus(statuses: Record<string, RegionOptStatus>, opts?: { accountId?: string }): void;
   /** Sets (or, with null, removes) the account alias `ListAccountAliases` answers. */
   setAccountAlias(alias: string | null, opts?: { accountId?: string }): void;
+  /** Starts a generation now, as if `GenerateCredentialReport` had been called: `GetCredentialReport` answers `ReportInProgress`. */
+  startGeneration(csv: string | Uint8Array, opts?: OnGenerateOptions): void;
   /** Queues a fault. */
   inject(fault: Fault): void;
   /** Forgets reports, faults, calls, evaluations, roles, accounts but home; restores the clock. */
