@@ -31,6 +31,8 @@ export const BUDGETS = {
   firstInvocationPeakRssMiB: 80,
   /** Peak RSS growth of evaluate() on a 50 000-user report with the root row last, MiB (no report as objects). */
   evaluationRootLastGrowthMiB: 48,
+  /** The whole CLI process on a 5 000-user report with the root row last vs. a 1-user report, wall time. */
+  cliRootLast5000vs1: 1.3,
   /** Calls on the fresh-report path: one IAM GetCredentialReport, one Config PutEvaluations. */
   freshPathCalls: 2,
   /** The same for an organization rule: one STS AssumeRole more. */
@@ -46,6 +48,7 @@ export interface BudgetInputs {
   readonly evaluation50000vs1: number;
   readonly firstInvocationPeakRssMiB: number;
   readonly evaluationRootLastGrowthMiB: number;
+  readonly cliRootLast5000vs1: number;
   readonly freshPathCalls: number;
   readonly freshPathCallsStable: boolean;
   readonly freshOrganizationPathCalls: number;
@@ -112,6 +115,13 @@ export function checkBudgets(m: BudgetInputs): BudgetResult[] {
       limit: `≤ ${BUDGETS.evaluationRootLastGrowthMiB} MiB`,
       measured: mib(m.evaluationRootLastGrowthMiB),
       ok: m.evaluationRootLastGrowthMiB <= BUDGETS.evaluationRootLastGrowthMiB,
+    },
+    {
+      id: "cli-root-last",
+      what: "CLI process, 5 000 users with the root row last ÷ 1 user",
+      limit: `≤ ${BUDGETS.cliRootLast5000vs1}×`,
+      measured: ratio(m.cliRootLast5000vs1),
+      ok: m.cliRootLast5000vs1 <= BUDGETS.cliRootLast5000vs1,
     },
     {
       id: "fresh-path-calls",

@@ -3,7 +3,8 @@
  * evaluation vs. report size, API calls, bundle size — and every bundling strategy side by side; prints the
  * headline table, writes docs/benchmarks.md and exits non-zero when a budget (budgets.ts) is missed.
  *
- * Options: `--quick` (fewer rounds: a smoke run, figures are rougher), `--no-write` (leave docs/ alone).
+ * Options: `--quick` (fewer rounds: a smoke run, figures are rougher), `--write` (rewrite docs/benchmarks.md with
+ * the figures of this run; without it the tracked document is left alone).
  * Every figure is a median over fresh processes; figures that are compared are measured in the same rounds.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import { startLocalAws } from "../local-aws/server.ts";
 import { countApiCalls } from "./api-calls.ts";
 import { type BudgetInputs, checkBudgets } from "./budgets.ts";
 import { BUNDLE_VARIANTS, type BuiltVariant, buildVariant, initCodeBytes } from "./bundle-variants.ts";
+import { measureCli } from "./cli-process.ts";
 import { measureColdInit, pairedRatio, writeEmptyModule } from "./cold-init.ts";
 import { measureEvaluation } from "./evaluation.ts";
 import { LAMBDA_MEMORY_MB, measureInvocations, SCENARIOS } from "./first-invocation.ts";
@@ -22,18 +24,19 @@ import { BASELINE_VARIANT, type BenchResults, consoleSummary, markdownReport } f
 
 const ROOT = join(import.meta.dirname, "../..");
 const DIST_LAMBDA = join(ROOT, "dist/lambda");
+const DIST_CLI = join(ROOT, "dist/cli/root-activity.mjs");
 const DOC = join(ROOT, "docs/benchmarks.md");
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has("--quick");
 const rounds = quick
-  ? { coldInit: 5, invocation: 3, reportSize: 2, evaluation: 2, apiCalls: 1 }
-  : { coldInit: 15, invocation: 9, reportSize: 5, evaluation: 5, apiCalls: 2 };
+  ? { coldInit: 5, invocation: 3, reportSize: 2, evaluation: 2, apiCalls: 1, cli: 5 }
+  : { coldInit: 15, invocation: 9, reportSize: 5, evaluation: 5, apiCalls: 2, cli: 15 };
 
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
-if (!existsSync(join(DIST_LAMBDA, "index.mjs"))) {
-  log("dist/lambda/index.mjs is missing: run `npm run build` first (`npm run bench` does).");
+if (!existsSync(join(DIST_LAMBDA, "index.mjs")) || !existsSync(DIST_CLI)) {
+  log("dist/ is missing: run `npm run build` first (`npm run bench` does).");
   process.exit(2);
 }
 
@@ -104,6 +107,9 @@ try {
   log(`evaluation vs. report size: ${rounds.evaluation} rounds…`);
   const evaluation = await measureEvaluation(workDir, rounds.evaluation);
 
+  log(`CLI process vs. report size: ${rounds.cli} rounds…`);
+  const cli = await measureCli(DIST_CLI, workDir, rounds.cli);
+
   const results: BenchResults = {
     quick,
     date: new Date().toISOString(),
@@ -114,6 +120,7 @@ try {
     bySize,
     apiCalls,
     evaluation,
+    cli,
     variants,
     // The zip is rebuilt from the copy: the build's zip is deterministic, the bytes are the same.
     bundle: {
@@ -136,6 +143,11 @@ try {
     if (!found) throw new Error(`missing evaluation ${id}`);
     return found;
   };
+  const cliCase = (id: string) => {
+    const found = cli.find((c) => c.case.id === id);
+    if (!found) throw new Error(`missing CLI case ${id}`);
+    return found;
+  };
   const freshCalls = apiCalls.find((c) => c.scenario === "fresh");
   const orgCalls = apiCalls.find((c) => c.scenario === "fresh-organization");
   const inputs: BudgetInputs = {
@@ -146,6 +158,7 @@ try {
     evaluation50000vs1: evalCase("50000-first").firstMs / evalCase("1-first").firstMs,
     firstInvocationPeakRssMiB: mib(get(bySize, "dist-5000").maxRssKiB),
     evaluationRootLastGrowthMiB: mib(evalCase("50000-last").rssGrowthKiB),
+    cliRootLast5000vs1: cliCase("5000-last").wallMs / cliCase("1").wallMs,
     freshPathCalls: freshCalls?.total ?? Number.NaN,
     freshPathCallsStable: freshCalls?.stable ?? false,
     freshOrganizationPathCalls: orgCalls?.total ?? Number.NaN,
@@ -155,7 +168,7 @@ try {
   const final: BenchResults = { ...results, budgets, seconds: (Date.now() - started) / 1000 };
 
   process.stdout.write(consoleSummary(final));
-  if (!args.has("--no-write")) {
+  if (args.has("--write")) {
     mkdirSync(dirname(DOC), { recursive: true });
     writeFileSync(DOC, markdownReport(final));
     log(`wrote ${DOC}`);
