@@ -104,7 +104,7 @@ async function readReport(client = iam()): Promise<{ csv: string; generatedTime:
 beforeAll(async () => {
   aws = await startLocalAws({ now: () => T0 });
   for (const name of Object.keys(process.env)) if (name.startsWith("AWS_")) delete process.env[name];
-  Object.assign(process.env, aws.env);
+  Object.assign(process.env, aws.env, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" });
 });
 
 afterAll(async () => {

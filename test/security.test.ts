@@ -508,21 +508,33 @@ describe("logs, metrics and errors never carry report contents, user names, ARNs
 });
 
 describe("environment variables", () => {
-  it("the rule's own code reads only POWERTOOLS_SERVICE_NAME", () => {
+  it("the rule's own code reads only POWERTOOLS_SERVICE_NAME; the CLI's only the region and the SDK's Node warning switch", () => {
     // Prepare
     const sources = listFiles(join(ROOT, "rule"), ".ts");
+    const isCli = (path: string) => relative(ROOT, path).startsWith(join("rule", "cli"));
     // Act
-    const reads = new Map<string, string[]>();
-    for (const path of sources) {
-      const text = readFileSync(path, "utf8");
-      const uses = text.match(/process\.env\b[^;\n]*/g) ?? [];
-      for (const use of uses) {
-        const name = /^process\.env\.([A-Za-z_][A-Za-z0-9_]*)/.exec(use)?.[1] ?? `(computed: ${use})`;
-        reads.set(name, [...(reads.get(name) ?? []), relative(ROOT, path)]);
+    const readsOf = (paths: string[]) => {
+      const reads = new Map<string, string[]>();
+      for (const path of paths) {
+        const text = readFileSync(path, "utf8");
+        const uses = text.match(/process\.env\b[^;\n]*/g) ?? [];
+        for (const use of uses) {
+          const name = /^process\.env\.([A-Za-z_][A-Za-z0-9_]*)/.exec(use)?.[1] ?? `(computed: ${use})`;
+          reads.set(name, [...(reads.get(name) ?? []), relative(ROOT, path)]);
+        }
       }
-    }
+      return [...reads.keys()].sort();
+    };
+    // Act
+    const lambda = readsOf(sources.filter((path) => !isCli(path)));
+    const cli = readsOf(sources.filter(isCli));
     // Assess
-    expect([...reads.keys()]).toEqual(["POWERTOOLS_SERVICE_NAME"]);
+    expect(lambda).toEqual(["POWERTOOLS_SERVICE_NAME"]);
+    expect(cli).toEqual([
+      "AWS_DEFAULT_REGION",
+      "AWS_REGION",
+      "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED",
+    ]);
   });
 
   it("the bundle's literal process.env reads are non-secret settings or the runtime's credentials", () => {
@@ -563,7 +575,6 @@ describe("environment variables", () => {
     }
     // Assess
     const reads = [...envReads].sort();
-    console.info(`environment variables the bundle read: ${reads.join(", ")}`);
     expect(reads).toContain("AWS_REGION");
     expect(reads.filter((name) => !nonSecret(name) && !RUNTIME_CREDENTIAL_NAMES.has(name))).toEqual([]);
     // Names that look secret are the runtime's credentials, or settings that only look so (a scope, a file path).

@@ -17,8 +17,6 @@ export interface CliIo {
   readonly stdin?: () => Stdin;
   readonly clock?: () => number;
   readonly version?: string;
-  /** The environment the AWS SDK reads; default `process.env`. */
-  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Exit statuses, as documented in the README. */
@@ -108,7 +106,7 @@ async function fromAws(
   clock: () => number,
   limits: Limits,
 ) {
-  prepareSdkEnvironment(io.env ?? process.env);
+  prepareSdkEnvironment();
   const deadline = clock() + timeoutSeconds * 1000;
   const expectedAccountId = roleArn?.split(":")[4];
   const clients = createRuleClients(
@@ -144,11 +142,14 @@ async function fromAws(
 /**
  * The SDK reads `AWS_REGION` only, the AWS CLI `AWS_DEFAULT_REGION` too: a terminal set up for the AWS CLI works
  * here as well. Node 20 is past its end of life and the SDK warns about it in nine lines on every run; the README
- * states the supported versions, and the CLI keeps to the output it promises.
+ * states the supported versions, and the CLI keeps to the output it promises (`false` shows the warning). These
+ * three are the only variables the CLI's own code touches (test/security.test.ts).
  */
-function prepareSdkEnvironment(env: NodeJS.ProcessEnv): void {
-  if (!env.AWS_REGION && env.AWS_DEFAULT_REGION) env.AWS_REGION = env.AWS_DEFAULT_REGION;
-  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+function prepareSdkEnvironment(): void {
+  const region = process.env.AWS_REGION;
+  const awsCliRegion = process.env.AWS_DEFAULT_REGION;
+  if (!region && awsCliRegion) process.env.AWS_REGION = awsCliRegion;
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 }
 
 function assumeWithProgress(roleArn: string, accountId: string, timeoutSeconds: number, io: CliIo) {
