@@ -158,13 +158,9 @@ function rootRowByBytes(bytes: Buffer): RootRowResult | undefined {
   return parsed.ok ? parsed.result : undefined;
 }
 
-/** Finds where rows end, crossing quoted fields; remembers the next quote so a long walk stays linear. */
+/** Finds where rows end, crossing quoted fields; every search stays inside the row it walks. */
 class RowWalker {
-  private nextQuote: number;
-
-  constructor(private readonly bytes: Buffer) {
-    this.nextQuote = bytes.indexOf(QUOTE);
-  }
+  constructor(private readonly bytes: Buffer) {}
 
   /**
    * Where the row starting at `rowStart` ends (the index of its delimiter, or the report's length), or
@@ -179,9 +175,10 @@ class RowWalker {
     let from = rowStart;
     let end = findEnd(bytes, from);
     for (;;) {
-      if (this.nextQuote !== -1 && this.nextQuote < from) this.nextQuote = bytes.indexOf(QUOTE, from);
-      const quote = this.nextQuote;
-      if (quote === -1 || (end !== -1 && end < quote)) return end === -1 ? bytes.length : end;
+      const limit = end === -1 ? bytes.length : end;
+      const found = bytes.subarray(from, limit).indexOf(QUOTE);
+      if (found === -1) return limit;
+      const quote = from + found;
       // A quoted field may only open at the start of a field.
       if (quote !== rowStart && bytes[quote - 1] !== COMMA) return undefined;
       let close = quote + 1;
@@ -193,17 +190,17 @@ class RowWalker {
       }
       const after = close + 1;
       if (after < bytes.length && bytes[after] !== COMMA && !isEnd(after)) return undefined;
-      this.nextQuote = bytes.indexOf(QUOTE, after);
       if (end !== -1 && end < after) end = findEnd(bytes, after);
       from = after;
     }
   }
 }
 
+/** The first CR or LF from `from`; the CR search stops at the LF, so an LF report is not scanned twice. */
 function nextLineEnd(bytes: Buffer, from: number): number {
   const lf = bytes.indexOf(LF, from);
-  const cr = bytes.indexOf(CR, from);
-  return lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+  const cr = bytes.subarray(from, lf === -1 ? bytes.length : lf).indexOf(CR);
+  return cr === -1 ? lf : from + cr;
 }
 
 interface ScanOutcome {
