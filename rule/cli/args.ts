@@ -137,7 +137,11 @@ function usage(): string {
     "  root-activity help | --help | -h | --version",
     "",
     "Options:",
-    ...rows.map(([left, help]) => `  ${(left as string).padEnd(width)}${help}`),
+    ...rows.flatMap(([left, help]) =>
+      wrap(help as string, 100 - 2 - width).map(
+        (line, i) => `  ${(i === 0 ? (left as string) : "").padEnd(width)}${line}`,
+      ),
+    ),
     "",
     "Examples:",
     "  aws iam get-credential-report | root-activity evaluate --report -",
@@ -145,6 +149,19 @@ function usage(): string {
     "",
     'Exit status: 0 COMPLIANT, 1 NON_COMPLIANT (including "Cannot verify"), 2 usage, input or AWS error.',
   ].join("\n");
+}
+
+/** Splits `text` into lines of at most `width` characters, at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
 }
 
 /** What the tokenizer found: the positionals, and each option's value (`true` for a boolean). */

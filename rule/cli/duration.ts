@@ -1,4 +1,11 @@
-/** `--max-report-age` by default: IAM's own interval between two credential reports. */
+/**
+ * `--max-report-age` by default: IAM's own interval between two credential reports.
+ *
+ * @example
+ * ```ts
+ * parseDuration(DEFAULT_MAX_REPORT_AGE); // 14_400_000
+ * ```
+ */
 export const DEFAULT_MAX_REPORT_AGE = "4h";
 
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;

@@ -18,7 +18,14 @@ export interface CliCase {
   readonly rootAt: "first" | "last";
 }
 
-/** The cases, in table order. */
+/**
+ * The cases, in table order.
+ *
+ * @example
+ * ```ts
+ * CLI_CASES.map((c) => c.id); // ["1", "5000-first", "5000-last"]
+ * ```
+ */
 export const CLI_CASES: readonly CliCase[] = [
   { id: "1", users: 1, rootAt: "first" },
   { id: "5000-first", users: 5_000, rootAt: "first" },

@@ -23,7 +23,14 @@ import { minimalRootReport } from "./report-csv.ts";
 import { DEFAULT_HOME_ACCOUNT_ID, startLocalAws } from "./server.ts";
 import type { LocalAws, RecordedCall } from "./types.ts";
 
-/** The port a person gets without `--port`: fixed, so pasted variables stay right across restarts. */
+/**
+ * The port a person gets without `--port`: fixed, so pasted variables stay right across restarts.
+ *
+ * @example
+ * ```ts
+ * parseLocalAwsArgs([]).port; // 4566
+ * ```
+ */
 export const DEFAULT_PORT = 4566;
 
 /** What `GetCredentialReport` answers at start. */
@@ -48,7 +55,14 @@ export interface LocalAwsOptions {
   readonly notes: readonly string[];
 }
 
-/** A usage error of the tool: printed as one line, exit status 2. */
+/**
+ * A usage error of the tool: printed as one line, exit status 2.
+ *
+ * @example
+ * ```ts
+ * throw new LocalAwsUsageError('--port "x" is not a port number (0-65535)');
+ * ```
+ */
 export class LocalAwsUsageError extends Error {}
 
 /**

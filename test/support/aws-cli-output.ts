@@ -7,7 +7,14 @@
 /** The AWS CLI's `--output` values. */
 export type AwsCliFormat = "json" | "text" | "yaml" | "yaml-stream" | "table";
 
-/** Every readable format. */
+/**
+ * Every readable format.
+ *
+ * @example
+ * ```ts
+ * for (const format of READABLE_FORMATS) awsCliOutput(csv, format, "2026-11-29T10:00:00+00:00");
+ * ```
+ */
 export const READABLE_FORMATS = ["json", "text", "yaml", "yaml-stream"] as const;
 
 /**
