@@ -211,6 +211,8 @@ describe("npm run local-aws serves what it is told", () => {
       [
         "AWS_ACCESS_KEY_ID",
         "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL_ACCOUNT",
+        "AWS_ENDPOINT_URL_CLOUDTRAIL",
         "AWS_ENDPOINT_URL_CONFIG_SERVICE",
         "AWS_ENDPOINT_URL_IAM",
         "AWS_ENDPOINT_URL_STS",

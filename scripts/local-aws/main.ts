@@ -75,8 +75,9 @@ export class LocalAwsUsageError extends Error {}
  */
 export const LOCAL_AWS_USAGE = `Usage: npm run local-aws -- [options]
 
-A local endpoint that speaks AWS's wire protocols for IAM (credential report), STS (AssumeRole) and AWS Config
-(PutEvaluations), for root-activity and the AWS CLI without an AWS account. It prints the environment to paste
+A local endpoint that speaks AWS's wire protocols for IAM (credential report), STS (AssumeRole), AWS Config
+(PutEvaluations), CloudTrail (LookupEvents) and Account (ListRegions), for root-activity and the AWS CLI without
+an AWS account. It prints the environment to paste
 into another shell, logs each request on stderr, and stops on Ctrl-C or SIGTERM.
 
 Options:
@@ -228,10 +229,9 @@ export function shellQuote(value: string): string {
  */
 export function startBanner(aws: LocalAws, options: LocalAwsOptions, generatedTime: Date): string[] {
   const region = aws.env.AWS_REGION ?? "us-east-1";
+  const endpoints = Object.keys(aws.env).filter((name) => name.startsWith("AWS_ENDPOINT_URL_"));
   const env: Array<[string, string]> = [
-    ["AWS_ENDPOINT_URL_IAM", aws.url],
-    ["AWS_ENDPOINT_URL_STS", aws.url],
-    ["AWS_ENDPOINT_URL_CONFIG_SERVICE", aws.url],
+    ...endpoints.map((name): [string, string] => [name, aws.url]),
     ["AWS_REGION", region],
     ["AWS_DEFAULT_REGION", region],
     ["AWS_ACCESS_KEY_ID", aws.env.AWS_ACCESS_KEY_ID ?? ""],
@@ -246,7 +246,8 @@ export function startBanner(aws: LocalAws, options: LocalAwsOptions, generatedTi
     "in-progress": `being generated (ReportInProgress), ready after ${polls(options)}`,
   }[options.state];
   return [
-    `# root-activity local AWS endpoint on ${aws.url}: IAM (credential report), STS, AWS Config. Ctrl-C stops it.`,
+    `# root-activity local AWS endpoint on ${aws.url}: IAM (credential report), STS, AWS Config, CloudTrail ` +
+      "(LookupEvents), Account (ListRegions). Ctrl-C stops it.",
     `# Serving ${options.report.from} for account ${aws.homeAccountId}: ${state}.`,
     "# It accepts only the credentials below (signatures are not checked; any other access key id or session",
     "# token is InvalidClientTokenId). Paste into another shell, for the AWS SDK, root-activity and AWS CLI >= 2.13:",
