@@ -1,8 +1,10 @@
 import { assumeMemberRole, sessionName } from "../aws/assume-role.ts";
 import { createRuleClients } from "../aws/clients.ts";
-import { fetchCredentialReport, type ReportProgress } from "../aws/credential-report.ts";
+import type { ReportProgress } from "../aws/credential-report.ts";
 import { AccountMismatchError, RootActivityError, UsageError } from "../errors.ts";
 import { evaluate } from "../evaluate.ts";
+import { gatherEvidence } from "../evidence/gather.ts";
+import type { Evidence } from "../evidence/types.ts";
 import { REMEDIATION_STEPS, remediationText } from "../remediation.ts";
 import { type Command, parseCommand, USAGE } from "./args.ts";
 import { type ReportInfo, toJson, toText } from "./format.ts";
@@ -62,16 +64,13 @@ async function execute(command: Command, io: CliIo, clock: () => number): Promis
       return EXIT.compliant;
     case "evaluate": {
       const limits = { maxReportAgeMs: command.maxReportAgeMs, maxReportAge: command.maxReportAge };
-      const { content, info, expectedAccountId } =
+      const { evidence, info, expectedAccountId } =
         command.source.kind === "file"
           ? await fromFile(command.source.path, io, limits)
-          : await fromAws(command.source.roleArn, command.timeoutSeconds, io, clock, limits);
-      const verdict = evaluate(
-        { report: { content, generatedTime: info.generatedTime }, cloudTrail: null },
-        command.now,
-        command.params,
-        { maxReportAgeMs: command.maxReportAgeMs },
-      );
+          : await fromAws(command, command.source.roleArn, io, clock, limits);
+      const verdict = evaluate(evidence, command.now, command.params, {
+        maxReportAgeMs: command.maxReportAgeMs,
+      });
       if (expectedAccountId && verdict.accountId && verdict.accountId !== expectedAccountId) {
         throw new AccountMismatchError(expectedAccountId, verdict.accountId);
       }
@@ -96,16 +95,21 @@ async function fromFile(path: string, io: CliIo, limits: Limits) {
     generatedTime: report.generatedTime,
     ...limits,
   };
-  return { content: report.content, info, expectedAccountId: undefined };
+  const evidence: Evidence = {
+    report: { content: report.content, generatedTime: report.generatedTime },
+    cloudTrail: null,
+  };
+  return { evidence, info, expectedAccountId: undefined };
 }
 
 async function fromAws(
+  command: Extract<Command, { kind: "evaluate" }>,
   roleArn: string | undefined,
-  timeoutSeconds: number,
   io: CliIo,
   clock: () => number,
   limits: Limits,
 ) {
+  const timeoutSeconds = command.timeoutSeconds;
   prepareSdkEnvironment();
   const deadline = clock() + timeoutSeconds * 1000;
   const expectedAccountId = roleArn?.split(":")[4];
@@ -113,7 +117,10 @@ async function fromAws(
     roleArn ? await assumeWithProgress(roleArn, expectedAccountId ?? "", timeoutSeconds, io) : undefined,
   );
   try {
-    const report = await fetchCredentialReport(clients.iam, {
+    // The credential report only, until the CLI has its CloudTrail options (issue 11).
+    const gathered = await gatherEvidence(clients, {
+      params: { ...command.params, cloudTrailLookup: false },
+      now: command.now,
       deadline,
       clock,
       onProgress: (progress) => io.stderr(progressLine(progress)),
@@ -121,21 +128,18 @@ async function fromAws(
     const info: ReportInfo = {
       source: "live",
       format: "live",
-      generatedTime: report.generatedTime,
+      generatedTime: gathered.evidence.report.generatedTime,
       ...limits,
     };
-    return { content: report.content, info, expectedAccountId };
+    return { evidence: gathered.evidence, info, expectedAccountId };
   } catch (error) {
     if (error instanceof RootActivityError) throw error;
     throw new UsageError(
       `cannot fetch the credential report: ${cliMessage(error, { timeoutSeconds, roleArn })}`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   } finally {
-    clients.iam.destroy();
-    clients.config.destroy();
+    clients.destroy();
   }
 }
 
@@ -162,7 +166,12 @@ function assumeWithProgress(roleArn: string, accountId: string, timeoutSeconds: 
   });
 }
 
-function progressLine(progress: ReportProgress): string {
+function progressLine(
+  progress: ReportProgress | { readonly kind: "cloudtrail"; readonly regions: number },
+): string {
+  if (progress.kind === "cloudtrail") {
+    return `Reading CloudTrail event history in ${progress.regions} region${progress.regions === 1 ? "" : "s"}...`;
+  }
   if (progress.kind === "generating") {
     return progress.state === "COMPLETE"
       ? "IAM has a recent credential report; fetching it..."
