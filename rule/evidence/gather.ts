@@ -6,15 +6,8 @@ import {
   fetchCredentialReport,
   type ReportProgress,
 } from "../aws/credential-report.ts";
-import { CloudTrailLookupError } from "../errors.ts";
-import { CLOUDTRAIL_HISTORY_DAYS } from "../limits.ts";
 import type { RuleParameters } from "../params.ts";
-import { lookupRootEvents } from "./cloudtrail.ts";
-import { enabledRegions } from "./regions.ts";
-import type { CloudTrailEvidence, Evidence } from "./types.ts";
-import { rootUsernames } from "./usernames.ts";
-
-const DAY_MS = 86_400_000;
+import type { Evidence } from "./types.ts";
 
 /** How to gather one account's evidence. */
 export interface GatherOptions {
@@ -71,7 +64,10 @@ export async function gatherEvidence(
   const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(Math.max(1, options.deadline - clock()))]);
   // Every region's requests and paced waits listen to it at once (17 regions and more): not a leak.
   setMaxListeners(1_000, signal);
-  const trail = options.params.cloudTrailLookup ? readCloudTrail(clients, options, signal, clock) : null;
+  // Loaded only when the parameters ask for CloudTrail: its SDKs stay out of the function's init.
+  const trail = options.params.cloudTrailLookup
+    ? import("./read-cloudtrail.ts").then((m) => m.readCloudTrail(clients, options, signal, clock))
+    : null;
   let report: FetchedReport;
   try {
     report = await fetchCredentialReport(clients.iam, {
@@ -95,44 +91,4 @@ export async function gatherEvidence(
     report,
     cloudTrail: read?.stats ?? null,
   };
-}
-
-async function readCloudTrail(
-  clients: Pick<RuleClients, "iam" | "trail">,
-  options: GatherOptions,
-  signal: AbortSignal,
-  clock: () => number,
-): Promise<{ evidence: CloudTrailEvidence; stats: CloudTrailStats }> {
-  const started = clock();
-  let regionCount = options.params.cloudTrailRegions?.length ?? 0;
-  try {
-    const trail = await clients.trail();
-    const [regions, usernames] = await Promise.all([
-      options.params.cloudTrailRegions ?? enabledRegions(trail.account, signal),
-      rootUsernames(clients.iam, signal),
-    ]);
-    regionCount = regions.length;
-    options.onProgress?.({ kind: "cloudtrail", regions: regions.length });
-    const coveredDays = Math.min(options.params.lookbackDays, CLOUDTRAIL_HISTORY_DAYS);
-    const { read, stats } = await lookupRootEvents({
-      clientFor: (region) => trail.cloudTrail(region),
-      regions,
-      usernames,
-      since: new Date(options.now.getTime() - coveredDays * DAY_MS),
-      countCentralized: options.params.countCentralizedRootSessions,
-      signal,
-    });
-    const pages = Object.values(stats.pagesByRegion).reduce((sum, n) => sum + n, 0);
-    return {
-      evidence: read,
-      stats: { regions: regions.length, pages, retries: stats.retries, durationMs: clock() - started },
-    };
-  } catch (error) {
-    const failure =
-      error instanceof CloudTrailLookupError ? error : new CloudTrailLookupError("LookupEvents", null, error);
-    return {
-      evidence: { status: "unavailable", error: failure, problem: failure.problem },
-      stats: { regions: regionCount, pages: 0, retries: 0, durationMs: clock() - started },
-    };
-  }
 }
