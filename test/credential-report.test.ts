@@ -14,12 +14,14 @@ import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_BACKOFF, delayFor } from "../rule/aws/backoff.ts";
-import { fetchCredentialReport, REPORT_MAX_AGE_MS } from "../rule/aws/credential-report.ts";
+import { fetchCredentialReport } from "../rule/aws/credential-report.ts";
 import { ReportNotReadyError } from "../rule/errors.ts";
 
 const iamMock = mockClient(IAMClient);
 const iam = new IAMClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
 const T0 = Date.parse("2026-11-29T12:00:00Z");
+/** IAM's 4 hours, as the spec says them: never read back from the code. */
+const FOUR_HOURS_MS = 14_400_000;
 const meta = { $metadata: { attempts: 1 } };
 const notPresent = () => new CredentialReportNotPresentException({ message: "none", $metadata: {} });
 const notReady = () => new CredentialReportNotReadyException({ message: "busy", $metadata: {} });
@@ -47,10 +49,10 @@ function fakeTime() {
 beforeEach(() => iamMock.reset());
 
 describe("fetchCredentialReport", () => {
-  it("makes one call when a report younger than 4 hours exists", async () => {
+  it("makes one call when a report 4 h − 1 ms old exists", async () => {
     // Prepare
     const time = fakeTime();
-    iamMock.on(GetCredentialReportCommand).resolves(report(T0 - REPORT_MAX_AGE_MS + 1));
+    iamMock.on(GetCredentialReportCommand).resolves(report(T0 - FOUR_HOURS_MS + 1));
     // Act
     const result = await fetchCredentialReport(iam, { deadline: T0 + 60_000, ...time });
     // Assess
@@ -59,12 +61,12 @@ describe("fetchCredentialReport", () => {
     expect(time.sleeps).toEqual([]);
   });
 
-  it("regenerates a report exactly 4 hours old", async () => {
+  it("regenerates a report exactly 4 h (14 400 000 ms) old", async () => {
     // Prepare
     const time = fakeTime();
     iamMock
       .on(GetCredentialReportCommand)
-      .resolvesOnce(report(T0 - REPORT_MAX_AGE_MS))
+      .resolvesOnce(report(T0 - FOUR_HOURS_MS))
       .resolves(report(T0));
     iamMock.on(GenerateCredentialReportCommand).resolves({ ...meta, State: "STARTED" });
     // Act
