@@ -19,6 +19,7 @@ import {
   actionsOf,
   configEvent,
   countOf,
+  eventTime,
   expectFailure as expectFailureOf,
   expectOnePost as expectOnePostOf,
   type Invocation,
@@ -31,10 +32,11 @@ const HOUR = 3_600_000;
 const ALWAYS = Number.POSITIVE_INFINITY;
 const MEMBER = "444455556666";
 
-const usedYesterday = (accountId = "111122223333") =>
+/** Root used a day before `event`'s time. */
+const usedYesterday = (event: ConfigRuleInvocation, accountId = "111122223333") =>
   buildReport({
     rows: [
-      rootRow({ password_last_used: iamDate(daysBefore(new Date(), 1)) }, accountId),
+      rootRow({ password_last_used: iamDate(daysBefore(eventTime(event), 1)) }, accountId),
       userRow("alice", {}, accountId),
     ],
   });
@@ -62,7 +64,7 @@ function memberEvent(): ConfigRuleInvocation {
  */
 interface FaultCase {
   readonly name: string;
-  readonly report?: () => string;
+  readonly report?: (event: ConfigRuleInvocation) => string;
   readonly faults: readonly Fault[];
   readonly remainingMs: number;
   /** It posts one evaluation of `posts` (expectOnePost), or fails with `fails` and `message` (expectFailure). */
@@ -75,10 +77,11 @@ interface FaultCase {
 function itRuns(fault: FaultCase): void {
   it(fault.name, async () => {
     // Prepare
-    aws.setReport((fault.report ?? neverUsed)());
+    const event = configEvent();
+    aws.setReport((fault.report ?? neverUsed)(event));
     for (const injected of fault.faults) aws.inject(injected);
     // Act
-    const run = await invoke(configEvent(), fault.remainingMs);
+    const run = await invoke(event, fault.remainingMs);
     // Assess
     if ("posts" in fault.outcome) expectOnePost(run, fault.remainingMs, fault.outcome.posts);
     else expectFailure(run, fault.remainingMs, fault.outcome.fails, fault.outcome.message);
@@ -91,7 +94,7 @@ describe("throttling, LimitExceeded and 5xx", () => {
     // Prepare: a stale report, so the run makes every call: AssumeRole, Get, Generate, Get, Get, PutEvaluations.
     const event = memberEvent();
     aws.setReport(neverUsed(), { accountId: MEMBER, generatedTime: new Date(Date.now() - 5 * HOUR) });
-    aws.onGenerate(usedYesterday(MEMBER), { accountId: MEMBER, readyAfterPolls: 1 });
+    aws.onGenerate(usedYesterday(event, MEMBER), { accountId: MEMBER, readyAfterPolls: 1 });
     aws.inject({ kind: "error", service: "sts", status: 400, code: "Throttling" });
     aws.inject({
       kind: "error",
@@ -121,8 +124,9 @@ describe("throttling, LimitExceeded and 5xx", () => {
 
   it("retries LimitExceeded on GenerateCredentialReport, then posts once", async () => {
     // Prepare
+    const event = configEvent();
     aws.clearReport();
-    aws.onGenerate(usedYesterday());
+    aws.onGenerate(usedYesterday(event));
     aws.inject({
       kind: "error",
       service: "iam",
@@ -131,7 +135,7 @@ describe("throttling, LimitExceeded and 5xx", () => {
       code: "LimitExceeded",
     });
     // Act
-    const run = await invoke(configEvent(), 10_000);
+    const run = await invoke(event, 10_000);
     // Assess
     expectOnePost(run, 10_000, "NON_COMPLIANT");
     expect(count("GenerateCredentialReport")).toBe(2);
@@ -448,9 +452,10 @@ describe("credential report states", () => {
     // Prepare
     aws.setReport(neverUsed());
     aws.expireReport();
-    aws.onGenerate(usedYesterday(), { readyAfterPolls: 2 });
+    const event = configEvent();
+    aws.onGenerate(usedYesterday(event), { readyAfterPolls: 2 });
     // Act
-    const run = await invoke(configEvent(), 12_000);
+    const run = await invoke(event, 12_000);
     // Assess
     expectOnePost(run, 12_000, "NON_COMPLIANT");
     expect(count("GenerateCredentialReport")).toBe(1);
@@ -486,10 +491,10 @@ describe("Config refuses the evaluation", () => {
 describe("PutEvaluations retries never post two different verdicts", () => {
   it("sends the same evaluation, byte for byte, on every retry", async () => {
     // Prepare
-    aws.setReport(usedYesterday());
+    const event = configEvent({ notificationCreationTime: "2026-11-29T10:00:00.373Z" });
+    aws.setReport(usedYesterday(event));
     aws.inject({ kind: "reset", service: "config" });
     aws.inject({ kind: "error", service: "config", status: 503, code: "ServiceUnavailable" });
-    const event = configEvent({ notificationCreationTime: "2026-11-29T10:00:00.373Z" });
     // Act
     const run = await invoke(event, 10_000);
     // Assess
@@ -508,9 +513,9 @@ describe("PutEvaluations retries never post two different verdicts", () => {
 
   it("when Config answers too late, what it records is the verdict the run earned, with the event's ordering timestamp", async () => {
     // Prepare: Config records the evaluation 2.5 s after the request, after the Lambda's time is up.
-    aws.setReport(usedYesterday());
-    aws.inject({ kind: "delay", service: "config", ms: 2_500 });
     const event = configEvent({ notificationCreationTime: "2026-11-29T10:00:00Z" });
+    aws.setReport(usedYesterday(event));
+    aws.inject({ kind: "delay", service: "config", ms: 2_500 });
     // Act
     const run = await invoke(event, 2_000);
     // Config records it 2.5 s after the request arrived, whenever that was.

@@ -3,22 +3,59 @@
  * over HTTP against the local AWS endpoint.
  */
 import { describe, expect, it } from "vitest";
+import type { ConfigRuleInvocation } from "../rule/event.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
-import { actionsOf, configEvent, useWire } from "./support/wire.ts";
+import { actionsOf, configEvent, eventTime, useWire } from "./support/wire.ts";
 
 const { aws, invoke } = useWire();
 
 const HOUR = 3_600_000;
-const recentUse = () =>
-  buildReport({ rows: [rootRow({ password_last_used: iamDate(daysBefore(new Date(), 2)) })] });
+/** A fixed event time, days away from the machine's clock: a handler that evaluated at the clock would show. */
+const T = "2026-11-29T10:00:00.373Z";
+/** A report whose root password was used 2 days before the event's time. */
+const recentUse = (event: ConfigRuleInvocation) =>
+  buildReport({ rows: [rootRow({ password_last_used: iamDate(daysBefore(eventTime(event), 2)) })] });
 const noUse = () => buildReport({ rows: [rootRow(), userRow("alice@example.com")] });
 const actions = () => actionsOf(aws, { cloudTrail: false });
+
+describe("the evaluation time is the event's notificationCreationTime, not the clock", () => {
+  it("counts a use at T − 29 days and not one at T − 31 days, for an event sent at a fixed time T", async () => {
+    // Prepare: T is months before the machine's clock, so a handler evaluating at the clock would find both old.
+    const t = new Date("2026-06-01T00:00:00Z");
+    const event = configEvent({ notificationCreationTime: t.toISOString() });
+    const reportUsedAt = (days: number) =>
+      buildReport({
+        rows: [rootRow({ password_last_used: iamDate(new Date(t.getTime() - days * 86_400_000)) })],
+      });
+    // Act
+    aws.setReport(reportUsedAt(29));
+    const inside = await invoke(event);
+    aws.setReport(reportUsedAt(31));
+    const outside = await invoke(event);
+    // Assess
+    expect(inside.result).toEqual({
+      accountId: "111122223333",
+      complianceType: "NON_COMPLIANT",
+      annotation:
+        "Root user signed in with the password 2026-05-03T00:00:00Z (credential report) 29 days ago, inside the " +
+        "30-day window.",
+    });
+    expect(outside.result?.complianceType).toBe("COMPLIANT");
+    expect(outside.result?.annotation).toMatch(
+      /^Root user not used in the last 30 days \(credential report and CloudTrail, .*\)\. Latest use: signed in with the password 2026-05-01T00:00:00Z \(credential report\), 31 days ago\.$/,
+    );
+    expect(aws.evaluations.map((put) => put.evaluations[0]?.OrderingTimestamp)).toEqual([
+      t.getTime() / 1000,
+      t.getTime() / 1000,
+    ]);
+  });
+});
 
 describe("report retrieval", () => {
   it("uses a report younger than 4 hours with one GetCredentialReport call and one PutEvaluations", async () => {
     // Prepare
-    aws.setReport(recentUse(), { generatedTime: new Date(Date.now() - 3 * HOUR) });
     const event = configEvent({ notificationCreationTime: "2026-11-29T10:00:00.373Z" });
+    aws.setReport(recentUse(event), { generatedTime: new Date(Date.now() - 3 * HOUR) });
     // Act
     const { result, error } = await invoke(event);
     // Assess
@@ -43,9 +80,10 @@ describe("report retrieval", () => {
   it("generates a new report when the existing one is 4 hours old or more, then waits for it", async () => {
     // Prepare
     aws.setReport(noUse(), { generatedTime: new Date(Date.now() - 5 * HOUR) });
-    aws.onGenerate(recentUse(), { readyAfterPolls: 1 });
+    const event = configEvent();
+    aws.onGenerate(recentUse(event), { readyAfterPolls: 1 });
     // Act
-    const { result, error } = await invoke(configEvent());
+    const { result, error } = await invoke(event);
     // Assess
     expect(error).toBeUndefined();
     expect(result?.complianceType).toBe("NON_COMPLIANT");
@@ -76,9 +114,10 @@ describe("report retrieval", () => {
     // Prepare
     aws.setReport(noUse());
     aws.expireReport();
-    aws.onGenerate(recentUse());
+    const event = configEvent();
+    aws.onGenerate(recentUse(event));
     // Act
-    const { result } = await invoke(configEvent());
+    const { result } = await invoke(event);
     // Assess
     expect(result?.complianceType).toBe("NON_COMPLIANT");
     expect(actions()).toContain("iam:GenerateCredentialReport");
@@ -125,9 +164,10 @@ describe("verdict and PutEvaluations", () => {
 
   it("posts NOT_APPLICABLE without reading the report when the event left scope", async () => {
     // Prepare
-    aws.setReport(recentUse());
+    const event = configEvent({ eventLeftScope: true });
+    aws.setReport(recentUse(event));
     // Act
-    const { result } = await invoke(configEvent({ eventLeftScope: true }));
+    const { result } = await invoke(event);
     // Assess
     expect(result?.complianceType).toBe("NOT_APPLICABLE");
     expect(actions()).toEqual(["config:PutEvaluations"]);
@@ -145,20 +185,19 @@ describe("verdict and PutEvaluations", () => {
   });
 
   it("applies the rule parameters (lookbackDays, failOnActiveAccessKeys) sent as strings, numbers or booleans", async () => {
-    // Prepare: root used 40 days ago with an active key.
+    // Prepare: root used 40 days before the event's time, with an active key.
+    const at = (ruleParameters: string) => configEvent({ notificationCreationTime: T, ruleParameters });
     aws.setReport(
       buildReport({
         rows: [
-          rootRow({ password_last_used: iamDate(daysBefore(new Date(), 40)), access_key_1_active: "true" }),
+          rootRow({ password_last_used: iamDate(daysBefore(new Date(T), 40)), access_key_1_active: "true" }),
         ],
       }),
     );
     // Act
-    const wide = await invoke(configEvent({ ruleParameters: '{"lookbackDays":"45"}' }));
-    const narrow = await invoke(configEvent({ ruleParameters: '{"lookbackDays":30}' }));
-    const keys = await invoke(
-      configEvent({ ruleParameters: '{"lookbackDays":"30","failOnActiveAccessKeys":true}' }),
-    );
+    const wide = await invoke(at('{"lookbackDays":"45"}'));
+    const narrow = await invoke(at('{"lookbackDays":30}'));
+    const keys = await invoke(at('{"lookbackDays":"30","failOnActiveAccessKeys":true}'));
     // Assess
     expect(wide.result?.complianceType).toBe("NON_COMPLIANT");
     expect(narrow.result?.complianceType).toBe("COMPLIANT");
@@ -166,13 +205,13 @@ describe("verdict and PutEvaluations", () => {
   });
 
   it("uses the defaults when ruleParameters is missing or empty", async () => {
-    // Prepare: used 29 days ago (inside the default 30).
+    // Prepare: used 29 days before the event's time (inside the default 30).
     aws.setReport(
-      buildReport({ rows: [rootRow({ password_last_used: iamDate(daysBefore(new Date(), 29)) })] }),
+      buildReport({ rows: [rootRow({ password_last_used: iamDate(daysBefore(new Date(T), 29)) })] }),
     );
     // Act
-    const missing = await invoke(configEvent({ ruleParameters: undefined }));
-    const empty = await invoke(configEvent({ ruleParameters: "" }));
+    const missing = await invoke(configEvent({ notificationCreationTime: T, ruleParameters: undefined }));
+    const empty = await invoke(configEvent({ notificationCreationTime: T, ruleParameters: "" }));
     // Assess
     expect(missing.result?.complianceType).toBe("NON_COMPLIANT");
     expect(empty.result?.complianceType).toBe("NON_COMPLIANT");
@@ -294,17 +333,18 @@ describe("logs", () => {
   it("writes structured JSON lines with verdict, report age, IAM calls and duration, and nothing sensitive", async () => {
     // Prepare
     const token = "eyJTRUNSRVQtVE9LRU4ifQ==";
+    const event = configEvent({ resultToken: token });
     aws.setReport(
       buildReport({
         rows: [
-          rootRow({ password_last_used: iamDate(daysBefore(new Date(), 1)) }),
+          rootRow({ password_last_used: iamDate(daysBefore(eventTime(event), 1)) }),
           userRow("alice.secret-user@example.com"),
         ],
       }),
       { generatedTime: new Date(Date.now() - HOUR) },
     );
     // Act
-    const { logs } = await invoke(configEvent({ resultToken: token }));
+    const { logs } = await invoke(event);
     // Assess
     const line = logs.find((l) => l.message === "evaluation posted");
     expect(line).toMatchObject({
@@ -348,9 +388,10 @@ describe("metrics", () => {
   it("writes evaluations by verdict, report age, generation wait and API retries as valid EMF, with no API call", async () => {
     // Prepare
     aws.clearReport();
-    aws.onGenerate(recentUse(), { readyAfterPolls: 1 });
+    const event = configEvent();
+    aws.onGenerate(recentUse(event), { readyAfterPolls: 1 });
     // Act
-    const { logs } = await invoke(configEvent());
+    const { logs } = await invoke(event);
     // Assess
     const emf = emfLines(logs);
     expect(emf).toHaveLength(2);

@@ -90,6 +90,23 @@ export function configEvent(options: EventOptions = {}): ConfigRuleInvocation {
 }
 
 /**
+ * The `notificationCreationTime` an event carries: the instant the rule evaluates at, so the time every report and
+ * CloudTrail record of a wire test is dated from.
+ *
+ * @example
+ * ```ts
+ * const event = configEvent();
+ * aws.setReport(buildReport({ rows: [rootRow({ password_last_used: iamDate(daysBefore(eventTime(event), 2)) })] }));
+ * ```
+ */
+export function eventTime(event: ConfigRuleInvocation): Date {
+  const { notificationCreationTime } = JSON.parse(event.invokingEvent) as {
+    notificationCreationTime: string;
+  };
+  return new Date(notificationCreationTime);
+}
+
+/**
  * A Lambda context whose remaining time counts down from `remainingMs`.
  *
  * @example
