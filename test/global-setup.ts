@@ -1,9 +1,16 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { staleBuild } from "./support/stale-build.ts";
 
-/** Wire tests drive the built bundle: build it when `vitest` runs without `npm test` before it. */
+/**
+ * Wire and CLI tests drive the built bundles: build them when they are missing or older than `rule/`,
+ * `scripts/build.ts` or what else the build reads, so a plain `vitest` run after an edit tests the edit.
+ */
 export default function setup(): void {
-  if (!existsSync(new URL("../dist/lambda/index.mjs", import.meta.url))) {
-    execFileSync("npm", ["run", "build", "--silent"], { stdio: "inherit" });
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const why = staleBuild(root.replace(/\/$/, ""));
+  if (why) {
+    process.stderr.write(`global setup: building, ${why}\n`);
+    execFileSync("npm", ["run", "build", "--silent"], { stdio: "inherit", cwd: root });
   }
 }
