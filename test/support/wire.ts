@@ -38,8 +38,26 @@ export async function startWire(
     { POWERTOOLS_LOG_LEVEL: "INFO", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     env,
   );
-  const module = (await import(pathToFileURL(BUNDLE).href)) as { handler: Handler };
-  return { aws, handler: module.handler };
+  return { aws, handler: await coldHandler() };
+}
+
+let instances = 0;
+
+/**
+ * The handler of a new instance of the bundle's entry module, as a cold Lambda start gets it: its own client cache,
+ * its own STS client, so its own SDK retry quotas. Tests never inherit a quota that earlier tests' faults spent.
+ *
+ * @example
+ * ```ts
+ * const handler = await coldHandler();
+ * ```
+ */
+export async function coldHandler(): Promise<Handler> {
+  instances += 1;
+  const module = (await import(`${pathToFileURL(BUNDLE).href}?instance=${instances}`)) as {
+    handler: Handler;
+  };
+  return module.handler;
 }
 
 export interface EventOptions {
@@ -236,9 +254,9 @@ export interface Wire {
 }
 
 /**
- * Registers the hooks of a wire test file: `startWire(env)` before all tests, a reset of the endpoint before each,
- * and its close after all. Call it once, at the top of the file; hooks the file registers before it run before
- * the start and after the close.
+ * Registers the hooks of a wire test file: `startWire(env)` before all tests; a reset of the endpoint and a cold
+ * start of the bundle (`coldHandler`) before each; its close after all. Call it once, at the top of the file; hooks
+ * the file registers before it run before the start and after the close.
  *
  * @example
  * ```ts
@@ -261,8 +279,10 @@ export function useWire(env: Record<string, string> = {}): Wire {
   afterAll(async () => {
     await started?.aws.close();
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     current().aws.reset();
+    // A cold start per test: the SDK's retry quota of a warm client would carry one test's faults into the next.
+    current().handler = await coldHandler();
   });
   const aws = new Proxy({} as LocalAws, {
     get: (_, key) => {
