@@ -41,29 +41,35 @@ export const CLIENT_SETTINGS = {
   requestTimeoutMs: 10_000,
 } as const;
 
+/** The shape of {@link CLIENT_SETTINGS}. */
+export type ClientSettings = { readonly [K in keyof typeof CLIENT_SETTINGS]: number };
+
 /**
  * Creates the IAM and Config clients (and, on demand, the CloudTrail and Account ones); with `credentials`, for
  * an assumed role, else from the environment's default credential chain (the Lambda's execution role, or the
- * CLI user's profile).
+ * CLI user's profile). `settings` are {@link CLIENT_SETTINGS} unless a test needs a shorter timeout.
  *
  * @example
  * ```ts
  * const { iam, config } = createRuleClients();
  * ```
  */
-export function createRuleClients(credentials?: RoleCredentials): RuleClients {
+export function createRuleClients(
+  credentials?: RoleCredentials,
+  settings: ClientSettings = CLIENT_SETTINGS,
+): RuleClients {
   const common = {
     retryMode: "standard",
     requestHandler: {
-      connectionTimeout: CLIENT_SETTINGS.connectionTimeoutMs,
-      requestTimeout: CLIENT_SETTINGS.requestTimeoutMs,
+      connectionTimeout: settings.connectionTimeoutMs,
+      requestTimeout: settings.requestTimeoutMs,
       // Without it, this SDK version only warns when a request times out and keeps waiting.
       throwOnRequestTimeout: true,
     },
     ...(credentials ? { credentials } : {}),
   } as const;
-  const iam = new IAMClient({ ...common, maxAttempts: CLIENT_SETTINGS.iamMaxAttempts });
-  const config = new ConfigServiceClient({ ...common, maxAttempts: CLIENT_SETTINGS.configMaxAttempts });
+  const iam = new IAMClient({ ...common, maxAttempts: settings.iamMaxAttempts });
+  const config = new ConfigServiceClient({ ...common, maxAttempts: settings.configMaxAttempts });
   let trail: Promise<TrailClients> | undefined;
   return {
     iam,
