@@ -35,6 +35,9 @@ describe("regression: UTF-16 reports", () => {
     // Assess
     expect(verdict.complianceType).toBe("NON_COMPLIANT");
     expect(verdict.reason).toBe("cannot-verify");
+    expect(verdict.annotation).toBe(
+      "Cannot verify root user activity: the report is UTF-16 text; IAM writes credential reports in UTF-8.",
+    );
   });
 });
 
