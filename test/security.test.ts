@@ -7,8 +7,8 @@
  *   credentials that Lambda itself places there for the SDK's default credential provider;
  * - it writes nothing to disk (no /tmp, no TMPDIR);
  * - it bundles no dev dependency;
- * - `npm audit --omit=dev` finds no high or critical advisory (skipped, saying why, when the registry's audit
- *   endpoint cannot be reached).
+ * - `npm audit --omit=dev` finds no high or critical advisory (skipped, saying why, only when the registry cannot
+ *   be reached or has no audit endpoint: a network error, a 5xx, 404 or 405; a 401 or 403 fails).
  */
 import { execFile, spawnSync } from "node:child_process";
 import fs, { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -726,12 +726,19 @@ describe("dependencies", () => {
       .filter(Boolean)
       .join(" ")
       .trim();
+    // Offline means the registry cannot be reached (a network error, no answer, a 5xx) or has no audit endpoint
+    // (404, 405). A 401 or 403 is an answer: credentials or policy refused the audit, and that fails the test.
+    // npm says the status as a number ("405 Method Not Allowed - POST …") or a code (E403).
+    const status = report.statusCode ?? Number(/\bE?([1-5]\d{2})\b/.exec(problem)?.[1] ?? 0);
     const unreachable =
       run.timedOut ||
-      (report.statusCode ?? 0) >= 400 ||
-      /E4\d\d|E5\d\d|ENOTFOUND|ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|audit endpoint returned an error|request to .* failed/i.test(
-        problem,
-      );
+      status === 404 ||
+      status === 405 ||
+      status >= 500 ||
+      (status === 0 &&
+        /ENOTFOUND|ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|request to .* failed/i.test(
+          problem,
+        ));
     if (unreachable) {
       const reason = `npm audit skipped: the registry's audit endpoint could not be used (${run.timedOut ? "no answer in 90 s" : problem.slice(0, 160)})`;
       console.warn(reason);
