@@ -13,10 +13,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type LocalAws, startLocalAws } from "../scripts/local-aws/server.ts";
 import { awsCliOutput, READABLE_FORMATS } from "./support/aws-cli-output.ts";
 import { type CliRun, runCli, runShell, useTempFiles } from "./support/cli.ts";
+import { NOW_UTC as NOW } from "./support/evaluation.ts";
 import { buildReport, reportWithUsers, rootRow, userRow } from "./support/report-builder.ts";
 
 const AWS_CLI = "/usr/bin/aws";
-const NOW = "2026-11-29T12:00:00Z";
 const GENERATED = new Date("2026-11-29T11:00:00Z");
 const { file } = useTempFiles("root-activity-aws-cli-");
 

@@ -7,10 +7,10 @@
 import { describe, expect, it } from "vitest";
 import { awsCliOutput, READABLE_FORMATS } from "./support/aws-cli-output.ts";
 import { type CliRun, pipeInto, runCli, useTempFiles } from "./support/cli.ts";
+import { NOW_UTC as NOW } from "./support/evaluation.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
 
 const { file } = useTempFiles("root-activity-cli-formats-");
-const NOW = "2026-11-29T12:00:00Z";
 const GENERATED = "2026-11-29T10:00:00+00:00";
 
 const reports = {

@@ -16,6 +16,7 @@ import { runCli } from "../rule/cli/run.ts";
 import { UsageError } from "../rule/errors.ts";
 import { type CliRun, pipeInto, runCli as runBuiltCli, useTempFiles } from "./support/cli.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
+import { rejected } from "./support/thrown.ts";
 
 vi.mock("node:fs/promises", async (importOriginal) => {
   const actual = await importOriginal<typeof import("node:fs/promises")>();
@@ -215,12 +216,7 @@ describe("loadReport and runCli with file system errors a root user never sees",
   }
 
   async function failure(load: () => Promise<unknown>): Promise<UsageError> {
-    const thrown = await load().then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-    expect(thrown).toBeInstanceOf(UsageError);
-    const error = thrown as UsageError;
+    const error = await rejected(load(), UsageError);
     expect(error.message.split("\n")).toHaveLength(1);
     return error;
   }

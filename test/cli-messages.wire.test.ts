@@ -16,11 +16,11 @@ import {
 import { type LocalAws, startLocalAws } from "../scripts/local-aws/server.ts";
 import { type CliRun, runCli } from "./support/cli.ts";
 import { buildReport, rootRow } from "./support/report-builder.ts";
+import { MEMBER } from "./support/wire.ts";
 
 /** Words of the Lambda's messages that mean nothing at a terminal. */
 const LAMBDA_WORDING =
   /nothing was posted|Config retries|Lambda|Config asked|StackSet|execution role|invocation/i;
-const MEMBER = "444455556666";
 const ROLE = `arn:aws:iam::${MEMBER}:role/audit`;
 const quiet = buildReport({ rows: [rootRow()] });
 

@@ -6,11 +6,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { type CliRun, runCli, useTempFiles } from "./support/cli.ts";
+import { NOW_UTC as NOW } from "./support/evaluation.ts";
 import { buildReport, rootRow } from "./support/report-builder.ts";
 
 const { file } = useTempFiles("root-activity-cli-options-");
 const report = file("ok.csv", buildReport({ rows: [rootRow()] }));
-const NOW = "2026-11-29T12:00:00Z";
 
 function expectUsageError(result: CliRun, message: RegExp): void {
   expect(result.status).toBe(2);

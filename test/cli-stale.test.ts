@@ -9,10 +9,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type LocalAws, startLocalAws } from "../scripts/local-aws/server.ts";
 import { awsCliOutput } from "./support/aws-cli-output.ts";
 import { runCli, useTempFiles } from "./support/cli.ts";
+import { NOW_UTC as NOW } from "./support/evaluation.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
 
 const { file } = useTempFiles("root-activity-cli-stale-");
-const NOW = "2026-11-29T12:00:00Z";
 const quiet = buildReport({
   rows: [rootRow({ password_last_used: "2026-01-05T10:00:00+00:00" }), userRow("bob")],
 });

@@ -7,10 +7,10 @@
 import { describe, expect, it } from "vitest";
 import { awsCliOutput } from "./support/aws-cli-output.ts";
 import { type CliRun, pipeInto, runShell, useTempFiles, writerArgs } from "./support/cli.ts";
+import { NOW_UTC as NOW } from "./support/evaluation.ts";
 import { buildReport, reportWithUsers, rootRow, userRow } from "./support/report-builder.ts";
 
 const { file } = useTempFiles("root-activity-cli-stdin-");
-const NOW = "2026-11-29T12:00:00Z";
 const USED = "2026-11-27T08:00:00+00:00";
 const usedRoot = rootRow({ access_key_1_active: "true", access_key_1_last_used_date: USED });
 

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type LocalAws, startLocalAws } from "../scripts/local-aws/server.ts";
 import { pipeInto, runCli, useTempFiles } from "./support/cli.ts";
+import { NOW_UTC as NOW } from "./support/evaluation.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
 
 const { file } = useTempFiles("root-activity-cli-");
-const NOW = "2026-11-29T12:00:00Z";
 
 const usedRecently = buildReport({
   rows: [rootRow({ access_key_1_active: "true", access_key_1_last_used_date: "2026-11-27T08:00:00+00:00" })],

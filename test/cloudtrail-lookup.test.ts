@@ -15,8 +15,8 @@ import {
   rootApiCall,
   rootConsoleSignIn,
 } from "./support/cloudtrail.ts";
+import { NOW } from "./support/evaluation.ts";
 
-const NOW = new Date("2026-11-29T12:00:00Z");
 const SINCE = new Date(NOW.getTime() - 30 * 86_400_000);
 const minutesAgo = (n: number) => new Date(NOW.getTime() - n * 60_000);
 

@@ -109,7 +109,7 @@ describe("rule 2: root's last use is the most recent of the three dates", () => 
     expect(verdict.activity?.lastUse).toBeNull();
   });
 
-  it("treats a placeholder with spaces around it (\" N/A \", \" no_information \") as no use", () => {
+  it('treats a placeholder with spaces around it (" N/A ", " no_information ") as no use', () => {
     // Prepare
     const csv = buildReport({
       rows: [
@@ -125,7 +125,11 @@ describe("rule 2: root's last use is the most recent of the three dates", () => 
     // Assess
     expect(verdict.complianceType).toBe("COMPLIANT");
     expect(verdict.reason).toBe("never-used");
-    expect(verdict.activity?.lastUsed).toEqual({ password: null, "access key 1": null, "access key 2": null });
+    expect(verdict.activity?.lastUsed).toEqual({
+      password: null,
+      "access key 1": null,
+      "access key 2": null,
+    });
   });
 
   it("compares instants, not strings: placeholders never sort above dates", () => {

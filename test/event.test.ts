@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { InvalidEventError, InvalidParameterError } from "../rule/errors.ts";
 import { parseRuleEvent } from "../rule/event.ts";
 import { parseRuleParameters } from "../rule/params.ts";
+import { thrown } from "./support/thrown.ts";
 
 const TOKEN = "eyJTRUNSRVQtUkVTVUxULVRPS0VOIn0=";
 
@@ -45,14 +46,7 @@ function event(overrides: Record<string, unknown> = {}, drop: string[] = []): Re
 
 /** The error `parse` throws, checked to be one line of our own making that never echoes the result token. */
 function failure(parse: () => unknown): Error {
-  let thrown: unknown;
-  try {
-    parse();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, "expected the parser to throw").toBeInstanceOf(Error);
-  const error = thrown as Error;
+  const error = thrown(parse, Error);
   expect(error.message.split("\n")).toHaveLength(1);
   expect(error.message.length).toBeLessThan(600);
   expect(error.message).not.toContain(TOKEN);

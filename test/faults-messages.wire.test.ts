@@ -7,13 +7,12 @@ import { describe, expect, it } from "vitest";
 import { parseRuleEvent } from "../rule/event.ts";
 import { runCli, useTempFiles } from "./support/cli.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
-import { configEvent, countOf, useWire } from "./support/wire.ts";
+import { callsOf, configEvent, MEMBER, useWire } from "./support/wire.ts";
 
 const { aws, invoke } = useWire();
+const { count } = callsOf(aws);
 
-const MEMBER = "444455556666";
 const report = () => buildReport({ rows: [rootRow(), userRow("alice")] });
-const count = (action: string) => countOf(aws, action);
 
 describe("P1 credential-report.ts: no busy loop when IAM says COMPLETE but the report stays absent or expired", () => {
   for (const code of ["ReportExpired", "ReportNotPresent"]) {

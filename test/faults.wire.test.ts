@@ -20,23 +20,23 @@ import { logger } from "../rule/logger.ts";
 import type { Fault } from "../scripts/local-aws/server.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
 import {
-  actionsOf,
+  callsOf,
   configEvent,
-  countOf,
   eventTime,
   expectFailure as expectFailureOf,
   expectOnePost as expectOnePostOf,
   type Handler,
+  HOUR,
   type Invocation,
   invoke as invokeHandler,
+  MEMBER,
   useWire,
 } from "./support/wire.ts";
 
 const { aws, invoke } = useWire();
+const { actions, count } = callsOf(aws);
 
-const HOUR = 3_600_000;
 const ALWAYS = Number.POSITIVE_INFINITY;
-const MEMBER = "444455556666";
 
 /** Root used a day before `event`'s time. */
 const usedYesterday = (event: ConfigRuleInvocation, accountId = "111122223333") =>
@@ -47,8 +47,6 @@ const usedYesterday = (event: ConfigRuleInvocation, accountId = "111122223333") 
     ],
   });
 const neverUsed = () => buildReport({ rows: [rootRow(), userRow("alice")] });
-const actions = () => actionsOf(aws, { cloudTrail: false });
-const count = (action: string) => countOf(aws, action);
 
 const expectFailure = (run: Invocation, remainingMs: number, name: string, message: RegExp) =>
   expectFailureOf(aws, run, remainingMs, name, message);

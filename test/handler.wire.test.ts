@@ -5,18 +5,17 @@
 import { describe, expect, it } from "vitest";
 import type { ConfigRuleInvocation } from "../rule/event.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
-import { actionsOf, configEvent, eventTime, useWire } from "./support/wire.ts";
+import { callsOf, configEvent, eventTime, HOUR, useWire } from "./support/wire.ts";
 
 const { aws, invoke } = useWire();
+const { actions } = callsOf(aws);
 
-const HOUR = 3_600_000;
 /** A fixed event time, days away from the machine's clock: a handler that evaluated at the clock would show. */
 const T = "2026-11-29T10:00:00.373Z";
 /** A report whose root password was used 2 days before the event's time. */
 const recentUse = (event: ConfigRuleInvocation) =>
   buildReport({ rows: [rootRow({ password_last_used: iamDate(daysBefore(eventTime(event), 2)) })] });
 const noUse = () => buildReport({ rows: [rootRow(), userRow("alice@example.com")] });
-const actions = () => actionsOf(aws, { cloudTrail: false });
 
 describe("the evaluation time is the event's notificationCreationTime, not the clock", () => {
   it("counts a use at T − 29 days and not one at T − 31 days, for an event sent at a fixed time T", async () => {

@@ -27,12 +27,11 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CREDENTIAL_REPORT_COLUMNS, minimalRootReport } from "../scripts/local-aws/report-csv.ts";
 import { type LocalAws, startLocalAws } from "../scripts/local-aws/server.ts";
+import { HOUR, MEMBER } from "./support/wire.ts";
 
 const HOME = "111122223333";
-const MEMBER = "444455556666";
 const MEMBER_ROLE = `arn:aws:iam::${MEMBER}:role/root-activity-evaluator`;
 const T0 = new Date("2024-05-02T08:00:00Z");
-const HOUR = 3_600_000;
 
 const ROOT_USED = [
   CREDENTIAL_REPORT_COLUMNS.join(","),

@@ -6,16 +6,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidParameterError, RootActivityError } from "../rule/errors.ts";
 import { DEFAULT_PARAMETERS, parseRuleParameters } from "../rule/params.ts";
+import { thrown } from "./support/thrown.ts";
 
 /** Calls parseRuleParameters, expecting it to throw; returns the error for assertions. */
 function rejection(raw: unknown): InvalidParameterError {
-  try {
-    parseRuleParameters(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidParameterError);
-    return error as InvalidParameterError;
-  }
-  throw new Error(`parseRuleParameters(${JSON.stringify(raw)}) did not throw`);
+  return thrown(() => parseRuleParameters(raw), InvalidParameterError);
 }
 
 describe("parseRuleParameters: defaults", () => {

@@ -4,7 +4,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../rule/evaluate.ts";
-import { DEFAULT_PARAMETERS, type RuleParameters } from "../rule/params.ts";
 import { parseTimestamp } from "../rule/timestamp.ts";
 import {
   DATE_COLUMNS,
@@ -15,10 +14,9 @@ import {
   renderReport,
   reportShape,
 } from "./support/arbitraries.ts";
+import { NOW, params } from "./support/evaluation.ts";
 import { rootRow } from "./support/report-builder.ts";
 
-const NOW = new Date("2026-11-29T12:00:00Z");
-const P: RuleParameters = DEFAULT_PARAMETERS;
 const REQUIRED =
   "user,arn,password_last_used,access_key_1_active,access_key_1_last_used_date,access_key_2_active,access_key_2_last_used_date";
 
@@ -31,7 +29,7 @@ describe("regression: UTF-16 reports", () => {
       "<root_account>,arn:aws:iam::111122223333:root,2026-11-28T00:00:00+00:00,false,N/A,false,N/A\n";
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, "utf16le")]);
     // Act
-    const verdict = evaluate(utf16, NOW, P);
+    const verdict = evaluate(utf16, NOW, params());
     // Assess
     expect(verdict.complianceType).toBe("NON_COMPLIANT");
     expect(verdict.reason).toBe("cannot-verify");
@@ -49,8 +47,8 @@ describe("regression: a report cut off inside the root row", () => {
     const full = `${header}\n<root_account>,arn:aws:iam::111122223333:root,false,N/A,false,N/A,2026-11-28T00:00:00+00:00\n`;
     const cut = full.slice(0, full.lastIndexOf(",") + 1);
     // Act
-    const original = evaluate(full, NOW, P);
-    const truncated = evaluate(cut, NOW, P);
+    const original = evaluate(full, NOW, params());
+    const truncated = evaluate(cut, NOW, params());
     // Assess
     expect(original.complianceType).toBe("NON_COMPLIANT");
     expect(truncated.complianceType).toBe("NON_COMPLIANT");
@@ -78,8 +76,8 @@ describe("regression: a report cut off inside the root row", () => {
       });
     fc.assert(
       fc.property(scenario, ({ report, cut }) => {
-        fc.pre(evaluate(report, NOW, P).complianceType === "NON_COMPLIANT");
-        expect(evaluate(cut, NOW, P).complianceType).toBe("NON_COMPLIANT");
+        fc.pre(evaluate(report, NOW, params()).complianceType === "NON_COMPLIANT");
+        expect(evaluate(cut, NOW, params()).complianceType).toBe("NON_COMPLIANT");
       }),
       { numRuns: 300 },
     );
@@ -91,7 +89,7 @@ describe("regression: sub-millisecond digits round up", () => {
     // Prepare: now − lastUse = 30 days − 0.5 ms < 30 × 86 400 s.
     const csv = `${REQUIRED}\n<root_account>,arn:aws:iam::111122223333:root,2026-10-30T12:00:00.0005Z,false,N/A,false,N/A\n`;
     // Act
-    const verdict = evaluate(csv, NOW, P);
+    const verdict = evaluate(csv, NOW, params());
     // Assess
     expect(verdict.complianceType).toBe("NON_COMPLIANT");
   });
@@ -107,7 +105,7 @@ describe("regression: offsets are bounded by ±18:00", () => {
 describe("regression: evaluate() refuses a window it cannot apply", () => {
   it("throws RangeError for lookbackDays NaN, 0 or a fraction instead of saying COMPLIANT", () => {
     for (const lookbackDays of [Number.NaN, 0, 1.5, 3651]) {
-      expect(() => evaluate("", NOW, { ...DEFAULT_PARAMETERS, lookbackDays })).toThrow(RangeError);
+      expect(() => evaluate("", NOW, params({ lookbackDays }))).toThrow(RangeError);
     }
   });
 });

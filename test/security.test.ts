@@ -20,12 +20,11 @@ import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assumedRoleApiCall, iamUserConsoleSignIn, rootConsoleSignIn } from "./support/cloudtrail.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
-import { BUNDLE, captureOutput, configEvent, lambdaContext, useWire } from "./support/wire.ts";
+import { BUNDLE, captureOutput, configEvent, lambdaContext, MEMBER, useWire } from "./support/wire.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 /** The Lambda bundle's directory: `index.mjs`, and `chunks/` when the build splits code. */
 const LAMBDA_DIR = dirname(BUNDLE);
-const MEMBER = "444455556666";
 
 /**
  * Environment variables the bundle may read, none of them secret: where to send requests and how (region,

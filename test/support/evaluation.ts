@@ -5,8 +5,11 @@
 import { DEFAULT_PARAMETERS, type RuleParameters } from "../../rule/params.ts";
 import { daysBefore, iamDate } from "./report-builder.ts";
 
+/** When the example-based tests evaluate, as the CLI's --now takes it. */
+export const NOW_UTC = "2026-11-29T12:00:00Z";
+
 /** When the example-based tests evaluate. */
-export const NOW = new Date("2026-11-29T12:00:00Z");
+export const NOW = new Date(NOW_UTC);
 
 /**
  * The default rule parameters, with `overrides`.

@@ -174,6 +174,26 @@ export function captureOutput() {
   };
 }
 
+/** An hour in milliseconds, for report ages. */
+export const HOUR = 3_600_000;
+
+/** The member account of organization wire tests (the home account is 111122223333). */
+export const MEMBER = "444455556666";
+
+/**
+ * `actions()` (the calls of the report and the post, without the CloudTrail lookup's) and `count(action)` of a
+ * test file's endpoint.
+ *
+ * @example
+ * ```ts
+ * const { actions, count } = callsOf(aws);
+ * expect(actions()).toEqual(["iam:GetCredentialReport", "config:PutEvaluations"]);
+ * ```
+ */
+export function callsOf(aws: LocalAws): { actions: () => string[]; count: (action: string) => number } {
+  return { actions: () => actionsOf(aws, { cloudTrail: false }), count: (action) => countOf(aws, action) };
+}
+
 /** The calls of the CloudTrail part of the evidence: the account's alias, its regions, its event history. */
 export const CLOUDTRAIL_LOOKUP_CALLS: ReadonlySet<string> = new Set([
   "iam:ListAccountAliases",
