@@ -475,11 +475,14 @@ export function passedThrough(
 // What tflint and a reviewer check on any module
 // ---------------------------------------------------------------------------------------------
 
-/** Variables, locals and data sources nothing outside variables.tf refers to (tflint terraform_unused_declarations). */
+/**
+ * Variables, locals and data sources nothing outside variables.tf refers to (tflint terraform_unused_declarations).
+ * References are searched in the parsed files (hcl2json's JSON), so a comment that names a declaration is no use.
+ */
 export function unusedDeclarations(module: TerraformModule): string[] {
   const code = module.files
     .filter((file) => file.path !== "variables.tf")
-    .map((file) => file.source)
+    .map((file) => JSON.stringify(file.json))
     .join("\n");
   const used = (reference: string): boolean =>
     new RegExp(`\\b${reference.replaceAll(".", "\\.")}\\b`).test(code);

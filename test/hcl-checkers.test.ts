@@ -1,0 +1,341 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the fixtures are Terraform expressions, "${...}" is meant literally.
+/**
+ * The Terraform checkers of test/support/hcl.ts, each against a fixture module it must fault: a checker only ever
+ * seen returning [] on the real modules could be one that finds nothing.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  containsList,
+  evaluateBoolCondition,
+  evaluateNumericCondition,
+  exampleProblems,
+  hardCodedArnProblems,
+  loadModule,
+  moduleCallProblems,
+  onlyAllowsProblems,
+  type PolicyStatement,
+  policyStatements,
+  readmeReferenceProblems,
+  references,
+  regexPattern,
+  type TerraformModule,
+  undocumentedOutputs,
+  undocumentedVariables,
+  unusedDeclarations,
+  validationConditions,
+} from "./support/hcl.ts";
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A module made of `files` (name -> HCL), loaded as the real ones are. */
+async function fixture(files: Record<string, string>): Promise<TerraformModule> {
+  const dir = mkdtempSync(join(tmpdir(), "hcl-fixture-"));
+  dirs.push(dir);
+  for (const [name, source] of Object.entries(files)) {
+    mkdirSync(join(dir, name, ".."), { recursive: true });
+    writeFileSync(join(dir, name), source);
+  }
+  return loadModule(dir);
+}
+
+describe("unusedDeclarations", () => {
+  it("names a variable, a local and a data source nothing refers to, and counts a comment as no use", async () => {
+    // Prepare
+    const module = await fixture({
+      "variables.tf": `
+variable "used" {
+  type        = string
+  description = "Used by main.tf."
+}
+variable "commented" {
+  type        = string
+  description = "Only a comment mentions var.commented."
+}
+variable "unused" {
+  type        = string
+  description = "Nothing refers to it."
+}`,
+      "main.tf": `
+locals {
+  name  = var.used
+  spare = "x"
+}
+# var.commented is named here, and local.spare, and data.aws_caller_identity.unused
+// var.commented again
+/* and data.aws_caller_identity.unused in a block comment */
+data "aws_caller_identity" "unused" {}
+resource "aws_sns_topic" "this" {
+  name = local.name
+}`,
+    });
+    // Act
+    const unused = unusedDeclarations(module);
+    // Assess
+    expect(unused.sort()).toEqual(
+      ["data.aws_caller_identity.unused", "local.spare", "var.commented", "var.unused"].sort(),
+    );
+  });
+});
+
+describe("hardCodedArnProblems", () => {
+  it("names a file with a hard-coded partition and one with a hard-coded account ID", async () => {
+    // Prepare
+    const module = await fixture({
+      "variables.tf": `variable "x" {\n  type = string\n  description = "arn:aws:iam::123456789012:root is fine here"\n}`,
+      "arn.tf": `resource "aws_sns_topic" "a" {\n  policy = "arn:aws:iam::\${data.aws_caller_identity.me.account_id}:root"\n}`,
+      "account.tf": `resource "aws_sns_topic" "b" {\n  name = "topic-123456789012"\n}`,
+    });
+    // Act, Assess
+    expect(hardCodedArnProblems(module)).toEqual([
+      "account.tf: hard-coded account ID",
+      "arn.tf: hard-coded partition in an ARN",
+    ]);
+  });
+});
+
+describe("undocumentedVariables and undocumentedOutputs", () => {
+  it("name a variable without a type, one with a short description, and an output without a description", async () => {
+    // Prepare
+    const module = await fixture({
+      "variables.tf": `
+variable "good" {
+  type        = string
+  description = "A documented variable."
+}
+variable "untyped" {
+  description = "A variable with no type."
+}
+variable "terse" {
+  type        = number
+  description = "Short."
+}`,
+      "outputs.tf": `
+output "good" {
+  value       = var.good
+  description = "A documented output."
+}
+output "bare" {
+  value = var.terse
+}`,
+    });
+    // Act, Assess
+    expect(undocumentedVariables(module).sort()).toEqual(["terse", "untyped"]);
+    expect(undocumentedOutputs(module)).toEqual(["bare"]);
+  });
+});
+
+describe("moduleCallProblems", () => {
+  it("names an argument the module does not declare and a required input left out", async () => {
+    // Prepare
+    const callee = await fixture({
+      "variables.tf": `
+variable "required" {
+  type        = string
+  description = "No default: callers must pass it."
+}
+variable "optional" {
+  type        = string
+  default     = "x"
+  description = "Has a default."
+}`,
+    });
+    const call = { source: "./child", count: 1, optional: "y", typo: "z" };
+    // Act, Assess
+    expect(moduleCallProblems(call, callee)).toEqual([
+      "typo: not declared",
+      "required: required, not passed",
+    ]);
+  });
+});
+
+describe("onlyAllowsProblems", () => {
+  it("names Deny, NotAction, NotResource and NotPrincipal statements", () => {
+    // Prepare
+    const statements: PolicyStatement[] = [
+      { sid: "Fine", effect: "Allow", actions: ["iam:GetCredentialReport"], resources: ["*"] },
+      { sid: "Deny", effect: "Deny", actions: ["*"], resources: ["*"] },
+      { sid: "NotAction", effect: "Allow", not_actions: ["iam:*"], resources: ["*"] },
+      { sid: "NotResource", effect: "Allow", actions: ["s3:GetObject"], not_resources: ["x"] },
+      { sid: "NotPrincipal", effect: "Allow", actions: ["s3:GetObject"], not_principals: [{}] },
+    ] as PolicyStatement[];
+    // Act, Assess
+    expect(onlyAllowsProblems(statements)).toEqual([
+      "Deny: effect Deny, not Allow",
+      "NotAction: NotAction grants everything else",
+      "NotResource: NotResource grants everything else",
+      "NotPrincipal: NotPrincipal",
+    ]);
+  });
+});
+
+describe("exampleProblems", () => {
+  it("names every way an example is not a working root module", async () => {
+    // Prepare
+    const callee = await fixture({
+      "variables.tf": `variable "required" {\n  type = string\n  description = "Must be passed."\n}`,
+      "outputs.tf": `output "arn" {\n  value = var.required\n  description = "The ARN."\n}`,
+    });
+    const example = await fixture({
+      "main.tf": `
+terraform {
+  required_version = ">= 1.4"
+  required_providers {
+    aws = { source = "someone/aws" }
+  }
+}
+module "root_activity" {
+  source = "../.."
+  extra  = var.name
+}
+module "stranger" {
+  source = "../x"
+}`,
+      "variables.tf": `
+variable "name" {
+  type = string
+}
+variable "unused" {
+  type        = string
+  description = "Nothing uses it."
+}`,
+      "outputs.tf": `
+output "missing" {
+  value       = module.root_activity.nothing
+  description = "Refers to an output the module lacks."
+}
+output "plain" {
+  value = "x"
+}`,
+    });
+    // Act
+    const problems = exampleProblems(example, { root_activity: callee });
+    // Assess
+    expect(problems).toEqual([
+      "required_version >= 1.4",
+      "aws provider source someone/aws",
+      "0 aws provider blocks",
+      "module.root_activity.extra: not declared",
+      "module.root_activity.required: required, not passed",
+      "module.stranger: not expected",
+      "missing: module.root_activity has no output nothing",
+      "plain: no description",
+      "plain: refers to no module output",
+      "name: no description",
+      "unused: unused",
+    ]);
+  });
+});
+
+describe("readmeReferenceProblems", () => {
+  it("names an output, a module output and a module resource the README mentions but nothing declares", async () => {
+    // Prepare
+    const callee = await fixture({
+      "main.tf": `resource "aws_sns_topic" "this" {\n  name = "x"\n}`,
+      "outputs.tf": `output "topic_arn" {\n  value = aws_sns_topic.this.arn\n  description = "The topic."\n}`,
+    });
+    const readme = [
+      "Run `terraform output -raw topic_arn`, then `terraform output gone`.",
+      "The `vanished` output names it; so do module.alerts.topic_arn and module.alerts.missing_output.",
+      "Import module.alerts.aws_sns_topic.this and module.alerts.aws_sns_topic.other.",
+    ].join("\n");
+    // Act
+    const problems = readmeReferenceProblems(readme, { outputs: ["topic_arn"], callees: { alerts: callee } });
+    // Assess
+    expect(problems).toEqual([
+      "output gone",
+      "output vanished",
+      "module.alerts.missing_output",
+      "module.alerts.aws_sns_topic.other",
+    ]);
+  });
+});
+
+describe("what expressions refer to and which values validations accept", () => {
+  it("references() lists what an expression refers to, once each", () => {
+    expect(
+      references("${var.a == null ? local.b : data.aws_iam_policy_document.c.json}${module.d.e}${var.a}"),
+    ).toEqual(["var.a", "local.b", "data.aws_iam_policy_document.c", "module.d"]);
+  });
+
+  it("evaluates a validation's numeric condition, its contains() list and its regex() for sample values", async () => {
+    // Prepare
+    const module = await fixture({
+      "variables.tf": `
+variable "days" {
+  type        = number
+  description = "A bounded whole number."
+  validation {
+    condition     = var.days >= 1 && var.days <= 3650 && floor(var.days) == var.days
+    error_message = "1 to 3650."
+  }
+}
+variable "mode" {
+  type        = string
+  description = "One of two words."
+  validation {
+    condition     = contains(["a", "b"], var.mode)
+    error_message = "a or b."
+  }
+}
+variable "name" {
+  type        = string
+  description = "A name."
+  validation {
+    condition     = can(regex("^[a-z]{1,8}$", var.name))
+    error_message = "Lower-case, 1 to 8."
+  }
+}`,
+    });
+    const [days = ""] = validationConditions(module.variables.days ?? {});
+    const [mode = ""] = validationConditions(module.variables.mode ?? {});
+    const [name = ""] = validationConditions(module.variables.name ?? {});
+    // Act, Assess
+    expect([0, 1, 1.5, 3650, 3651].map((value) => evaluateNumericCondition(days, "days", value))).toEqual([
+      false,
+      true,
+      false,
+      true,
+      false,
+    ]);
+    expect(containsList(mode, "mode")).toEqual(["a", "b"]);
+    const pattern = regexPattern(name, "name");
+    expect(["abc", "", "ABC", "abcdefghi"].map((value) => pattern?.test(value))).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
+    expect(() => evaluateNumericCondition("length(var.days) > 0", "days", 1)).toThrow(/cannot evaluate/);
+  });
+
+  it("evaluates a bool expression for every combination, and refuses what it does not know", () => {
+    // Act, Assess
+    const table = [true, false].flatMap((a) =>
+      [true, false].map((b) =>
+        evaluateBoolCondition('!var.a || (var.b && local.c == "x")', {
+          "var.a": a,
+          "var.b": b,
+          "local.c": "x",
+        }),
+      ),
+    );
+    expect(table).toEqual([true, false, true, true]);
+    expect(() => evaluateBoolCondition("var.a + 1", { "var.a": true })).toThrow();
+  });
+
+  it("policyStatements() finds the statements of dynamic blocks as well as direct ones", () => {
+    const document = {
+      statement: [{ sid: "Direct", effect: "Allow" }],
+      dynamic: {
+        statement: [{ for_each: "${var.on ? [1] : []}", content: [{ sid: "Dynamic", effect: "Allow" }] }],
+      },
+    };
+    expect(policyStatements(document).map((statement) => statement.sid)).toEqual(["Direct", "Dynamic"]);
+  });
+});
