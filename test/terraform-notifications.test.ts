@@ -17,6 +17,7 @@ import {
   declarations,
   docsTables,
   dynamicBlocks,
+  instanceCount,
   loadModule,
   moduleCallProblems,
   nested,
@@ -101,7 +102,9 @@ describe("notifications.tf", () => {
     expect(notificationsJson.resource).toBeUndefined();
     expect(notificationsJson.data).toBeUndefined();
     expect(notificationsCall.source).toBe("./modules/notifications");
-    expect(unwrap(notificationsCall.count)).toBe("var.create_notifications ? 1 : 0");
+    // Created exactly when var.create_notifications is true.
+    expect(instanceCount(notificationsCall, { "var.create_notifications": true })).toBe(1);
+    expect(instanceCount(notificationsCall, { "var.create_notifications": false })).toBe(0);
     expect(notificationsCall).not.toHaveProperty("for_each");
     expect(moduleCallProblems(notificationsCall, shared)).toEqual([]);
     // Within the module, what is optional is switched on what the call passes through.
@@ -534,7 +537,9 @@ describe("publishing to the topic: least privilege", () => {
   it("the module's key: the account's IAM policies administer it, CloudWatch (this account) may encrypt", () => {
     const key = resource("aws_kms_key", "this");
     expect(key.enable_key_rotation).toBe(true);
-    expect(unwrap(key.count)).toBe("local.create_key ? 1 : 0");
+    // Created exactly when local.create_key is true.
+    expect(instanceCount(key, { "local.create_key": true })).toBe(1);
+    expect(instanceCount(key, { "local.create_key": false })).toBe(0);
     const all = statements(policyDocument(key.policy));
     const root = all.find((statement) => statement.actions?.includes("kms:*"));
     expect(root?.principals).toEqual([
@@ -563,7 +568,9 @@ describe("publishing to the topic: least privilege", () => {
     );
     expect(notificationsSource).not.toContain('"alias/aws/sns"');
     expect(sharedSource).not.toContain('"alias/aws/sns"');
-    expect(unwrap(topic.count)).toBe("local.create_topic ? 1 : 0");
+    // Created exactly when local.create_topic is true.
+    expect(instanceCount(topic, { "local.create_topic": true })).toBe(1);
+    expect(instanceCount(topic, { "local.create_topic": false })).toBe(0);
     expect(unwrap(shared.locals.create_topic)).toBe("var.topic_arn == null");
   });
 

@@ -18,6 +18,7 @@ import { type EventPattern, matches } from "./support/event-pattern.ts";
 import {
   type Block,
   declarations,
+  instanceCount,
   loadModule,
   moduleCallProblems,
   nested,
@@ -134,7 +135,9 @@ describe("organization notifications.tf", () => {
     // The topic, key, central rule, its role and the alarms: the notifications module, called
     // only with notifications (what it switches within is checked in terraform-notifications.test.ts).
     expect(notificationsCall.source).toBe("../notifications");
-    expect(unwrap(notificationsCall.count)).toBe("var.create_notifications ? 1 : 0");
+    // Created exactly when var.create_notifications is true.
+    expect(instanceCount(notificationsCall, { "var.create_notifications": true })).toBe(1);
+    expect(instanceCount(notificationsCall, { "var.create_notifications": false })).toBe(0);
     expect(moduleCallProblems(notificationsCall, shared)).toEqual([]);
 
     // What stays here: the central bus and this account's forwarding.
@@ -573,7 +576,9 @@ describe("organization failure alarms", () => {
     expect(unwrap(notificationsCall.event_bus_name)).toBe("aws_cloudwatch_event_bus.compliance[0].name");
 
     for (const alarm of [errors, none, failures]) {
-      expect(unwrap(alarm.count)).toBe("var.alarm_on_failures ? 1 : 0");
+      // Created exactly when var.alarm_on_failures is true.
+      expect(instanceCount(alarm, { "var.alarm_on_failures": true })).toBe(1);
+      expect(instanceCount(alarm, { "var.alarm_on_failures": false })).toBe(0);
       expect(alarm.alarm_actions).toEqual(["${local.topic_arn}"]);
       expect(alarm.ok_actions).toEqual(["${local.topic_arn}"]);
     }
@@ -596,7 +601,9 @@ describe("shared with the single-account module: both call modules/notifications
     expect(normalize(join(MODULE_DIR, String(notificationsCall.source)))).toBe(shared.dir);
     expect(normalize(join("terraform", String(rootCall.source)))).toBe(shared.dir);
     for (const moduleCall of [notificationsCall, rootCall]) {
-      expect(unwrap(moduleCall.count)).toBe("var.create_notifications ? 1 : 0");
+      // Created exactly when var.create_notifications is true.
+      expect(instanceCount(moduleCall, { "var.create_notifications": true })).toBe(1);
+      expect(instanceCount(moduleCall, { "var.create_notifications": false })).toBe(0);
       expect(moduleCallProblems(moduleCall, shared)).toEqual([]);
     }
   });

@@ -13,6 +13,7 @@ import {
   declarations,
   dependsOn,
   evaluateBoolCondition,
+  instanceCount,
   loadModule,
   moduleCallProblems,
   nested,
@@ -180,7 +181,9 @@ describe("member accounts: the forwarding rules (regional StackSet, one instance
   const rule = ruleResources.RootActivityForwardingRule;
 
   it("a service-managed StackSet with automatic deployment, only with the alerts, no IAM capability", () => {
-    expect(unwrap(stackSet.count)).toBe("local.create_root_activity_alerts ? 1 : 0");
+    // Created exactly when local.create_root_activity_alerts is true.
+    expect(instanceCount(stackSet, { "local.create_root_activity_alerts": true })).toBe(1);
+    expect(instanceCount(stackSet, { "local.create_root_activity_alerts": false })).toBe(0);
     expect(stackSet.permission_model).toBe("SERVICE_MANAGED");
     expect(nested(stackSet, "auto_deployment")).toEqual({
       enabled: true,
@@ -265,7 +268,9 @@ describe("this account (call_as = SELF): every alert region -> central bus", () 
   it("uses the forwarding module with every alert region, this one included", () => {
     expect(forwardCall.source).toBe("../root-activity-forwarding");
     expect(moduleCallProblems(forwardCall, forwarding)).toEqual([]);
-    expect(unwrap(forwardCall.count)).toBe("local.forward_root_activity_here ? 1 : 0");
+    // Created exactly when local.forward_root_activity_here is true.
+    expect(instanceCount(forwardCall, { "local.forward_root_activity_here": true })).toBe(1);
+    expect(instanceCount(forwardCall, { "local.forward_root_activity_here": false })).toBe(0);
     expect(unwrap(mod.locals.forward_root_activity_here)).toBe(
       'local.create_root_activity_alerts && var.call_as == "SELF"',
     );

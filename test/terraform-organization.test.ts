@@ -27,6 +27,7 @@ import {
   exampleProblems,
   FUNCTION_OUTPUTS,
   hardCodedArnProblems,
+  instanceCount,
   loadModule,
   loadTerraformFiles,
   moduleCallProblems,
@@ -269,7 +270,9 @@ describe("member role", () => {
 
   it("is created the same way in this account, for the management account, which StackSets never reach", () => {
     const here = resource("aws_iam_role", "member");
-    expect(unwrap(here.count)).toBe("local.create_member_role_here ? 1 : 0");
+    // Created exactly when local.create_member_role_here is true.
+    expect(instanceCount(here, { "local.create_member_role_here": true })).toBe(1);
+    expect(instanceCount(here, { "local.create_member_role_here": false })).toBe(0);
     expect(unwrap(mod.locals.create_member_role_here)).toBe(
       'var.create_member_role_in_this_account && var.call_as == "SELF"',
     );
@@ -285,7 +288,9 @@ describe("member role", () => {
       "module.evaluator.evaluation_policy_json",
     ]);
     expect(unwrap(policies[0]?.PolicyDocument)).toBe("jsondecode(module.evaluator.evaluation_policy_json)");
-    expect(unwrap(inline[0]?.count)).toBe("local.create_member_role_here ? 1 : 0");
+    // Created exactly when local.create_member_role_here is true.
+    expect(instanceCount(inline[0] ?? {}, { "local.create_member_role_here": true })).toBe(1);
+    expect(instanceCount(inline[0] ?? {}, { "local.create_member_role_here": false })).toBe(0);
   });
 
   it("has the name the rule passes as executionRoleName, which the function accepts", () => {
@@ -439,7 +444,9 @@ describe("aggregator", () => {
   const source = nested(aggregator, "organization_aggregation_source");
 
   it("aggregates the whole organization, in this region unless all regions are asked for", () => {
-    expect(unwrap(aggregator.count)).toBe("var.create_aggregator ? 1 : 0");
+    // Created exactly when var.create_aggregator is true.
+    expect(instanceCount(aggregator, { "var.create_aggregator": true })).toBe(1);
+    expect(instanceCount(aggregator, { "var.create_aggregator": false })).toBe(0);
     expect(unwrap(source.role_arn)).toBe("aws_iam_role.aggregator[0].arn");
     expect(unwrap(source.all_regions)).toBe("var.aggregator_all_regions");
     expect(unwrap(source.regions)).toBe("var.aggregator_all_regions ? null : [local.region]");

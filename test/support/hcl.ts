@@ -1011,3 +1011,18 @@ export function evaluateBoolCondition(expression: string, values: Record<string,
   if (typeof result !== "boolean") throw new Error(`${expression} did not give a bool`);
   return result;
 }
+
+/**
+ * How many instances `count = <bool expression> ? 1 : 0` gives for `values` (as evaluateBoolCondition takes them):
+ * what a block's count does, not how it is spelled. Throws for any other form of count.
+ *
+ * @example
+ * ```ts
+ * instanceCount(alarm, { "var.alarm_on_failures": false }); // 0
+ * ```
+ */
+export function instanceCount(block: Block, values: Record<string, boolean | string>): number {
+  const match = /^(.+) \? 1 : 0$/s.exec(unwrap(block.count));
+  if (!match?.[1]) throw new Error(`count ${String(block.count)} is not "<bool> ? 1 : 0"`);
+  return evaluateBoolCondition(match[1], values) ? 1 : 0;
+}
