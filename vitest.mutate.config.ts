@@ -8,7 +8,6 @@ export default defineConfig({
   test: {
     include: [
       "test/annotation.test.ts",
-      "test/backoff.test.ts",
       "test/credential-report.test.ts",
       "test/decision-edges.test.ts",
       "test/evaluate.evidence.spec.test.ts",
@@ -20,7 +19,7 @@ export default defineConfig({
       "test/regressions.test.ts",
       "test/report-hostile.test.ts",
       "test/root-row-bytes.test.ts",
-      "test/root-row-property.test.ts",
+      "test/root-row-edges.test.ts",
       "test/spec-limits.test.ts",
       "test/timestamp.test.ts",
     ],

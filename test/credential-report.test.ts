@@ -129,6 +129,34 @@ describe("fetchCredentialReport", () => {
   });
 });
 
+describe("fetchCredentialReport: the generate-and-poll loop", () => {
+  const absent = () => new CredentialReportNotPresentException({ message: "none", $metadata: {} });
+
+  it("generates once, waits before each poll, and keeps polling (not generating) while IAM says in progress", async () => {
+    // Prepare
+    const time = fakeTime();
+    iamMock.on(GetCredentialReportCommand).rejectsOnce(absent()).rejectsOnce(notReady()).resolves(report(T0));
+    iamMock.on(GenerateCredentialReportCommand).resolves({ ...meta, State: "STARTED" });
+    // Act
+    const result = await fetchCredentialReport(iam, { deadline: T0 + 60_000, random: () => 1, ...time });
+    // Assess
+    expect(result.calls).toEqual({ GetCredentialReport: 3, GenerateCredentialReport: 1, retries: 0 });
+    expect(time.sleeps).toEqual([250, 500]);
+  });
+
+  it("polls at once after the first COMPLETE, but backs off after a second COMPLETE that gave no report", async () => {
+    // Prepare
+    const time = fakeTime();
+    iamMock.on(GetCredentialReportCommand).rejectsOnce(absent()).rejectsOnce(absent()).resolves(report(T0));
+    iamMock.on(GenerateCredentialReportCommand).resolves({ ...meta, State: "COMPLETE" });
+    // Act
+    const result = await fetchCredentialReport(iam, { deadline: T0 + 60_000, random: () => 1, ...time });
+    // Assess
+    expect(result.calls).toEqual({ GetCredentialReport: 3, GenerateCredentialReport: 2, retries: 0 });
+    expect(time.sleeps).toEqual([250]);
+  });
+});
+
 describe("delayFor", () => {
   it("always waits at least half of min(cap, base·2^attempt) and never more than it", () => {
     fc.assert(
