@@ -1,0 +1,185 @@
+import { describe, expect, it } from "vitest";
+import { buildReport, daysBefore, iamDate, rootRow } from "./support/report-builder.ts";
+import { configEvent, expectFailure, expectOnePost, useWire } from "./support/wire.ts";
+
+const { aws, invoke } = useWire();
+
+const ALWAYS = Number.POSITIVE_INFINITY;
+const never = () => buildReport({ rows: [rootRow()] });
+
+/** An event at evaluation time `t` (default: now, as Config sends it), with `parameters`. */
+function eventAt(t: Date, parameters: Record<string, string> = {}) {
+  return configEvent({
+    notificationCreationTime: t.toISOString(),
+    ruleParameters: JSON.stringify({ lookbackDays: "30", ...parameters }),
+  });
+}
+
+const annotation = () => aws.evaluations[0]?.evaluations[0]?.Annotation ?? "";
+const _lookups = () => aws.calls.filter((call) => call.action === "LookupEvents");
+
+describe("fail closed when CloudTrail cannot be read", () => {
+  it("fails, posting nothing and naming the region, when throttling outlasts the retries and the report shows no use", async () => {
+    // Prepare
+    const t = new Date();
+    aws.setReport(never(), { generatedTime: t });
+    aws.inject({
+      kind: "error",
+      service: "cloudtrail",
+      region: "eu-north-1",
+      status: 400,
+      code: "ThrottlingException",
+      times: ALWAYS,
+    });
+    // Act
+    const run = await invoke(eventAt(t), 20_000);
+    // Assess
+    expectFailure(
+      aws,
+      run,
+      20_000,
+      "CloudTrailLookupError",
+      /^CloudTrail LookupEvents failed in eu-north-1: ThrottlingException \(HTTP 400\).*nothing was posted/,
+    );
+    expect(aws.calls.filter((call) => call.region === "eu-north-1")).toHaveLength(5);
+  });
+
+  it("posts the report's NON_COMPLIANT when the report already proves use inside the window", async () => {
+    // Prepare
+    const t = new Date();
+    aws.setReport(buildReport({ rows: [rootRow({ password_last_used: iamDate(daysBefore(t, 2)) })] }), {
+      generatedTime: t,
+    });
+    aws.inject({
+      kind: "error",
+      service: "cloudtrail",
+      status: 503,
+      code: "ServiceUnavailable",
+      times: ALWAYS,
+    });
+    // Act
+    const run = await invoke(eventAt(t), 20_000);
+    // Assess
+    expectOnePost(aws, run, 20_000, "NON_COMPLIANT");
+    expect(annotation()).toMatch(
+      /^Root user signed in with the password \S+ \(credential report\) 2 days ago, inside the 30-day window\. CloudTrail could not be read: LookupEvents in \S+: ServiceUnavailable \(HTTP 503\)\.$/,
+    );
+  });
+
+  it("names the permission when LookupEvents or ListRegions is denied", async () => {
+    // Prepare
+    const t = new Date();
+    aws.setReport(never(), { generatedTime: t });
+    aws.inject({
+      kind: "error",
+      service: "cloudtrail",
+      status: 400,
+      code: "AccessDeniedException",
+      times: ALWAYS,
+    });
+    // Act
+    const lookupDenied = await invoke(eventAt(t));
+    aws.reset();
+    aws.setReport(never(), { generatedTime: t });
+    aws.inject({
+      kind: "error",
+      service: "account",
+      status: 403,
+      code: "AccessDeniedException",
+      times: ALWAYS,
+    });
+    const regionsDenied = await invoke(eventAt(t));
+    // Assess
+    expectFailure(
+      aws,
+      lookupDenied,
+      30_000,
+      "CloudTrailLookupError",
+      /The execution role needs cloudtrail:LookupEvents\.$/,
+    );
+    expectFailure(
+      aws,
+      regionsDenied,
+      30_000,
+      "CloudTrailLookupError",
+      /^Account ListRegions failed: AccessDeniedException \(HTTP 403\).*needs account:ListRegions \(or set cloudTrailRegions\)\.$/,
+    );
+  });
+
+  it("names iam:ListAccountAliases when the alias cannot be read, and never takes an unreadable record for 'not root'", async () => {
+    // Prepare
+    const t = new Date();
+    aws.setReport(never(), { generatedTime: t });
+    aws.inject({
+      kind: "error",
+      service: "iam",
+      action: "ListAccountAliases",
+      status: 403,
+      code: "AccessDenied",
+      times: ALWAYS,
+    });
+    // Act
+    const aliasDenied = await invoke(eventAt(t));
+    aws.reset();
+    aws.setReport(never(), { generatedTime: t });
+    aws.inject({
+      kind: "raw",
+      service: "cloudtrail",
+      region: "us-west-2",
+      status: 200,
+      body: JSON.stringify({
+        Events: [{ EventId: "e-1", EventName: "ConsoleLogin", CloudTrailEvent: '{"userIdentity":' }],
+      }),
+    });
+    const unreadable = await invoke(eventAt(t));
+    // Assess
+    expectFailure(
+      aws,
+      aliasDenied,
+      30_000,
+      "CloudTrailLookupError",
+      /^IAM ListAccountAliases failed: AccessDenied \(HTTP 403\).*The execution role needs iam:ListAccountAliases\.$/,
+    );
+    expectFailure(
+      aws,
+      unreadable,
+      30_000,
+      "CloudTrailLookupError",
+      /^CloudTrail LookupEvents failed in us-west-2: event e-1: its CloudTrailEvent is not JSON; nothing was posted\./,
+    );
+  });
+
+  it("fails, not skips, an enabled region whose endpoint cannot be reached", async () => {
+    // Prepare
+    const t = new Date();
+    aws.setReport(never(), { generatedTime: t });
+    aws.inject({ kind: "reset", service: "cloudtrail", region: "sa-east-1", times: ALWAYS });
+    // Act
+    const run = await invoke(eventAt(t), 20_000);
+    // Assess
+    expectFailure(
+      aws,
+      run,
+      20_000,
+      "CloudTrailLookupError",
+      /^CloudTrail LookupEvents failed in sa-east-1: the connection was reset before an answer \(ECONNRESET\)/,
+    );
+  });
+
+  it("ends before the Lambda's time runs out when a region never answers", async () => {
+    // Prepare
+    const t = new Date();
+    aws.setReport(never(), { generatedTime: t });
+    aws.inject({ kind: "hang", service: "cloudtrail", region: "ca-central-1", times: ALWAYS });
+    // Act
+    const run = await invoke(eventAt(t), 4_000);
+    // Assess
+    expectFailure(
+      aws,
+      run,
+      4_000,
+      "CloudTrailLookupError",
+      /^CloudTrail LookupEvents failed in ca-central-1: no answer before the invocation's deadline/,
+    );
+  });
+});
