@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { findRootRow, findRootRowByBytes, findRootRowByParsing } from "../rule/report/root-row.ts";
 import {
+  extraValue,
   insertAt,
   otherUsers,
   type ReportShape,
@@ -93,6 +94,69 @@ describe("the byte search finds the root row the CSV parser finds", () => {
     const results = reports.map((report) => findRootRowByBytes(report));
     // Assess
     for (const result of results) expect(result).toMatchObject({ ok: true, row: { user: "<root_account>" } });
+  });
+});
+
+describe("property: the byte search and the CSV parser agree on arbitrary reports", () => {
+  /**
+   * Other users (any names, dates, extra values with quotes and line breaks) around a root row, any layout, with or
+   * without a final line end. The root row's extra values are never empty: an unterminated last row ending in an
+   * empty field is refused on purpose (test/regressions.test.ts).
+   */
+  const arbitraryReport = reportShape().chain((shape) =>
+    fc
+      .record({
+        users: otherUsers(shape.extras, 40),
+        position: fc.nat(),
+        user: rootUserText,
+        extraValues: fc.array(
+          extraValue.filter((value) => value !== ""),
+          {
+            minLength: shape.extras.length,
+            maxLength: shape.extras.length,
+          },
+        ),
+        fake: fc.option(fc.nat(), { nil: undefined }),
+        finalLineEnd: fc.boolean(),
+      })
+      .map(({ users, position, user, extraValues, fake, finalLineEnd }) => {
+        const root: Row = {
+          ...rootRow({ user }),
+          ...Object.fromEntries(shape.extras.map((column, i) => [column, extraValues[i] ?? ""])),
+        };
+        // Maybe one other user whose quoted password_last_changed holds a whole fake root row on lines of its own.
+        const others =
+          fake === undefined || users.length === 0
+            ? users
+            : users.map((row, i) =>
+                i === fake % users.length
+                  ? {
+                      ...row,
+                      password_last_changed: `${shape.lineEnd}${fakeRootLine("N/A")}${shape.lineEnd}`,
+                    }
+                  : row,
+              );
+        const text = renderReport(shape, insertAt(others, position % (others.length + 1), root));
+        return finalLineEnd ? text : text.slice(0, text.length - shape.lineEnd.length);
+      }),
+  );
+
+  it("finds the parser's root row, by bytes, in every one", () => {
+    fc.assert(
+      fc.property(arbitraryReport, (report) => {
+        // Act
+        const byBytes = findRootRowByBytes(report);
+        const byParsing = findRootRowByParsing(report);
+        // Assess
+        expect(byParsing).toMatchObject({
+          ok: true,
+          row: { user: expect.stringContaining("<root_account>") },
+        });
+        expect(byBytes).toEqual(byParsing);
+        expect(findRootRow(report)).toEqual(byParsing);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
