@@ -641,12 +641,13 @@ describe("variables", () => {
   });
 
   it("modules/evaluator: descriptions fit Lambda's 256 and IAM's 1000 characters", () => {
-    expect(validationConditions(inEvaluator.variable("description"))).toEqual([
-      "length(var.description) <= 256",
-    ]);
-    expect(validationConditions(inEvaluator.variable("role_description"))).toEqual([
-      "length(var.role_description) <= 1000",
-    ]);
+    // Which lengths each validation accepts: its condition evaluated with length(var.x) standing for a length.
+    const accepts = (name: string, length: number) =>
+      validationConditions(inEvaluator.variable(name)).every((condition) =>
+        evaluateNumericCondition(condition.replaceAll(`length(var.${name})`, `var.${name}`), name, length),
+      );
+    expect([0, 256, 257].map((length) => accepts("description", length))).toEqual([true, true, false]);
+    expect([0, 1000, 1001].map((length) => accepts("role_description", length))).toEqual([true, true, false]);
   });
 
   it("modules/evaluator: policy_json is null or a policy document", () => {
