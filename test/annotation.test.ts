@@ -202,6 +202,12 @@ describe("fitting notes into 256 characters", () => {
     expect(text.endsWith(note.short)).toBe(true);
   });
 
+  it("goes on after a short form that fits, adding the next note in full when it fits", () => {
+    const first = { full: " F".padEnd(30, "f"), short: " S".padEnd(10, "s") };
+    const text = annotations.cannotVerify(sentence(230), [first, { full: " Next.", short: " N." }]);
+    expect(text).toBe(`Cannot verify root user activity: ${sentence(230)}.${first.short} Next.`);
+  });
+
   it("cuts at 256 when even the short form does not fit, and stops there", () => {
     const text = annotations.cannotVerify(sentence(247), [note, { full: " X", short: " X" }]);
     expect(text).toBe(`${`Cannot verify root user activity: ${sentence(247)}.${note.short}`.slice(0, 255)}…`);

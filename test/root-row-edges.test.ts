@@ -131,3 +131,47 @@ describe("reasons, word for word", () => {
     expect(findRootRowByParsing(two)).toEqual(findRootRow(two));
   });
 });
+
+describe("quotes and line ends the byte search must judge as the parser does", () => {
+  it("gives up on a closing quote followed by text in another user's row before the root row", () => {
+    // Prepare: csv-parse refuses `"a"x`; the byte search must not step over it to the root row below.
+    const report = buildReport({ rows: [userRow("a"), rootRow()] }).replace(
+      "arn:aws:iam::111122223333:user/a",
+      '"arn:aws:iam::111122223333:user/a"x',
+    );
+    // Act, Assess
+    expect(findRootRowByBytes(report)).toBeUndefined();
+    expect(findRootRow(report)).toEqual({
+      ok: false,
+      reason: "the report is not valid CSV (a quote is misplaced, line 2)",
+    });
+  });
+
+  it("takes a report that ends in a closing quote, with no line end", () => {
+    const report = buildReport({ rows: [userRow("a"), rootRow()], quoteAll: true, noFinalNewline: true });
+    expect(findRootRowByBytes(report)).toEqual(root);
+  });
+
+  it("reads a root row whose last field is empty when a line end (LF, CRLF or a lone CR) closes it", () => {
+    const columns = [
+      "user",
+      "arn",
+      "password_last_used",
+      "access_key_1_active",
+      "access_key_1_last_used_date",
+      "access_key_2_active",
+      "access_key_2_last_used_date",
+      "padding",
+    ];
+    const lf = buildReport({ columns, rows: [userRow("a", { padding: "x" }), rootRow({ padding: "" })] });
+    for (const report of [lf, lf.replaceAll("\n", "\r\n"), lf.replaceAll("\n", "\r")]) {
+      expect(findRootRow(report)).toEqual(root);
+    }
+  });
+
+  it("says empty for a report that is only a UTF-8 byte-order mark and line ends", () => {
+    for (const report of ["\ufeff", "\ufeff\n\n"]) {
+      expect(findRootRow(report)).toEqual({ ok: false, reason: "the report is empty" });
+    }
+  });
+});
