@@ -6,6 +6,7 @@ import { type LocalAws, startLocalAws } from "../scripts/local-aws/server.ts";
 import { pipeInto, runCli, useTempFiles } from "./support/cli.ts";
 import { NOW_UTC as NOW } from "./support/evaluation.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
+import { actionsOf } from "./support/wire.ts";
 
 const { file } = useTempFiles("root-activity-cli-");
 
@@ -213,12 +214,12 @@ describe("evaluate --live", () => {
     });
     expect(result.stderr).toContain("Asked IAM to generate a new credential report");
     expect(result.stderr).toContain("Waiting for the credential report");
-    expect(aws.calls.map((c) => c.action)).toEqual([
-      "GetCredentialReport",
-      "GenerateCredentialReport",
-      "GetCredentialReport",
-      "GetCredentialReport",
-      "GetCredentialReport",
+    expect(actionsOf(aws, { cloudTrail: false })).toEqual([
+      "iam:GetCredentialReport",
+      "iam:GenerateCredentialReport",
+      "iam:GetCredentialReport",
+      "iam:GetCredentialReport",
+      "iam:GetCredentialReport",
     ]);
     expect(aws.evaluations).toHaveLength(0);
   });
