@@ -6,11 +6,9 @@ import { describe, expect, it } from "vitest";
 import { ago, annotations, clip, duration, notes, plural } from "../rule/annotation.ts";
 import type { RootEvent } from "../rule/evidence/types.ts";
 import type { RootUse } from "../rule/verdict.ts";
+import { DAY, HOUR, NOW } from "./support/evaluation.ts";
 
-const NOW = new Date("2026-11-29T12:00:00Z");
 const MINUTE = 60_000;
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 const at = (msBefore: number) => new Date(NOW.getTime() - msBefore);
 
 function event(overrides: Partial<RootEvent> = {}): RootEvent {

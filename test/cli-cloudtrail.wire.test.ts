@@ -15,7 +15,7 @@ import {
   rootConsoleSignIn,
 } from "./support/cloudtrail.ts";
 import { buildReport, daysBefore, iamDate, rootRow } from "./support/report-builder.ts";
-import { actionsOf, CLOUDTRAIL_LOOKUP_CALLS } from "./support/wire.ts";
+import { actionsOf, CLOUDTRAIL_LOOKUP_CALLS, HOUR } from "./support/wire.ts";
 
 // The evaluation time is the machine's, to the second: the CLI judges the report's freshness by its own clock, and
 // a report generated an hour before T is then fresh, as it would be at a terminal.
@@ -23,7 +23,6 @@ const T = new Date(Math.floor(Date.now() / 1000) * 1000);
 const NOW = T.toISOString();
 const at = (hours: number) => formatUtc(hoursBefore(hours));
 const iso = (hours: number) => hoursBefore(hours).toISOString();
-const HOUR = 3_600_000;
 const hoursBefore = (hours: number) => new Date(T.getTime() - hours * HOUR);
 const never = () => buildReport({ rows: [rootRow()] });
 const ALWAYS = Number.POSITIVE_INFINITY;

@@ -9,11 +9,10 @@ import { evaluate } from "../rule/evaluate.ts";
 import { parseRuleEvent, TEST_MODE_TOKEN } from "../rule/event.ts";
 import { parseRuleParameters } from "../rule/params.ts";
 import { rootApiCall, rootConsoleSignIn, trail } from "./support/cloudtrail.ts";
-import { NOW, params } from "./support/evaluation.ts";
+import { DAY, NOW, params } from "./support/evaluation.ts";
 import { buildReport, iamDate, rootRow } from "./support/report-builder.ts";
 import { thrown } from "./support/thrown.ts";
 
-const DAY = 86_400_000;
 const never = buildReport({ rows: [rootRow()] });
 const report = (overrides: Record<string, string>) => buildReport({ rows: [rootRow(overrides)] });
 const daysAgo = (days: number, extraMs = 0) => new Date(NOW.getTime() - days * DAY - extraMs);

@@ -17,11 +17,9 @@ import {
   serviceInvokedRootEvent,
   trail,
 } from "./support/cloudtrail.ts";
-import { NOW, old, params, recent } from "./support/evaluation.ts";
+import { DAY, HOUR, NOW, old, params, recent } from "./support/evaluation.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
 
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 const never = buildReport({ rows: [rootRow()] });
 /** The start of CloudTrail's search for the default 30-day window. */
 const since30 = new Date(NOW.getTime() - 30 * DAY);

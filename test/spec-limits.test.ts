@@ -14,10 +14,9 @@ import { evaluate } from "../rule/evaluate.ts";
 import { parseRuleParameters } from "../rule/params.ts";
 import { findRootRow, findRootRowByBytes } from "../rule/report/root-row.ts";
 import { rootApiCall, trail } from "./support/cloudtrail.ts";
-import { NOW, params } from "./support/evaluation.ts";
+import { DAY, NOW, params } from "./support/evaluation.ts";
 import { buildReport, iamDate, rootRow } from "./support/report-builder.ts";
 
-const DAY = 86_400_000;
 const never = buildReport({ rows: [rootRow()] });
 const usedAt = (at: Date) => buildReport({ rows: [rootRow({ password_last_used: at.toISOString() })] });
 

@@ -5,6 +5,10 @@
 import { DEFAULT_PARAMETERS, type RuleParameters } from "../../rule/params.ts";
 import { daysBefore, iamDate } from "./report-builder.ts";
 
+/** An hour and a day in milliseconds, for report ages and use dates. */
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+
 /** When the example-based tests evaluate, as the CLI's --now takes it. */
 export const NOW_UTC = "2026-11-29T12:00:00Z";
 
