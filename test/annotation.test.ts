@@ -65,6 +65,17 @@ describe("annotations", () => {
 
   it("says what a CloudTrail event was: sign-in with or without MFA, failed, API call with an access key, centralized session", () => {
     const cases: Array<[Partial<RootEvent>, string]> = [
+      // A sign-in never says "access key", whatever key id its record names.
+      [
+        {
+          kind: "console-sign-in",
+          signInOutcome: "success",
+          mfaUsed: true,
+          credential: "access-key",
+          eventSource: "signin.amazonaws.com",
+        },
+        "Root user signed in to the console 2026-11-28T12:00:00Z in eu-west-1 (CloudTrail, MFA used)",
+      ],
       [
         {
           kind: "console-sign-in",

@@ -169,6 +169,25 @@ describe("quotes and line ends the byte search must judge as the parser does", (
     }
   });
 
+  it("reads a root row whose last field is empty when another user's row follows, even with no final line end", () => {
+    const report = buildReport({
+      columns: [
+        "user",
+        "arn",
+        "password_last_used",
+        "access_key_1_active",
+        "access_key_1_last_used_date",
+        "access_key_2_active",
+        "access_key_2_last_used_date",
+        "padding",
+      ],
+      rows: [rootRow({ padding: "" }), userRow("a", { padding: "x" })],
+      noFinalNewline: true,
+    });
+    expect(findRootRow(report)).toEqual(root);
+    expect(findRootRowByParsing(report)).toEqual(root);
+  });
+
   it("says empty for a report that is only a UTF-8 byte-order mark and line ends", () => {
     for (const report of ["\ufeff", "\ufeff\n\n"]) {
       expect(findRootRow(report)).toEqual({ ok: false, reason: "the report is empty" });
