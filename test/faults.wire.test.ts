@@ -21,6 +21,7 @@ import type { Fault } from "../scripts/local-aws/server.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
 import {
   callsOf,
+  coldHandler,
   configEvent,
   eventTime,
   expectFailure as expectFailureOf,
@@ -168,14 +169,14 @@ describe("throttling, LimitExceeded and 5xx", () => {
     expect(count("GenerateCredentialReport")).toBe(4);
   });
 
-  // One test each, every one on a cold start of the bundle (useWire): the SDK's retry quota is the client's, and a
-  // quota spent by an earlier fault would cut the retries counted here.
+  // One test each, every one on a cold start of the bundle (coldHandler): the SDK's retry quota is the warm client's,
+  // and a quota spent by an earlier test's faults would cut the retries counted here.
   it("fails naming IAM and HTTP 500 after 4 attempts when IAM answers 500 every time", async () => {
     // Prepare
     aws.setReport(neverUsed());
     aws.inject({ kind: "error", service: "iam", status: 500, code: "ServiceFailure", times: ALWAYS });
     // Act
-    const iam = await invoke(configEvent(), 6_000);
+    const iam = await invokeHandler(await coldHandler(), configEvent(), 6_000);
     // Assess
     expectFailure(
       iam,
@@ -191,7 +192,7 @@ describe("throttling, LimitExceeded and 5xx", () => {
     aws.setReport(neverUsed());
     aws.inject({ kind: "error", service: "config", status: 503, code: "ServiceUnavailable", times: ALWAYS });
     // Act
-    const config = await invoke(configEvent(), 6_000);
+    const config = await invokeHandler(await coldHandler(), configEvent(), 6_000);
     // Assess
     expectFailure(
       config,
@@ -207,7 +208,7 @@ describe("throttling, LimitExceeded and 5xx", () => {
     const event = memberEvent();
     aws.inject({ kind: "error", service: "sts", status: 500, code: "InternalFailure", times: ALWAYS });
     // Act
-    const sts = await invoke(event, 6_000);
+    const sts = await invokeHandler(await coldHandler(), event, 6_000);
     // Assess
     expectFailure(
       sts,

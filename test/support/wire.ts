@@ -274,8 +274,8 @@ export interface Wire {
 }
 
 /**
- * Registers the hooks of a wire test file: `startWire(env)` before all tests; a reset of the endpoint and a cold
- * start of the bundle (`coldHandler`) before each; its close after all. Call it once, at the top of the file; hooks
+ * Registers the hooks of a wire test file: `startWire(env)` before all tests; a reset of the endpoint before each;
+ * its close after all. A test that counts SDK retries takes a `coldHandler()` of its own. Call it once, at the top of the file; hooks
  * the file registers before it run before the start and after the close.
  *
  * @example
@@ -299,10 +299,8 @@ export function useWire(env: Record<string, string> = {}): Wire {
   afterAll(async () => {
     await started?.aws.close();
   });
-  beforeEach(async () => {
+  beforeEach(() => {
     current().aws.reset();
-    // A cold start per test: the SDK's retry quota of a warm client would carry one test's faults into the next.
-    current().handler = await coldHandler();
   });
   const aws = new Proxy({} as LocalAws, {
     get: (_, key) => {
