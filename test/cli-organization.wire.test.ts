@@ -63,14 +63,22 @@ function organization(): void {
     aws.setReport(reportFor(id, USED.includes(id) ? 3 : null), { accountId: id });
   }
   aws.addCloudTrailEvents(
-    [rootConsoleSignIn({ accountId: CLOUDTRAIL_ONLY, time: new Date(now.getTime() - 2 * 3_600_000), region: "eu-west-1" })],
+    [
+      rootConsoleSignIn({
+        accountId: CLOUDTRAIL_ONLY,
+        time: new Date(now.getTime() - 2 * 3_600_000),
+        region: "eu-west-1",
+      }),
+    ],
     { accountId: CLOUDTRAIL_ONLY },
   );
 }
 
 function reportFor(accountId: string, daysSinceRootUse: number | null): string {
   const root = rootRow(
-    daysSinceRootUse === null ? {} : { password_last_used: iamDate(daysBefore(new Date(), daysSinceRootUse)) },
+    daysSinceRootUse === null
+      ? {}
+      : { password_last_used: iamDate(daysBefore(new Date(), daysSinceRootUse)) },
     accountId,
   );
   return buildReport({ rows: [root, userRow("alice@example.com", {}, accountId)] });
@@ -137,10 +145,20 @@ describe("an organization of 45 accounts", () => {
     expect(listCalls.map((c) => c.params.NextToken === undefined)).toEqual([true, false, false]);
     const out = json(run);
     expect(out.accounts).toHaveLength(45);
-    expect(entry(out, SUSPENDED)).toMatchObject({ status: "skipped", complianceType: null, accountState: "SUSPENDED" });
-    expect(entry(out, CLOSED)).toMatchObject({ status: "skipped", complianceType: null, accountState: "CLOSED" });
+    expect(entry(out, SUSPENDED)).toMatchObject({
+      status: "skipped",
+      complianceType: null,
+      accountState: "SUSPENDED",
+    });
+    expect(entry(out, CLOSED)).toMatchObject({
+      status: "skipped",
+      complianceType: null,
+      accountState: "CLOSED",
+    });
     for (const id of [SUSPENDED, CLOSED]) {
-      expect(aws.calls.some((c) => c.accountId === id || String(c.params.RoleArn ?? "").includes(id))).toBe(false);
+      expect(aws.calls.some((c) => c.accountId === id || String(c.params.RoleArn ?? "").includes(id))).toBe(
+        false,
+      );
     }
     for (const id of [home, ...ACTIVE_MEMBERS.filter((m) => m !== NO_ROLE)]) {
       const account = entry(out, id);
@@ -151,7 +169,14 @@ describe("an organization of 45 accounts", () => {
       );
     }
     expect(entry(out, CLOUDTRAIL_ONLY).lastUse?.source).toBe("CloudTrail");
-    expect(out.summary).toMatchObject({ accounts: 45, nonCompliant: 4, compliant: 38, errors: 1, skipped: 2, exitStatus: 1 });
+    expect(out.summary).toMatchObject({
+      accounts: 45,
+      nonCompliant: 4,
+      compliant: 38,
+      errors: 1,
+      skipped: 2,
+      exitStatus: 1,
+    });
   });
 
   it("reads each account's report and CloudTrail only with that account's credentials, the caller's with its own", async () => {
@@ -160,7 +185,9 @@ describe("an organization of 45 accounts", () => {
     // Assess
     expect(run.status).toBe(1);
     const homeKey = aws.env.AWS_ACCESS_KEY_ID;
-    const evidenceCalls = aws.calls.filter((c) => c.service === "iam" || c.service === "cloudtrail" || c.service === "account");
+    const evidenceCalls = aws.calls.filter(
+      (c) => c.service === "iam" || c.service === "cloudtrail" || c.service === "account",
+    );
     // The caller's key reads the caller's account only, and no other key reads the caller's account.
     for (const call of evidenceCalls) expect(call.accessKeyId === homeKey).toBe(call.accountId === home);
     // Each assumed key belongs to one account, and was minted by AssumeRole of that account's role.
@@ -172,7 +199,9 @@ describe("an organization of 45 accounts", () => {
     }
     for (const accounts of accountsOfKey.values()) expect(accounts.size).toBe(1);
     for (const id of [home, ...ACTIVE_MEMBERS.filter((m) => m !== NO_ROLE)]) {
-      expect(evidenceCalls.filter((c) => c.accountId === id && c.action === "GetCredentialReport")).toHaveLength(1);
+      expect(
+        evidenceCalls.filter((c) => c.accountId === id && c.action === "GetCredentialReport"),
+      ).toHaveLength(1);
     }
     const assumed = aws.calls.filter((c) => c.action === "AssumeRole").map((c) => c.params.RoleArn);
     expect(new Set(assumed)).toEqual(new Set(ACTIVE_MEMBERS.map((id) => `arn:aws:iam::${id}:role/${ROLE}`)));
@@ -188,13 +217,21 @@ describe("an organization of 45 accounts", () => {
     expect(account.complianceType).toBeNull();
     expect(account.error?.name).toBe("AssumeRoleError");
     expect(account.error?.message).toMatch(
-      new RegExp(`Cannot assume arn:aws:iam::${NO_ROLE}:role/${ROLE}: AccessDenied .*likely fix: create the role ${ROLE} in account ${NO_ROLE}`),
+      new RegExp(
+        `Cannot assume arn:aws:iam::${NO_ROLE}:role/${ROLE}: AccessDenied .*likely fix: create the role ${ROLE} in account ${NO_ROLE}`,
+      ),
     );
   });
 
   it("keeps at most --concurrency accounts in flight, as the server sees it, and reaches that bound", async () => {
     // Prepare: every report takes a while, so that accounts overlap.
-    aws.inject({ kind: "delay", ms: 60, service: "iam", action: "GetCredentialReport", times: Number.POSITIVE_INFINITY });
+    aws.inject({
+      kind: "delay",
+      ms: 60,
+      service: "iam",
+      action: "GetCredentialReport",
+      times: Number.POSITIVE_INFINITY,
+    });
     // Act
     const run = await scan(["--json", "--concurrency", "4", "--no-cloudtrail"]);
     // Assess
@@ -204,7 +241,13 @@ describe("an organization of 45 accounts", () => {
 
   it("keeps 8 accounts in flight by default", async () => {
     // Prepare
-    aws.inject({ kind: "delay", ms: 60, service: "iam", action: "GetCredentialReport", times: Number.POSITIVE_INFINITY });
+    aws.inject({
+      kind: "delay",
+      ms: 60,
+      service: "iam",
+      action: "GetCredentialReport",
+      times: Number.POSITIVE_INFINITY,
+    });
     // Act
     const run = await scan(["--json", "--no-cloudtrail"]);
     // Assess
@@ -215,8 +258,22 @@ describe("an organization of 45 accounts", () => {
 
   it("retries STS and IAM throttling with back-off, counts it in the summary, and gives the same verdicts", async () => {
     // Prepare
-    aws.inject({ kind: "error", status: 400, code: "Throttling", service: "sts", action: "AssumeRole", times: 3 });
-    aws.inject({ kind: "error", status: 400, code: "Throttling", service: "iam", accountId: USED[0], times: 2 });
+    aws.inject({
+      kind: "error",
+      status: 400,
+      code: "Throttling",
+      service: "sts",
+      action: "AssumeRole",
+      times: 3,
+    });
+    aws.inject({
+      kind: "error",
+      status: 400,
+      code: "Throttling",
+      service: "iam",
+      accountId: USED[0],
+      times: 2,
+    });
     // Act
     const run = await scan(["--json", "--no-cloudtrail"]);
     // Assess
@@ -234,7 +291,12 @@ describe("an organization of 45 accounts", () => {
     expect(run.status).toBe(1);
     const rows = parse(run.stdout, { columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(45);
-    expect(rows.map((r) => r.verdict).slice(0, 4)).toEqual(["NON_COMPLIANT", "NON_COMPLIANT", "NON_COMPLIANT", "ERROR"]);
+    expect(rows.map((r) => r.verdict).slice(0, 4)).toEqual([
+      "NON_COMPLIANT",
+      "NON_COMPLIANT",
+      "NON_COMPLIANT",
+      "ERROR",
+    ]);
     expect(rows.filter((r) => r.verdict === "SKIPPED").map((r) => r.account_id)).toEqual([SUSPENDED, CLOSED]);
     expect(rows.find((r) => r.account_id === NO_ROLE)?.error_name).toBe("AssumeRoleError");
     expect(rows.every((r) => /^\d{12}$/.test(r.account_id ?? ""))).toBe(true);
@@ -246,13 +308,25 @@ describe("an organization of 45 accounts", () => {
     // Assess
     expect(run.status).toBe(1);
     const lines = run.stdout.split("\n");
-    expect(lines[0]).toMatch(/^ACCOUNT\s+NAME\s+VERDICT\s+LAST ROOT USE\s+SOURCE\s+ACTIVE KEYS\s+REPORT AGE$/);
+    expect(lines[0]).toMatch(
+      /^ACCOUNT\s+NAME\s+VERDICT\s+LAST ROOT USE\s+SOURCE\s+ACTIVE KEYS\s+REPORT AGE$/,
+    );
     const rowIds = lines.filter((l) => /^\d{12} /.test(l)).map((l) => l.slice(0, 12));
-    expect(rowIds).toEqual([...USED, NO_ROLE, ...[home, ...ACTIVE_MEMBERS].filter((id) => !USED.includes(id) && id !== NO_ROLE).sort(), SUSPENDED, CLOSED]);
+    expect(rowIds).toEqual([
+      ...USED,
+      NO_ROLE,
+      ...[home, ...ACTIVE_MEMBERS].filter((id) => !USED.includes(id) && id !== NO_ROLE).sort(),
+      SUSPENDED,
+      CLOSED,
+    ]);
     expect(lines.every((l) => l.length <= 100)).toBe(true);
-    expect(run.stdout.replace(/\s+/g, "")).toContain("a-very-long-account-name-for-the-payments-platform-in-production");
+    expect(run.stdout.replace(/\s+/g, "")).toContain(
+      "a-very-long-account-name-for-the-payments-platform-in-production",
+    );
     expect(run.stdout.replace(/\s+/g, " ")).toContain("likely fix: create the role audit in account");
-    expect(lines.at(-1)).toMatch(/^45 accounts: 3 NON_COMPLIANT, 1 could not be evaluated, 39 COMPLIANT, 2 skipped; 0 calls retried/);
+    expect(lines.at(-1)).toMatch(
+      /^45 accounts: 3 NON_COMPLIANT, 1 could not be evaluated, 39 COMPLIANT, 2 skipped; 0 calls retried/,
+    );
   });
 });
 
@@ -267,7 +341,14 @@ describe("exit status", () => {
 
   it("is 0 only when every active account selected is COMPLIANT (--accounts, --exclude)", async () => {
     // Act
-    const run = await scan(["--accounts", `500000000001,500000000002,${SUSPENDED}`, "--exclude", "500000000002", "--no-cloudtrail", "--json"]);
+    const run = await scan([
+      "--accounts",
+      `500000000001,500000000002,${SUSPENDED}`,
+      "--exclude",
+      "500000000002",
+      "--no-cloudtrail",
+      "--json",
+    ]);
     // Assess
     expect(run.status).toBe(0);
     expect(json(run).accounts.map((a) => [a.accountId, a.status])).toEqual([
@@ -292,7 +373,9 @@ describe("exit status", () => {
     // Assess
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr.trim()).toMatch(/^root-activity: Cannot list the organization's accounts .*AccessDeniedException.*organizations:ListAccounts/);
+    expect(run.stderr.trim()).toMatch(
+      /^root-activity: Cannot list the organization's accounts .*AccessDeniedException.*organizations:ListAccounts/,
+    );
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
   });
 

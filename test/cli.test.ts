@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type LocalAws, startLocalAws } from "../scripts/local-aws/server.ts";
 import { pipeInto, runCli, useTempFiles } from "./support/cli.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
+import { actionsOf } from "./support/wire.ts";
 
 const { file } = useTempFiles("root-activity-cli-");
 const NOW = "2026-11-29T12:00:00Z";
@@ -213,12 +214,12 @@ describe("evaluate --live", () => {
     });
     expect(result.stderr).toContain("Asked IAM to generate a new credential report");
     expect(result.stderr).toContain("Waiting for the credential report");
-    expect(aws.calls.map((c) => c.action)).toEqual([
-      "GetCredentialReport",
-      "GenerateCredentialReport",
-      "GetCredentialReport",
-      "GetCredentialReport",
-      "GetCredentialReport",
+    expect(actionsOf(aws, { cloudTrail: false })).toEqual([
+      "iam:GetCredentialReport",
+      "iam:GenerateCredentialReport",
+      "iam:GetCredentialReport",
+      "iam:GetCredentialReport",
+      "iam:GetCredentialReport",
     ]);
     expect(aws.evaluations).toHaveLength(0);
   });

@@ -154,6 +154,7 @@ describe("npm run local-aws -- --help and bad options", () => {
       "--report-state",
       "--ready-after",
       "--account-id",
+      "--cloudtrail",
     ]) {
       expect(stdout).toContain(option);
     }
@@ -175,6 +176,7 @@ describe("npm run local-aws -- --help and bad options", () => {
       /cannot read --report \/nonexistent\.csv: ENOENT/,
     ],
     ["a bad port", ["--port", "http"], /--port "http" is not a port number/],
+    ["an unknown history", ["--cloudtrail", "busy"], /--cloudtrail "busy" is not one of empty, demo/],
     ["an unknown option", ["--verbose"], /Unknown option '--verbose' \(see --help\)/],
   ];
   for (const [name, args, message] of bad) {
@@ -232,6 +234,35 @@ describe("npm run local-aws serves what it is told", () => {
     expect(JSON.parse(identity.stdout)).toMatchObject({ Account: "111122223333" });
     expect(tool.stderr()).toContain("local-aws: iam GetCredentialReport -> 200");
     expect(tool.stderr()).toContain("local-aws: sts GetCallerIdentity -> 200");
+  });
+
+  it("serves the demo event history with --cloudtrail demo, which root-activity --live finds, and none by default", async () => {
+    // Prepare
+    const demo = await startTool(["--cloudtrail", "demo"]);
+    const empty = await startTool([]);
+    // Act
+    const found = await runCli(["evaluate", "--live", "--json"], { env: demo.env });
+    const events = await awsCli(demo, [
+      "cloudtrail",
+      "lookup-events",
+      "--region",
+      "eu-west-1",
+      "--lookup-attributes",
+      "AttributeKey=EventName,AttributeValue=ConsoleLogin",
+    ]);
+    const nothing = await runCli(["evaluate", "--live", "--json"], { env: empty.env });
+    // Assess
+    expect(found.status).toBe(1);
+    expect(JSON.parse(found.stdout)).toMatchObject({
+      reason: "used-in-window",
+      lastUse: { source: "CloudTrail", eventName: "ConsoleLogin" },
+      cloudTrail: { status: "read", centralizedSessions: { count: 1 } },
+    });
+    expect(demo.banner.join("\n")).toContain("CloudTrail event history: the demo");
+    const signIns = JSON.parse(events.stdout).Events.map((e: { Username?: string }) => e.Username);
+    expect(signIns).toContain("root");
+    expect(nothing.status).toBe(0);
+    expect(JSON.parse(nothing.stdout)).toMatchObject({ cloudTrail: { status: "read", events: [] } });
   });
 
   it("serves a report generated --report-age ago, which root-activity then cannot accept as current", async () => {

@@ -153,6 +153,31 @@ export const OPTIONS = {
     commands: ["evaluate"],
     help: `an older report cannot vouch for the present: Cannot verify (e.g. 90m, 24h, 7d; default ${DEFAULT_MAX_REPORT_AGE})`,
   },
+  cloudtrail: {
+    type: "boolean",
+    commands: ["evaluate"],
+    with: "live",
+    help: "also read CloudTrail event history for root events in every enabled region (the default with --live)",
+  },
+  "no-cloudtrail": {
+    type: "boolean",
+    commands: ["evaluate"],
+    with: "live",
+    help: "read the credential report only",
+  },
+  "cloudtrail-regions": {
+    type: "string",
+    value: "<region,...>",
+    commands: ["evaluate"],
+    with: "live",
+    help: "read the event history of these regions instead of every region enabled in the account",
+  },
+  "count-centralized-root-sessions": {
+    type: "boolean",
+    commands: ["evaluate"],
+    with: "live",
+    help: "root sessions opened with sts:AssumeRoot count as root use (by default they are listed, not counted)",
+  },
   "fail-on-active-access-keys": {
     type: "boolean",
     commands: ["evaluate"],
@@ -207,6 +232,7 @@ function usage(): string {
     "Examples:",
     "  aws iam get-credential-report | root-activity evaluate --report -",
     "  root-activity evaluate --live --role-arn arn:aws:iam::444455556666:role/audit --json",
+    "  root-activity evaluate --live --cloudtrail-regions us-east-1,eu-west-1",
     "  root-activity evaluate --live --organization --role-name OrganizationAccountAccessRole --csv",
     "",
     'Exit status: 0 COMPLIANT, 1 NON_COMPLIANT (including "Cannot verify"), 2 usage, input or AWS error.',
@@ -354,7 +380,13 @@ export function parseCommand(argv: readonly string[], currentTime: Date): Comman
       ? { kind: "live", ...(roleArn ? { roleArn } : {}) }
       : { kind: "file", path: report as string },
     now: parseNow(string("now"), currentTime),
-    params: parseParams(string("lookback-days"), values.has("fail-on-active-access-keys")),
+    params: parseParams(
+      string("lookback-days"),
+      values.has("fail-on-active-access-keys"),
+      live
+        ? parseCloudTrail(values.has("cloudtrail"), values.has("no-cloudtrail"), values, string)
+        : undefined,
+    ),
     ...parseMaxReportAge(string("max-report-age")),
     json,
     timeoutSeconds: parseTimeout(string("timeout")),
@@ -429,17 +461,75 @@ function parseNow(value: string | undefined, currentTime: Date): Date {
   return now;
 }
 
-function parseParams(lookbackDays: string | undefined, failOnActiveAccessKeys: boolean): RuleParameters {
+/** The CloudTrail part of the rule's parameters, from `--cloudtrail`, `--no-cloudtrail` and their companions. */
+type CloudTrailParameters = Pick<
+  RuleParameters,
+  "cloudTrailLookup" | "cloudTrailRegions" | "countCentralizedRootSessions"
+>;
+
+function parseCloudTrail(
+  on: boolean,
+  off: boolean,
+  values: Tokens["values"],
+  string: (name: OptionName) => string | undefined,
+): CloudTrailParameters {
+  if (on && off) throw new UsageError("--cloudtrail and --no-cloudtrail exclude each other");
+  const regions = string("cloudtrail-regions");
+  const count = values.has("count-centralized-root-sessions");
+  if (off && regions !== undefined) {
+    throw new UsageError("--cloudtrail-regions reads CloudTrail: it does not go with --no-cloudtrail");
+  }
+  if (off && count) {
+    throw new UsageError(
+      "--count-centralized-root-sessions reads CloudTrail: it does not go with --no-cloudtrail",
+    );
+  }
+  let cloudTrailRegions: readonly string[] | undefined;
+  if (regions !== undefined) {
+    try {
+      cloudTrailRegions = parseRuleParameters({ cloudTrailRegions: regions }).cloudTrailRegions;
+    } catch (error) {
+      if (!(error instanceof InvalidParameterError)) throw error;
+      throw new UsageError(
+        `--cloudtrail-regions ${JSON.stringify(regions)} is invalid: expected ${error.allowed.replace(/ \(empty: [^)]*\)$/, "")}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    // The rule reads an empty value as "every enabled region"; on a command line, leave the option out for that.
+    if (cloudTrailRegions === undefined || cloudTrailRegions.length === 0) {
+      throw new UsageError('--cloudtrail-regions "" is empty: leave it out to read every enabled region');
+    }
+  }
+  return { cloudTrailLookup: !off, cloudTrailRegions, countCentralizedRootSessions: count };
+}
+
+/** A report file holds no CloudTrail: the rule's parameters say so, and the output does not claim a lookup. */
+const NO_CLOUDTRAIL: CloudTrailParameters = {
+  cloudTrailLookup: false,
+  cloudTrailRegions: undefined,
+  countCentralizedRootSessions: false,
+};
+
+function parseParams(
+  lookbackDays: string | undefined,
+  failOnActiveAccessKeys: boolean,
+  cloudTrail: CloudTrailParameters = NO_CLOUDTRAIL,
+): RuleParameters {
   const allowed = `expected a whole number of days from ${LOOKBACK_DAYS_MIN} to ${LOOKBACK_DAYS_MAX} (default 30)`;
   // The rule's parameters read an empty value as "the default"; on a command line it is a mistake.
   if (lookbackDays !== undefined && !/^\d+$/.test(lookbackDays)) {
     throw new UsageError(`--lookback-days ${JSON.stringify(lookbackDays)} is invalid: ${allowed}`);
   }
   try {
-    return parseRuleParameters({
-      ...(lookbackDays === undefined ? {} : { lookbackDays }),
-      failOnActiveAccessKeys,
-    });
+    return {
+      ...parseRuleParameters({
+        ...(lookbackDays === undefined ? {} : { lookbackDays }),
+        failOnActiveAccessKeys,
+      }),
+      ...cloudTrail,
+    };
   } catch (error) {
     if (error instanceof InvalidParameterError) {
       throw new UsageError(`--lookback-days ${JSON.stringify(lookbackDays)} is invalid: ${allowed}`, {

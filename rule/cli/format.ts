@@ -1,6 +1,7 @@
+import type { RootEvent } from "../evidence/types.ts";
 import type { RuleParameters } from "../params.ts";
 import { formatUtc } from "../timestamp.ts";
-import type { Verdict } from "../verdict.ts";
+import type { CloudTrailFindings, Verdict } from "../verdict.ts";
 import { longerThan } from "./duration.ts";
 import type { InputFormat } from "./read-report.ts";
 
@@ -29,6 +30,9 @@ export interface JsonOutput {
   readonly lookbackDays: number;
   readonly failOnActiveAccessKeys: boolean;
   readonly maxReportAgeSeconds: number;
+  /** Whether CloudTrail was asked for: `--live` without `--no-cloudtrail`. */
+  readonly cloudTrailLookup: boolean;
+  readonly countCentralizedRootSessions: boolean;
   readonly lastUse: {
     /** `credential report` or `CloudTrail`. */
     readonly source: string;
@@ -44,7 +48,7 @@ export interface JsonOutput {
   readonly activeAccessKeys: readonly number[] | null;
   readonly mfaActive: boolean | null;
   /** What CloudTrail event history showed (the verdict's findings); null when it was not read. */
-  readonly cloudTrail: Verdict["cloudTrail"];
+  readonly cloudTrail: JsonCloudTrail | null;
   readonly report: {
     readonly source: ReportInfo["source"];
     readonly format: ReportInfo["format"];
@@ -55,6 +59,72 @@ export interface JsonOutput {
     readonly inFuture: boolean;
     /** Older than `maxReportAgeSeconds`: it cannot vouch for the present; null without `generatedTime`. */
     readonly tooOld: boolean | null;
+  };
+}
+
+/** One root event in `--json`: the root user's own source IP included, never another principal's anything. */
+export interface JsonRootEvent {
+  readonly eventId: string;
+  readonly time: string;
+  readonly region: string;
+  readonly eventSource: string;
+  readonly eventName: string;
+  readonly kind: RootEvent["kind"];
+  readonly signInOutcome: RootEvent["signInOutcome"];
+  readonly mfaUsed: boolean | null;
+  readonly credential: RootEvent["credential"];
+  readonly centralized: boolean;
+  readonly task: string | null;
+  readonly sourceIp: string | null;
+}
+
+/** `cloudTrail` in `--json`. */
+export type JsonCloudTrail =
+  | {
+      readonly status: "read";
+      readonly regions: readonly string[];
+      readonly since: string;
+      readonly coveredDays: number;
+      readonly complete: boolean;
+      readonly events: readonly JsonRootEvent[];
+      readonly centralizedSessions: { readonly count: number; readonly latest: JsonRootEvent | null };
+      readonly centralizedCounted: boolean;
+    }
+  | { readonly status: "unavailable"; readonly problem: string };
+
+function jsonEvent(event: RootEvent): JsonRootEvent {
+  // Listed field by field: the session's key id stays out of the output.
+  return {
+    eventId: event.eventId,
+    time: event.time.toISOString(),
+    region: event.region,
+    eventSource: event.eventSource,
+    eventName: event.eventName,
+    kind: event.kind,
+    signInOutcome: event.signInOutcome,
+    mfaUsed: event.mfaUsed,
+    credential: event.credential,
+    centralized: event.centralized,
+    task: event.task,
+    sourceIp: event.sourceIp,
+  };
+}
+
+function jsonCloudTrail(findings: CloudTrailFindings): JsonCloudTrail {
+  if (findings.status === "unavailable") return { status: "unavailable", problem: findings.problem };
+  const latest = findings.centralizedSessions.latest;
+  return {
+    status: "read",
+    regions: findings.regions,
+    since: findings.since.toISOString(),
+    coveredDays: findings.coveredDays,
+    complete: findings.complete,
+    events: findings.events.map(jsonEvent),
+    centralizedSessions: {
+      count: findings.centralizedSessions.count,
+      latest: latest ? jsonEvent(latest) : null,
+    },
+    centralizedCounted: findings.centralizedCounted,
   };
 }
 
@@ -81,6 +151,8 @@ export function toJson(verdict: Verdict, now: Date, params: RuleParameters, repo
     lookbackDays: params.lookbackDays,
     failOnActiveAccessKeys: params.failOnActiveAccessKeys,
     maxReportAgeSeconds: report.maxReportAgeMs / 1000,
+    cloudTrailLookup: params.cloudTrailLookup,
+    countCentralizedRootSessions: params.countCentralizedRootSessions,
     lastUse: verdict.lastUse
       ? {
           source: verdict.lastUse.source,
@@ -95,7 +167,7 @@ export function toJson(verdict: Verdict, now: Date, params: RuleParameters, repo
       : null,
     activeAccessKeys: activity ? activity.activeAccessKeys : null,
     mfaActive: activity ? activity.mfaActive : null,
-    cloudTrail: verdict.cloudTrail,
+    cloudTrail: verdict.cloudTrail ? jsonCloudTrail(verdict.cloudTrail) : null,
     report: {
       source: report.source,
       format: report.format,
@@ -142,6 +214,7 @@ export function toText(verdict: Verdict, now: Date, params: RuleParameters, repo
     row("MFA", activity.mfaActive === null ? "unknown" : activity.mfaActive ? "on" : "off");
   }
   row("Report", reportLine(report, now));
+  lines.push(...cloudTrailLines(verdict.cloudTrail, params, report, now));
   row(
     "Rule",
     `no root use in the last ${days(params.lookbackDays)}` +
@@ -150,6 +223,77 @@ export function toText(verdict: Verdict, now: Date, params: RuleParameters, repo
   );
   lines.push("", ...hints(verdict, now, report));
   return lines.join("\n").trimEnd();
+}
+
+/** A terminal shows this many root events; `--json` has them all. */
+const EVENTS_SHOWN = 10;
+
+/** The CloudTrail rows: what was searched, then the root events found, newest first. */
+function cloudTrailLines(
+  findings: CloudTrailFindings | null,
+  params: RuleParameters,
+  report: ReportInfo,
+  now: Date,
+): string[] {
+  const label = "  CloudTrail".padEnd(16);
+  if (!findings) {
+    return [
+      report.source === "live"
+        ? `${label}not read (--no-cloudtrail)`
+        : `${label}not read: a report file holds no CloudTrail events (--live reads both)`,
+    ];
+  }
+  if (findings.status === "unavailable") {
+    return [`${label}could not be read (${findings.problem}); the report alone decided`];
+  }
+  const regions = findings.regions.length;
+  const found = findings.events.length;
+  const lines = [
+    `${label}${found === 0 ? "no" : found} root event${found === 1 ? "" : "s"}${findings.complete ? "" : " (the newest; paging stopped at the first that counts)"} ` +
+      `in ${regions} region${regions === 1 ? "" : "s"} since ${formatUtc(findings.since)} (${days(findings.coveredDays)})`,
+  ];
+  const indent = " ".repeat(16);
+  for (const event of findings.events.slice(0, EVENTS_SHOWN)) {
+    lines.push(`${indent}${formatUtc(event.time)}  ${event.region}  ${describeEvent(event, now)}`);
+  }
+  if (found > EVENTS_SHOWN) lines.push(`${indent}… and ${found - EVENTS_SHOWN} more (--json lists them all)`);
+  const sessions = findings.centralizedSessions.count;
+  if (sessions > 0) {
+    lines.push(
+      `${indent}${sessions} centralized root session${sessions === 1 ? "" : "s"} (sts:AssumeRoot) ` +
+        (params.countCentralizedRootSessions
+          ? "counted as root use (--count-centralized-root-sessions)"
+          : "listed, not counted (--count-centralized-root-sessions counts them)"),
+    );
+  }
+  return lines;
+}
+
+/** "console sign-in, succeeded, MFA used, from 203.0.113.7" or "CreateUser (iam) with an access key". */
+function describeEvent(event: RootEvent, now: Date): string {
+  const parts =
+    event.kind === "console-sign-in"
+      ? [
+          "console sign-in",
+          event.signInOutcome === "failure"
+            ? "failed"
+            : event.signInOutcome === "success"
+              ? "succeeded"
+              : null,
+          event.mfaUsed === null ? null : event.mfaUsed ? "MFA used" : "no MFA",
+        ]
+      : [
+          `${event.eventName} (${event.eventSource.replace(/\.amazonaws\.com$/, "")})`,
+          event.credential === "access-key"
+            ? "with a root access key"
+            : event.credential === "temporary"
+              ? "with temporary credentials"
+              : null,
+        ];
+  if (event.centralized) parts.push(`centralized session${event.task ? ` (${event.task})` : ""}`);
+  if (event.sourceIp) parts.push(`from ${event.sourceIp}`);
+  if (event.time.getTime() > now.getTime()) parts.push("in the future: counts as use now");
+  return parts.filter((part) => part !== null).join(", ");
 }
 
 /** IAM makes a new credential report at most this often. */

@@ -1,6 +1,7 @@
 import {
   AccountMismatchError,
   AssumeRoleError,
+  CloudTrailLookupError,
   errorName,
   errorSummary,
   ReportNotReadyError,
@@ -53,8 +54,40 @@ export function cliMessage(error: unknown, context: MessageContext): string {
           : ""),
     );
   }
+  if (error instanceof CloudTrailLookupError) return line(cloudTrailProblem(error, context));
   if (error instanceof RootActivityError) return line(error.message);
   return line(awsProblem(error, context));
+}
+
+/**
+ * CloudTrail could not be read and the report alone could not decide: what to grant, or how to go on without the
+ * part that failed.
+ */
+function cloudTrailProblem(error: CloudTrailLookupError, context: MessageContext): string {
+  const service = { LookupEvents: "CloudTrail", ListRegions: "Account", ListAccountAliases: "IAM" }[
+    error.operation
+  ];
+  const where = error.region ? ` in ${error.region}` : "";
+  // `problem` is "LookupEvents in eu-west-1: <the fault>", without the Lambda's "nothing was posted".
+  const fault = error.problem.slice(error.problem.indexOf(": ") + 2);
+  const head = `${service} ${error.operation} failed${where}: ${fault}`;
+  const whose = context.roleArn ? `the role ${context.roleArn}` : "your AWS credentials";
+  const name = errorName(error.cause);
+  if (name === "AccessDenied" || name === "AccessDeniedException") {
+    const fix = {
+      LookupEvents: "need cloudtrail:LookupEvents",
+      ListRegions: "need account:ListRegions, or name the regions with --cloudtrail-regions",
+      ListAccountAliases: "need iam:ListAccountAliases",
+    }[error.operation];
+    return `${head}: ${whose} ${fix} (or --no-cloudtrail reads the credential report only)`;
+  }
+  if (name === "ThrottlingException" || name === "TooManyRequestsException") {
+    return `${head} after paced retries: another tool may be reading the event history; try again in a minute`;
+  }
+  if (name === "AbortError" || /deadline/.test(fault)) {
+    return `${head}: no answer within --timeout (${context.timeoutSeconds} s); raise --timeout or name fewer regions with --cloudtrail-regions`;
+  }
+  return `${head}: try again, or --no-cloudtrail reads the credential report only`;
 }
 
 /** An AWS SDK error, said for the person whose credentials made the call. */

@@ -125,9 +125,8 @@ async function fromAws(
     roleArn ? await assumeWithProgress(roleArn, expectedAccountId ?? "", timeoutSeconds, io) : undefined,
   );
   try {
-    // The credential report only, until the CLI has its CloudTrail options (issue 11).
     const gathered = await gatherEvidence(clients, {
-      params: { ...command.params, cloudTrailLookup: false },
+      params: command.params,
       now: command.now,
       deadline,
       clock,

@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import { parseDuration } from "../../rule/cli/duration.ts";
 import { decodeReport } from "../../rule/cli/read-report.ts";
 import { minimalRootReport } from "./report-csv.ts";
+import { demoHistory } from "./scenarios.ts";
 import { DEFAULT_HOME_ACCOUNT_ID, startLocalAws } from "./server.ts";
 import type { LocalAws, RecordedCall } from "./types.ts";
 
@@ -38,6 +39,11 @@ export type ReportState = "ready" | "absent" | "expired" | "in-progress";
 
 const STATES: readonly ReportState[] = ["ready", "absent", "expired", "in-progress"];
 
+/** What `LookupEvents` holds at start. */
+export type CloudTrailHistory = "empty" | "demo";
+
+const HISTORIES: readonly CloudTrailHistory[] = ["empty", "demo"];
+
 /** The tool's options, checked. */
 export interface LocalAwsOptions {
   readonly help: boolean;
@@ -51,6 +57,8 @@ export interface LocalAwsOptions {
   readonly readyAfterPolls: number;
   /** `--report-age`, in ms; null: the report's own `GeneratedTime`, or now. */
   readonly reportAgeMs: number | null;
+  /** `--cloudtrail`: the event history every region serves. */
+  readonly cloudTrail: CloudTrailHistory;
   /** Warnings to print at start. */
   readonly notes: readonly string[];
 }
@@ -93,6 +101,10 @@ Options:
                              in-progress: ReportInProgress, a generation already running
   --ready-after <n|never>    GetCredentialReport calls answering ReportInProgress once a generation runs
                              (default 2; never: try root-activity --live --timeout)
+  --cloudtrail <history>     what CloudTrail LookupEvents finds, in 17 enabled regions (ListRegions):
+                             empty (default): no events, root unused in CloudTrail too
+                             demo: a root console sign-in 8 h ago in eu-west-1 (MFA, from 203.0.113.45),
+                             a centralized root session (AssumeRoot) 3 days ago, IAM user and role activity
   --account-id <12 digits>   the account of the credentials it hands out (default: the report's root account,
                              or ${DEFAULT_HOME_ACCOUNT_ID})
   -h, --help                 this text
@@ -120,6 +132,7 @@ export function parseLocalAwsArgs(argv: readonly string[]): LocalAwsOptions {
         "report-state": { type: "string" },
         "ready-after": { type: "string" },
         "account-id": { type: "string" },
+        cloudtrail: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -154,6 +167,12 @@ export function parseLocalAwsArgs(argv: readonly string[]): LocalAwsOptions {
   if (accountText !== undefined && !/^\d{12}$/.test(accountText)) {
     throw new LocalAwsUsageError(
       `--account-id ${JSON.stringify(accountText)} is not a 12-digit AWS account id`,
+    );
+  }
+  const cloudTrail = (text("cloudtrail") ?? "empty") as CloudTrailHistory;
+  if (!HISTORIES.includes(cloudTrail)) {
+    throw new LocalAwsUsageError(
+      `--cloudtrail ${JSON.stringify(cloudTrail)} is not one of ${HISTORIES.join(", ")}`,
     );
   }
   const notes: string[] = [];
@@ -203,6 +222,7 @@ export function parseLocalAwsArgs(argv: readonly string[]): LocalAwsOptions {
     state,
     readyAfterPolls: readyText === "never" ? Number.MAX_SAFE_INTEGER : Number(readyText),
     reportAgeMs,
+    cloudTrail,
     notes,
   };
 }
@@ -249,6 +269,7 @@ export function startBanner(aws: LocalAws, options: LocalAwsOptions, generatedTi
     `# root-activity local AWS endpoint on ${aws.url}: IAM (credential report), STS, AWS Config, CloudTrail ` +
       "(LookupEvents), Account (ListRegions). Ctrl-C stops it.",
     `# Serving ${options.report.from} for account ${aws.homeAccountId}: ${state}.`,
+    `# CloudTrail event history: ${options.cloudTrail === "demo" ? "the demo (a root sign-in 8 hours ago in eu-west-1, a centralized root session 3 days ago)" : "empty (--cloudtrail demo serves a root sign-in)"}.`,
     "# It accepts only the credentials below (signatures are not checked; any other access key id or session",
     "# token is InvalidClientTokenId). Paste into another shell, for the AWS SDK, root-activity and AWS CLI >= 2.13:",
     ...env.map(([name, value]) => `export ${name}=${shellQuote(value)}`),
@@ -324,6 +345,8 @@ export async function serve(
       aws.startGeneration(content, generation);
       break;
   }
+  // Times relative to the start, so the demo tells the same story on any day.
+  if (options.cloudTrail === "demo") aws.addCloudTrailEvents(demoHistory(new Date(), options.accountId));
   for (const line of startBanner(aws, options, generatedTime)) out(line);
   for (const note of options.notes) err(`local-aws: note: ${note}`);
   return () => aws.close();

@@ -37,6 +37,8 @@ const NOT_EVALUATED: { readonly [K in keyof JsonOutput]: null } = {
   lookbackDays: null,
   failOnActiveAccessKeys: null,
   maxReportAgeSeconds: null,
+  cloudTrailLookup: null,
+  countCentralizedRootSessions: null,
   lastUse: null,
   lastUsed: null,
   activeAccessKeys: null,
