@@ -18,7 +18,7 @@ import { accountJson, type ScanJson, toCsv } from "./output.ts";
 import { ProgressBar, type Terminal } from "./progress.ts";
 import { type AccountOutcome, orderOutcomes, rowVerdict, summarize, summaryLine } from "./results.ts";
 import { runBounded, type ScanContext, scanAccount } from "./scan.ts";
-import { toTable } from "./table.ts";
+import { toTable, wrap } from "./table.ts";
 
 /** What the scan touches outside itself. */
 export interface ScanIo {
@@ -131,7 +131,9 @@ export async function runOrganization(
     };
     io.stdout(JSON.stringify(json));
   } else {
-    io.stdout(`${toTable(outcomes, command.now, TABLE_WIDTH)}\n\n${summaryLine(summary, elapsedMs)}`);
+    const table = toTable(outcomes, command.now, TABLE_WIDTH);
+    const width = Math.max(TABLE_WIDTH, (table.split("\n")[0] ?? "").length);
+    io.stdout(`${table}\n\n${wrap(summaryLine(summary, elapsedMs), width).join("\n")}`);
   }
   return summary.exitStatus;
 }

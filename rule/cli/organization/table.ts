@@ -17,7 +17,7 @@ const NAME_WIDTH = 24;
 
 /**
  * The human output of a scan: one row per account in the order given, each followed by its annotation (or its
- * error, or why it was skipped) indented and wrapped to `width` columns, never cut.
+ * error, or why it was skipped) indented and wrapped to the table's width (at least `width` columns), never cut.
  *
  * @example
  * ```ts
@@ -43,10 +43,13 @@ export function toTable(outcomes: readonly AccountOutcome[], now: Date, width: n
     );
   };
   const indent = "    ";
-  const out = [...line(TABLE_COLUMNS)];
+  const header = line(TABLE_COLUMNS);
+  // Text under a row fills the table's width, or `width` when the table is narrower.
+  const textWidth = Math.max(width, ...header.map((l) => l.length)) - indent.length;
+  const out = [...header];
   outcomes.forEach((outcome, i) => {
     out.push(...line(rows[i] as string[]));
-    for (const text of wrap(note(outcome), Math.max(20, width - indent.length))) out.push(`${indent}${text}`);
+    for (const text of wrap(note(outcome), textWidth)) out.push(`${indent}${text}`);
   });
   return out.join("\n");
 }
