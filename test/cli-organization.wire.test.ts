@@ -13,6 +13,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rootConsoleSignIn } from "../scripts/local-aws/cloudtrail-records.ts";
 import type { OrganizationAccountSpec } from "../scripts/local-aws/organizations.ts";
+import { DEMO_ORGANIZATION_ROLE, demoOrganization } from "../scripts/local-aws/scenarios.ts";
 import { type LocalAws, startLocalAws } from "../scripts/local-aws/server.ts";
 import type { RecordedCall } from "../scripts/local-aws/types.ts";
 import { CLI, type CliRun, childEnv, runCli } from "./support/cli.ts";
@@ -457,5 +458,34 @@ describe("the real AWS CLI", () => {
     expect(accounts.map((a) => a.Id)).toEqual([home, ...MEMBERS.map((m) => m.id)]);
     expect(accounts.find((a) => a.Id === SUSPENDED)?.Status).toBe("SUSPENDED");
     expect(aws.calls.filter((c) => c.service === "organizations")).toHaveLength(3);
+  });
+});
+
+describe("the demo organization of npm run local-aws -- --organization", () => {
+  it("tells its story: NON_COMPLIANT by report and by CloudTrail only, a role missing, a suspended account", async () => {
+    // Prepare
+    aws.reset();
+    aws.setReport(reportFor(home, null));
+    demoOrganization(aws, new Date());
+    // Act
+    const run = await runCli(
+      ["evaluate", "--live", "--organization", "--role-name", DEMO_ORGANIZATION_ROLE, "--json"],
+      { env: aws.env },
+    );
+    // Assess
+    expect(run.status).toBe(1);
+    const out = json(run);
+    expect(out.accounts.map((a) => [a.accountName, a.complianceType ?? a.status])).toEqual([
+      ["prod", "NON_COMPLIANT"],
+      ["security-tooling", "NON_COMPLIANT"],
+      ["legacy-billing", "error"],
+      ["management", "COMPLIANT"],
+      ["staging", "COMPLIANT"],
+      ["dev", "COMPLIANT"],
+      ["data-platform", "COMPLIANT"],
+      ["log-archive", "COMPLIANT"],
+      ["sandbox", "skipped"],
+    ]);
+    expect(entry(out, "777788889999").lastUse?.source).toBe("CloudTrail");
   });
 });
