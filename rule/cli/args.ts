@@ -133,7 +133,7 @@ export const OPTIONS = {
     value: "<seconds>",
     commands: ["evaluate"],
     with: "live",
-    help: "how long to wait for AWS, report generation included (1-900, default 120)",
+    help: "how long to wait for AWS, report generation included (1-900, default 120; with --organization, per account)",
   },
   now: {
     type: "string",
