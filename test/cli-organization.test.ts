@@ -150,14 +150,21 @@ describe("account selection", () => {
     { id: "333333333333", name: "c", state: "PENDING_CLOSURE" },
     { id: "444444444444", name: "d", state: "ACTIVE" },
     { id: "555555555555", name: "e", state: "CLOSED" },
+    { id: "666666666666", name: "f", state: "PENDING_ACTIVATION" },
+    { id: "777777777777", name: "g", state: "SOME_NEW_STATE" },
   ];
 
-  it("evaluates only ACTIVE accounts and lists the suspended, closing and closed ones as skipped", () => {
+  it("lists suspended, closing, closed and not yet active accounts as skipped, and evaluates every other, an unknown state too", () => {
     // Act
     const selection = selectAccounts(listed, { accounts: undefined, exclude: [] });
     // Assess
-    expect(selection.evaluate.map((a) => a.id)).toEqual(["111111111111", "444444444444"]);
-    expect(selection.skipped.map((a) => a.state)).toEqual(["SUSPENDED", "PENDING_CLOSURE", "CLOSED"]);
+    expect(selection.evaluate.map((a) => a.id)).toEqual(["111111111111", "444444444444", "777777777777"]);
+    expect(selection.skipped.map((a) => a.state)).toEqual([
+      "SUSPENDED",
+      "PENDING_CLOSURE",
+      "CLOSED",
+      "PENDING_ACTIVATION",
+    ]);
   });
 
   it("keeps only --accounts, drops --exclude, and names --accounts ids the organization lacks", () => {

@@ -2,7 +2,7 @@ import type { OrganizationAccount } from "../../aws/organizations.ts";
 
 /** The accounts of a scan: those to evaluate, those skipped, and `--accounts` ids the organization lacks. */
 export interface AccountSelection {
-  /** Active accounts, in the order listed. */
+  /** Accounts to evaluate (every state but the inactive ones), in the order listed. */
   readonly evaluate: readonly OrganizationAccount[];
   /** Suspended, closing, closed or not yet active: listed, never evaluated. */
   readonly skipped: readonly OrganizationAccount[];
@@ -10,9 +10,18 @@ export interface AccountSelection {
   readonly missing: readonly string[];
 }
 
+/** States in which an account cannot be evaluated: it cannot be signed in to, or has no IAM yet. */
+export const INACTIVE_STATES: ReadonlySet<string> = new Set([
+  "SUSPENDED",
+  "PENDING_CLOSURE",
+  "CLOSED",
+  "PENDING_ACTIVATION",
+]);
+
 /**
- * Only an `ACTIVE` account can be evaluated: a suspended or closed one cannot be signed in to (its report says
- * nothing current), and one pending activation has no IAM yet.
+ * Whether an account is evaluated: every account but a suspended, closing, closed or not yet activated one. A state
+ * this code does not know (one AWS adds later, or none at all) is evaluated, not skipped: skipping an account that
+ * works would let the scan exit 0 without having looked at it.
  *
  * @example
  * ```ts
@@ -20,7 +29,7 @@ export interface AccountSelection {
  * ```
  */
 export function isActive(account: OrganizationAccount): boolean {
-  return account.state === "ACTIVE";
+  return !INACTIVE_STATES.has(account.state);
 }
 
 /**
