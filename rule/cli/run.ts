@@ -67,7 +67,8 @@ async function execute(command: Command, io: CliIo, clock: () => number): Promis
     case "evaluate": {
       if (command.organization) {
         prepareSdkEnvironment();
-        // Loaded only for --organization: the Organizations SDK stays out of every other run.
+        // Initialized only for --organization: the scan and the Organizations SDK run no code in any other command
+        // (the Lambda bundle has neither).
         const { runOrganization } = await import("./organization/run.ts");
         return await runOrganization({ ...command, organization: command.organization }, io, clock);
       }
