@@ -523,8 +523,11 @@ describe("CLI: evaluate --live --role-arn", () => {
       { RoleArn: roleArn(accountId), RoleSessionName: "root-activity-cli", DurationSeconds: "900" },
     ]);
     expect(workCalls().length).toBeGreaterThan(0);
+    // The report (IAM) and, as --live reads CloudTrail by default, the account's regions and event history.
+    expect(new Set(workCalls().map((call) => call.service))).toEqual(
+      new Set(["iam", "account", "cloudtrail"]),
+    );
     for (const call of workCalls()) {
-      expect(call.service).toBe("iam");
       expect(call).toMatchObject({ accountId });
       expect(call.accessKeyId).not.toBe(homeKey);
     }
