@@ -215,6 +215,65 @@ function lookupHint(operation: CloudTrailLookupError["operation"], cause: unknow
 }
 
 /**
+ * Organizations `ListAccounts` failed: the credentials are not the management account's or a delegated
+ * administrator's, the account is in no organization, or Organizations failed after the retries.
+ *
+ * @example
+ * ```ts
+ * throw new OrganizationListError(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
+ * ```
+ */
+export class OrganizationListError extends RootActivityError {
+  constructor(cause: unknown) {
+    const name = errorName(cause);
+    const hint =
+      name === "AccessDeniedException" || name === "AccessDenied"
+        ? " Use credentials of the management account or of a delegated administrator, with organizations:ListAccounts."
+        : name === "AWSOrganizationsNotInUseException"
+          ? " The account is in no organization: evaluate it alone with evaluate --live."
+          : "";
+    super(
+      `Cannot list the organization's accounts (Organizations ListAccounts): ${errorSummary(cause)}.${hint}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+/**
+ * `sts:GetCallerIdentity` failed: the current credentials cannot be used at all.
+ *
+ * @example
+ * ```ts
+ * throw new CallerIdentityError(new Error("ExpiredToken"));
+ * ```
+ */
+export class CallerIdentityError extends RootActivityError {
+  constructor(cause: unknown) {
+    super(`Cannot tell whose credentials these are (sts:GetCallerIdentity): ${errorSummary(cause)}.`, {
+      cause,
+    });
+  }
+}
+
+/**
+ * An account given to `--accounts` is not in the organization: it cannot be evaluated from here.
+ *
+ * @example
+ * ```ts
+ * throw new AccountNotInOrganizationError("444455556666");
+ * ```
+ */
+export class AccountNotInOrganizationError extends RootActivityError {
+  constructor(readonly accountId: string) {
+    super(
+      `Account ${accountId} is not in the organization (ListAccounts does not list it): check the id given to --accounts.`,
+    );
+  }
+}
+
+/**
  * The CLI was called wrongly or could not read its input (exit status 2).
  *
  * @example

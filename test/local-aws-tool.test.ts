@@ -217,6 +217,7 @@ describe("npm run local-aws serves what it is told", () => {
         "AWS_ENDPOINT_URL_CLOUDTRAIL",
         "AWS_ENDPOINT_URL_CONFIG_SERVICE",
         "AWS_ENDPOINT_URL_IAM",
+        "AWS_ENDPOINT_URL_ORGANIZATIONS",
         "AWS_ENDPOINT_URL_STS",
         "AWS_PAGER",
         "AWS_REGION",

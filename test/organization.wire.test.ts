@@ -522,7 +522,7 @@ describe("CLI: evaluate --live --role-arn", () => {
     expect(assumeRoleCalls().map((call) => call.params)).toEqual([
       { RoleArn: roleArn(accountId), RoleSessionName: "root-activity-cli", DurationSeconds: "900" },
     ]);
-    // The report from IAM and, as the Lambda does, CloudTrail's event history (its regions from Account).
+    // The report and the CloudTrail evidence, all with the member's credentials.
     expect(new Set(workCalls().map((call) => call.service))).toEqual(
       new Set(["iam", "account", "cloudtrail"]),
     );

@@ -34,6 +34,19 @@ export function sessionName(configRuleName: string | undefined): string {
 
 let sts: STSClient | undefined;
 
+function sharedSts(): STSClient {
+  sts ??= new STSClient({
+    retryMode: "standard",
+    maxAttempts: 3,
+    requestHandler: {
+      connectionTimeout: CLIENT_SETTINGS.connectionTimeoutMs,
+      requestTimeout: CLIENT_SETTINGS.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  });
+  return sts;
+}
+
 /**
  * Assumes `roleArn` with the Lambda's own credentials, for {@link SESSION_DURATION_SECONDS}. Throws
  * {@link AssumeRoleError} naming the role, the account and the likely fix.
@@ -48,18 +61,12 @@ export async function assumeMemberRole(input: {
   accountId: string;
   sessionName: string;
   abortSignal?: AbortSignal;
-}): Promise<RoleCredentials & { expiration: Date }> {
-  sts ??= new STSClient({
-    retryMode: "standard",
-    maxAttempts: 3,
-    requestHandler: {
-      connectionTimeout: CLIENT_SETTINGS.connectionTimeoutMs,
-      requestTimeout: CLIENT_SETTINGS.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-    },
-  });
+  /** Another STS client than the shared one (the organization scan's, with more attempts). */
+  client?: STSClient;
+}): Promise<RoleCredentials & { expiration: Date; retries?: number }> {
+  const client = input.client ?? sharedSts();
   try {
-    const output = await sts.send(
+    const output = await client.send(
       new AssumeRoleCommand({
         RoleArn: input.roleArn,
         RoleSessionName: input.sessionName,
@@ -76,6 +83,8 @@ export async function assumeMemberRole(input: {
       secretAccessKey: c.SecretAccessKey,
       sessionToken: c.SessionToken,
       expiration: c.Expiration,
+      // Throttling and 5xx the SDK retried inside the call.
+      retries: Math.max(0, (output.$metadata.attempts ?? 1) - 1),
     };
   } catch (error) {
     throw new AssumeRoleError(input.roleArn, input.accountId, error);

@@ -27,7 +27,26 @@ export type Command =
       readonly maxReportAge: string;
       readonly json: boolean;
       readonly timeoutSeconds: number;
+      /** `--organization`: every account of the organization (with `--live`). */
+      readonly organization?: OrganizationScan;
     };
+
+/** What `--organization` scans, and how. */
+export interface OrganizationScan {
+  /** `--role-name`: assumed in every account but the caller's own. */
+  readonly roleName: string;
+  /** Accounts in flight at once (1-64, default 8). */
+  readonly concurrency: number;
+  /** `--accounts`: only these; undefined = every account. */
+  readonly accounts: readonly string[] | undefined;
+  /** `--exclude`: never these. */
+  readonly exclude: readonly string[];
+  /** `--csv`: one row per account instead of the table. */
+  readonly csv: boolean;
+}
+
+/** `--concurrency` bounds and default. */
+export const CONCURRENCY = { min: 1, max: 64, default: 8 } as const;
 
 /** One option of the command line. */
 export interface OptionSpec {
@@ -69,12 +88,52 @@ export const OPTIONS = {
     with: "live",
     help: "assume this role first (check a member account)",
   },
+  organization: {
+    type: "boolean",
+    commands: ["evaluate"],
+    with: "live",
+    help: "every account of the organization (Organizations ListAccounts with your credentials: the management account or a delegated administrator)",
+  },
+  "role-name": {
+    type: "string",
+    value: "<name>",
+    commands: ["evaluate"],
+    with: "organization",
+    help: "the role to assume in every other account, e.g. OrganizationAccountAccessRole or an audit role (required)",
+  },
+  concurrency: {
+    type: "string",
+    value: "<n>",
+    commands: ["evaluate"],
+    with: "organization",
+    help: `accounts evaluated at once (${CONCURRENCY.min}-${CONCURRENCY.max}, default ${CONCURRENCY.default})`,
+  },
+  accounts: {
+    type: "string",
+    value: "<id,...>",
+    commands: ["evaluate"],
+    with: "organization",
+    help: "only these accounts (12-digit ids, comma-separated)",
+  },
+  exclude: {
+    type: "string",
+    value: "<id,...>",
+    commands: ["evaluate"],
+    with: "organization",
+    help: "leave these accounts out (12-digit ids, comma-separated)",
+  },
+  csv: {
+    type: "boolean",
+    commands: ["evaluate"],
+    with: "organization",
+    help: "print one CSV row per account (with a header) instead of the table",
+  },
   timeout: {
     type: "string",
     value: "<seconds>",
     commands: ["evaluate"],
     with: "live",
-    help: "how long to wait for AWS, report generation included (1-900, default 120)",
+    help: "how long to wait for AWS, report generation included (1-900, default 120; with --organization, per account)",
   },
   now: {
     type: "string",
@@ -158,6 +217,8 @@ function usage(): string {
     "  root-activity evaluate --report <file|-> [options]   evaluate a downloaded credential report",
     "  root-activity evaluate --live [--role-arn <arn>] [options]",
     "                                                       fetch and evaluate the current account's report",
+    "  root-activity evaluate --live --organization --role-name <name> [--json | --csv] [options]",
+    "                                                       every account of the organization",
     "  root-activity explain [--json]                       how to remediate a NON_COMPLIANT account",
     "  root-activity help | --help | -h | --version",
     "",
@@ -172,6 +233,7 @@ function usage(): string {
     "  aws iam get-credential-report | root-activity evaluate --report -",
     "  root-activity evaluate --live --role-arn arn:aws:iam::444455556666:role/audit --json",
     "  root-activity evaluate --live --cloudtrail-regions us-east-1,eu-west-1",
+    "  root-activity evaluate --live --organization --role-name OrganizationAccountAccessRole --csv",
     "",
     'Exit status: 0 COMPLIANT, 1 NON_COMPLIANT (including "Cannot verify"), 2 usage, input or AWS error.',
   ].join("\n");
@@ -328,7 +390,64 @@ export function parseCommand(argv: readonly string[], currentTime: Date): Comman
     ...parseMaxReportAge(string("max-report-age")),
     json,
     timeoutSeconds: parseTimeout(string("timeout")),
+    ...(values.has("organization") ? { organization: parseOrganization(values, string, roleArn, json) } : {}),
   };
+}
+
+/** The `--organization` options, checked; every problem names the option and the value. */
+function parseOrganization(
+  values: Tokens["values"],
+  string: (name: OptionName) => string | undefined,
+  roleArn: string | undefined,
+  json: boolean,
+): OrganizationScan {
+  if (roleArn !== undefined) {
+    throw new UsageError("--role-arn names one account: with --organization, give --role-name instead");
+  }
+  const csv = values.has("csv");
+  if (csv && json) throw new UsageError("--json and --csv exclude each other");
+  const roleName = string("role-name");
+  if (roleName === undefined) {
+    throw new UsageError(
+      "--organization needs --role-name <name>: the role to assume in every member account (e.g. OrganizationAccountAccessRole)",
+    );
+  }
+  if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) {
+    throw new UsageError(
+      `--role-name ${JSON.stringify(roleName)} is not an IAM role name: 1-64 characters from A-Z a-z 0-9 + = , . @ _ - (no path)`,
+    );
+  }
+  const concurrencyText = string("concurrency");
+  const concurrency = concurrencyText === undefined ? CONCURRENCY.default : Number(concurrencyText);
+  if (
+    concurrencyText !== undefined &&
+    (!/^\d+$/.test(concurrencyText) || concurrency < CONCURRENCY.min || concurrency > CONCURRENCY.max)
+  ) {
+    throw new UsageError(
+      `--concurrency ${JSON.stringify(concurrencyText)} is invalid: expected a whole number from ${CONCURRENCY.min} to ${CONCURRENCY.max} (default ${CONCURRENCY.default})`,
+    );
+  }
+  const accounts = string("accounts");
+  return {
+    roleName,
+    concurrency,
+    accounts: accounts === undefined ? undefined : parseAccountIds("accounts", accounts),
+    exclude: parseAccountIds("exclude", string("exclude") ?? ""),
+    csv,
+  };
+}
+
+/** A comma-separated list of 12-digit account ids, each once (repeats are dropped); `--accounts ""` is an error. */
+function parseAccountIds(option: "accounts" | "exclude", text: string): string[] {
+  if (text === "" && option === "exclude") return [];
+  const ids = text.split(",").map((id) => id.trim());
+  const bad = ids.find((id) => !/^\d{12}$/.test(id));
+  if (bad !== undefined) {
+    throw new UsageError(
+      `--${option} ${JSON.stringify(text)} is invalid: ${bad === "" ? "an empty entry" : JSON.stringify(bad)} is not a 12-digit account id (expected ids separated by commas)`,
+    );
+  }
+  return [...new Set(ids)];
 }
 
 function parseNow(value: string | undefined, currentTime: Date): Date {

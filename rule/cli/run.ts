@@ -19,6 +19,8 @@ export interface CliIo {
   readonly stdin?: () => Stdin;
   readonly clock?: () => number;
   readonly version?: string;
+  /** Stderr when it is a terminal (the organization scan's progress bar draws there); absent otherwise. */
+  readonly terminal?: { readonly write: (text: string) => void; readonly columns: number } | undefined;
 }
 
 /** Exit statuses, as documented in the README. */
@@ -63,6 +65,13 @@ async function execute(command: Command, io: CliIo, clock: () => number): Promis
       io.stdout(command.json ? JSON.stringify({ steps: REMEDIATION_STEPS }) : remediationText());
       return EXIT.compliant;
     case "evaluate": {
+      if (command.organization) {
+        prepareSdkEnvironment();
+        // Initialized only for --organization: the scan and the Organizations SDK run no code in any other command
+        // (the Lambda bundle has neither).
+        const { runOrganization } = await import("./organization/run.ts");
+        return await runOrganization({ ...command, organization: command.organization }, io, clock);
+      }
       const limits = { maxReportAgeMs: command.maxReportAgeMs, maxReportAge: command.maxReportAge };
       const { evidence, info, expectedAccountId } =
         command.source.kind === "file"

@@ -37,6 +37,10 @@ export const BUDGETS = {
   freshPathCalls: 2,
   /** The same for an organization rule: one STS AssumeRole more. */
   freshOrganizationPathCalls: 3,
+  /** Handler time with CloudTrail in a clean account (17 regions) vs. the report-only path, same run. */
+  cloudTrailCleanVsReportOnly: 4,
+  /** Handler time with 1 000 centralized-session events in one region vs. its paced floor (19 intervals). */
+  cloudTrailCentralizedVsPacedFloor: 1.15,
 } as const;
 
 /** What the budgets are checked against. */
@@ -53,6 +57,14 @@ export interface BudgetInputs {
   readonly freshPathCallsStable: boolean;
   readonly freshOrganizationPathCalls: number;
   readonly freshOrganizationPathCallsStable: boolean;
+  readonly cloudTrailCleanCalls: number;
+  readonly cloudTrailCleanCallsExpected: number;
+  readonly cloudTrailCleanCallsStable: boolean;
+  readonly cloudTrailCentralizedCalls: number;
+  readonly cloudTrailCentralizedCallsExpected: number;
+  readonly cloudTrailCentralizedCallsStable: boolean;
+  readonly cloudTrailCleanVsReportOnly: number;
+  readonly cloudTrailCentralizedVsPacedFloor: number;
 }
 
 /**
@@ -138,6 +150,36 @@ export function checkBudgets(m: BudgetInputs): BudgetResult[] {
       ok:
         m.freshOrganizationPathCalls === BUDGETS.freshOrganizationPathCalls &&
         m.freshOrganizationPathCallsStable,
+    },
+    {
+      id: "cloudtrail-clean-calls",
+      what: "API calls, fresh report + CloudTrail, clean account, 17 regions",
+      limit: `= ${m.cloudTrailCleanCallsExpected} (2 + ListRegions + ListAccountAliases + 1 per region), same every run`,
+      measured: `${m.cloudTrailCleanCalls}${m.cloudTrailCleanCallsStable ? "" : " (varied)"}`,
+      ok: m.cloudTrailCleanCalls === m.cloudTrailCleanCallsExpected && m.cloudTrailCleanCallsStable,
+    },
+    {
+      id: "cloudtrail-centralized-calls",
+      what: "API calls, fresh report + CloudTrail, 1 000 centralized-session events in one region",
+      limit: `= ${m.cloudTrailCentralizedCallsExpected} (20 pages there, 1 elsewhere; no throttled retry), same every run`,
+      measured: `${m.cloudTrailCentralizedCalls}${m.cloudTrailCentralizedCallsStable ? "" : " (varied)"}`,
+      ok:
+        m.cloudTrailCentralizedCalls === m.cloudTrailCentralizedCallsExpected &&
+        m.cloudTrailCentralizedCallsStable,
+    },
+    {
+      id: "cloudtrail-clean-time",
+      what: "Handler time, CloudTrail in a clean account ÷ report only",
+      limit: `≤ ${BUDGETS.cloudTrailCleanVsReportOnly}×`,
+      measured: ratio(m.cloudTrailCleanVsReportOnly),
+      ok: m.cloudTrailCleanVsReportOnly <= BUDGETS.cloudTrailCleanVsReportOnly,
+    },
+    {
+      id: "cloudtrail-centralized-time",
+      what: "Handler time, 1 000 centralized-session events ÷ the paced floor (19 × the pacing interval)",
+      limit: `≤ ${BUDGETS.cloudTrailCentralizedVsPacedFloor}×`,
+      measured: ratio(m.cloudTrailCentralizedVsPacedFloor),
+      ok: m.cloudTrailCentralizedVsPacedFloor <= BUDGETS.cloudTrailCentralizedVsPacedFloor,
     },
   ];
 }

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { reportWithUsers, rootRow } from "../../test/support/report-builder.ts";
 import type { LocalAws } from "../local-aws/server.ts";
+import { CLOUDTRAIL_SCENARIOS } from "./cloudtrail.ts";
 import { cleanEnv, median, roundRobin, runChild } from "./measure.ts";
 
 const INVOKE_PROBE = new URL("probes/invoke.mjs", import.meta.url).pathname;
@@ -53,17 +54,20 @@ export interface Scenario {
   readonly prepare: (aws: LocalAws, csv: string) => { accountId: string; ruleParameters: string };
 }
 
-const SINGLE_ACCOUNT = JSON.stringify({ lookbackDays: "30" });
+// The report-only path (`cloudTrailLookup=false`): the floor of calls and time that the CloudTrail scenarios
+// (scripts/bench/cloudtrail.ts) are measured against.
+const SINGLE_ACCOUNT = JSON.stringify({ lookbackDays: "30", cloudTrailLookup: "false" });
 const HOURS = 3_600_000;
 
 /**
  * The scenarios: the common production path first (a report younger than 4 hours exists), then the paths that
- * make IAM generate one. IAM is answered "ready" at the first poll, so call counts are the floor.
+ * make IAM generate one, all with the credential report alone; then the CloudTrail ones. IAM is answered "ready"
+ * at the first poll, so call counts are the floor.
  */
 export const SCENARIOS: readonly Scenario[] = [
   {
     id: "fresh",
-    title: "fresh report (younger than 4 h)",
+    title: "fresh report (younger than 4 h), report only",
     users: 100,
     prepare: (aws, csv) => {
       aws.setReport(csv);
@@ -72,7 +76,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     id: "stale",
-    title: "stale report (older than 4 h): generate, poll",
+    title: "stale report (older than 4 h): generate, poll; report only",
     users: 100,
     prepare: (aws, csv) => {
       aws.setReport(csv, { generatedTime: new Date(Date.now() - 5 * HOURS) });
@@ -82,7 +86,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     id: "none",
-    title: "no report: generate, poll",
+    title: "no report: generate, poll; report only",
     users: 100,
     prepare: (aws, csv) => {
       aws.clearReport();
@@ -92,7 +96,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     id: "fresh-organization",
-    title: "fresh report, organization rule (assumes the member role)",
+    title: "fresh report, organization rule (assumes the member role), report only",
     users: 100,
     organization: true,
     prepare: (aws, csv) => {
@@ -100,10 +104,15 @@ export const SCENARIOS: readonly Scenario[] = [
       aws.setReport(csv, { accountId: MEMBER_ACCOUNT_ID });
       return {
         accountId: MEMBER_ACCOUNT_ID,
-        ruleParameters: JSON.stringify({ lookbackDays: "30", executionRoleName: MEMBER_ROLE_NAME }),
+        ruleParameters: JSON.stringify({
+          lookbackDays: "30",
+          cloudTrailLookup: "false",
+          executionRoleName: MEMBER_ROLE_NAME,
+        }),
       };
     },
   },
+  ...CLOUDTRAIL_SCENARIOS,
 ];
 
 /** One cold invocation. */

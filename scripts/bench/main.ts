@@ -16,6 +16,7 @@ import { countApiCalls } from "./api-calls.ts";
 import { type BudgetInputs, checkBudgets } from "./budgets.ts";
 import { BUNDLE_VARIANTS, type BuiltVariant, buildVariant, initCodeBytes } from "./bundle-variants.ts";
 import { measureCli } from "./cli-process.ts";
+import { expectedCloudTrailCalls, pacedFloorMs } from "./cloudtrail.ts";
 import { measureColdInit, pairedRatio, writeEmptyModule } from "./cold-init.ts";
 import { measureEvaluation } from "./evaluation.ts";
 import { LAMBDA_MEMORY_MB, measureInvocations, SCENARIOS } from "./first-invocation.ts";
@@ -30,8 +31,8 @@ const DOC = join(ROOT, "docs/benchmarks.md");
 const args = new Set(process.argv.slice(2));
 const quick = args.has("--quick");
 const rounds = quick
-  ? { coldInit: 5, invocation: 3, reportSize: 2, evaluation: 2, apiCalls: 1, cli: 5 }
-  : { coldInit: 15, invocation: 9, reportSize: 5, evaluation: 5, apiCalls: 2, cli: 15 };
+  ? { coldInit: 5, invocation: 3, reportSize: 2, evaluation: 2, apiCalls: 1, cli: 5, cloudTrail: 1 }
+  : { coldInit: 15, invocation: 9, reportSize: 5, evaluation: 5, apiCalls: 2, cli: 15, cloudTrail: 3 };
 
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -101,6 +102,22 @@ try {
     rounds.reportSize,
   );
 
+  log(`CloudTrail: ${rounds.cloudTrail} rounds × 3 scenarios…`);
+  const scenario = (id: string) => {
+    const found = SCENARIOS.find((s) => s.id === id);
+    if (!found) throw new Error(`no ${id} scenario`);
+    return found;
+  };
+  const cloudTrail = await measureInvocations(
+    aws,
+    ["fresh", "cloudtrail-clean", "cloudtrail-centralized"].map((id) => ({
+      id,
+      bundle: DIST_BUNDLE,
+      scenario: scenario(id),
+    })),
+    rounds.cloudTrail,
+  );
+
   log("API calls per scenario…");
   const apiCalls = await countApiCalls(aws, DIST_BUNDLE, rounds.apiCalls);
 
@@ -121,6 +138,7 @@ try {
     apiCalls,
     evaluation,
     cli,
+    cloudTrail,
     variants,
     // The zip is rebuilt from the copy: the build's zip is deterministic, the bytes are the same.
     bundle: {
@@ -150,6 +168,8 @@ try {
   };
   const freshCalls = apiCalls.find((c) => c.scenario === "fresh");
   const orgCalls = apiCalls.find((c) => c.scenario === "fresh-organization");
+  const cleanCalls = apiCalls.find((c) => c.scenario === "cloudtrail-clean");
+  const busyCalls = apiCalls.find((c) => c.scenario === "cloudtrail-centralized");
   const inputs: BudgetInputs = {
     coldInitWallRatio: pairedRatio(get(coldInit, "dist"), get(coldInit, "empty"), (s) => s.wallMs),
     coldInitRssRatio: pairedRatio(get(coldInit, "dist"), get(coldInit, "empty"), (s) => s.maxRssKiB),
@@ -163,6 +183,15 @@ try {
     freshPathCallsStable: freshCalls?.stable ?? false,
     freshOrganizationPathCalls: orgCalls?.total ?? Number.NaN,
     freshOrganizationPathCallsStable: orgCalls?.stable ?? false,
+    cloudTrailCleanCalls: cleanCalls?.total ?? Number.NaN,
+    cloudTrailCleanCallsExpected: expectedCloudTrailCalls("cloudtrail-clean"),
+    cloudTrailCleanCallsStable: cleanCalls?.stable ?? false,
+    cloudTrailCentralizedCalls: busyCalls?.total ?? Number.NaN,
+    cloudTrailCentralizedCallsExpected: expectedCloudTrailCalls("cloudtrail-centralized"),
+    cloudTrailCentralizedCallsStable: busyCalls?.stable ?? false,
+    cloudTrailCleanVsReportOnly:
+      get(cloudTrail, "cloudtrail-clean").handlerMs / get(cloudTrail, "fresh").handlerMs,
+    cloudTrailCentralizedVsPacedFloor: get(cloudTrail, "cloudtrail-centralized").handlerMs / pacedFloorMs(),
   };
   const budgets = checkBudgets(inputs);
   const final: BenchResults = { ...results, budgets, seconds: (Date.now() - started) / 1000 };

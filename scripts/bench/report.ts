@@ -8,6 +8,7 @@ import { callLabel } from "./api-calls.ts";
 import { BUDGETS, type BudgetResult } from "./budgets.ts";
 import type { BuiltVariant } from "./bundle-variants.ts";
 import type { CliSummary } from "./cli-process.ts";
+import { CENTRALIZED_EVENTS, PAGE_SIZE, pacedFloorMs } from "./cloudtrail.ts";
 import { type ImportSummary, pairedRatio } from "./cold-init.ts";
 import type { EvaluationSummary } from "./evaluation.ts";
 import { type InvokeSummary, lambdaHeapFlags } from "./first-invocation.ts";
@@ -25,6 +26,8 @@ export interface BenchResults {
   readonly apiCalls: readonly ApiCallCount[];
   readonly evaluation: readonly EvaluationSummary[];
   readonly cli: readonly CliSummary[];
+  /** `fresh` (report only), `cloudtrail-clean`, `cloudtrail-centralized`, measured side by side. */
+  readonly cloudTrail: readonly InvokeSummary[];
   readonly variants: readonly BuiltVariant[];
   readonly bundle: { readonly bytes: number; readonly initBytes: number; readonly zipBytes: number };
   readonly memorySizeMb: number;
@@ -414,6 +417,40 @@ export function markdownReport(r: BenchResults): string {
         c.outcomes.join(", "),
       ]),
     ),
+  );
+
+  const reportOnly = find(r.cloudTrail, "fresh");
+  const callsOf = (id: string) => r.apiCalls.find((c) => c.scenario === id);
+  push(
+    "## CloudTrail evidence",
+    "",
+    `Cold invocations side by side (${r.rounds.cloudTrail} rounds, medians), the rule's defaults ` +
+      "(`cloudTrailLookup=true`, every enabled region) against the report-only path (`cloudTrailLookup=false`). " +
+      "The local endpoint enforces LookupEvents' 2 requests per second per account and region as AWS does, so a " +
+      `call that was not paced would be throttled and show as a retry. ${CENTRALIZED_EVENTS.toLocaleString("en-US")} ` +
+      "events of centralized root sessions do not count by default, so the rule reads every page of that region " +
+      `(${Math.ceil(CENTRALIZED_EVENTS / PAGE_SIZE)} pages of ${PAGE_SIZE}); its floor is ` +
+      `${ms(pacedFloorMs())}, the pages one pacing interval apart (2 per second with a 10 % margin).`,
+    "",
+    table(
+      ["Scenario", "Handler", "÷ report only", "API calls", "Verdict"],
+      r.cloudTrail.map((c) => [
+        c.id === "fresh" ? "report only (`cloudTrailLookup=false`)" : (callsOf(c.id)?.title ?? c.id),
+        ms(c.handlerMs),
+        times(c.handlerMs / reportOnly.handlerMs),
+        String(callsOf(c.id)?.total ?? "?"),
+        c.outcomes.join(", "),
+      ]),
+    ),
+    "",
+    "- A clean account costs one `ListRegions`, one `ListAccountAliases` and one `LookupEvents` per region; the " +
+      "regions run in parallel, each behind its own pacer, so 17 regions add about one round trip and the lazy " +
+      "import of the CloudTrail and Account clients, not 17.",
+    `- The busy region's pages are read newest first and back to back at the paced rate: ` +
+      `${times(find(r.cloudTrail, "cloudtrail-centralized").handlerMs / pacedFloorMs())} its floor. With ` +
+      "`countCentralizedRootSessions=true` the first page would end the search (the first countable event " +
+      "decides). The invocation's deadline bounds the paging: the Terraform module's default 120 s timeout, less " +
+      "the 5 s kept for the post, allows about 200 pages (10 000 events) in one region before it fails closed.",
   );
 
   push(

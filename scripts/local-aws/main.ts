@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { parseDuration } from "../../rule/cli/duration.ts";
 import { decodeReport } from "../../rule/cli/read-report.ts";
 import { minimalRootReport } from "./report-csv.ts";
-import { demoHistory } from "./scenarios.ts";
+import { DEMO_ORGANIZATION_ROLE, demoHistory, demoOrganization } from "./scenarios.ts";
 import { DEFAULT_HOME_ACCOUNT_ID, startLocalAws } from "./server.ts";
 import type { LocalAws, RecordedCall } from "./types.ts";
 
@@ -57,6 +57,8 @@ export interface LocalAwsOptions {
   readonly readyAfterPolls: number;
   /** `--report-age`, in ms; null: the report's own `GeneratedTime`, or now. */
   readonly reportAgeMs: number | null;
+  /** `--organization`: the demo organization. */
+  readonly organization: boolean;
   /** `--cloudtrail`: the event history every region serves. */
   readonly cloudTrail: CloudTrailHistory;
   /** Warnings to print at start. */
@@ -105,6 +107,10 @@ Options:
                              empty (default): no events, root unused in CloudTrail too
                              demo: a root console sign-in 8 h ago in eu-west-1 (MFA, from 203.0.113.45),
                              a centralized root session (AssumeRoot) 3 days ago, IAM user and role activity
+  --organization             the account is the management account of a demo organization of 8 members
+                             (one NON_COMPLIANT by its report, one by CloudTrail only, one suspended, one
+                             without the role): try evaluate --live --organization --role-name
+                             ${DEMO_ORGANIZATION_ROLE}
   --account-id <12 digits>   the account of the credentials it hands out (default: the report's root account,
                              or ${DEFAULT_HOME_ACCOUNT_ID})
   -h, --help                 this text
@@ -133,6 +139,7 @@ export function parseLocalAwsArgs(argv: readonly string[]): LocalAwsOptions {
         "ready-after": { type: "string" },
         "account-id": { type: "string" },
         cloudtrail: { type: "string" },
+        organization: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -223,6 +230,7 @@ export function parseLocalAwsArgs(argv: readonly string[]): LocalAwsOptions {
     readyAfterPolls: readyText === "never" ? Number.MAX_SAFE_INTEGER : Number(readyText),
     reportAgeMs,
     cloudTrail,
+    organization: values.organization === true,
     notes,
   };
 }
@@ -267,7 +275,12 @@ export function startBanner(aws: LocalAws, options: LocalAwsOptions, generatedTi
   }[options.state];
   return [
     `# root-activity local AWS endpoint on ${aws.url}: IAM (credential report), STS, AWS Config, CloudTrail ` +
-      "(LookupEvents), Account (ListRegions). Ctrl-C stops it.",
+      "(LookupEvents), Account (ListRegions), Organizations (ListAccounts). Ctrl-C stops it.",
+    ...(options.organization
+      ? [
+          `# Account ${aws.homeAccountId} manages a demo organization of 8 members; each but legacy-billing has the role ${DEMO_ORGANIZATION_ROLE}.`,
+        ]
+      : []),
     `# Serving ${options.report.from} for account ${aws.homeAccountId}: ${state}.`,
     `# CloudTrail event history: ${options.cloudTrail === "demo" ? "the demo (a root sign-in 8 hours ago in eu-west-1, a centralized root session 3 days ago)" : "empty (--cloudtrail demo serves a root sign-in)"}.`,
     "# It accepts only the credentials below (signatures are not checked; any other access key id or session",
@@ -276,6 +289,11 @@ export function startBanner(aws: LocalAws, options: LocalAwsOptions, generatedTi
     "unset AWS_PROFILE AWS_MAX_ATTEMPTS",
     "# Then:",
     "#   node dist/cli/root-activity.mjs evaluate --live",
+    ...(options.organization
+      ? [
+          `#   node dist/cli/root-activity.mjs evaluate --live --organization --role-name ${DEMO_ORGANIZATION_ROLE}`,
+        ]
+      : []),
     "#   aws iam get-credential-report | node dist/cli/root-activity.mjs evaluate --report -",
     "# AWS CLI before 2.13 (Debian's /usr/bin/aws is 2.9) ignores AWS_ENDPOINT_URL_*: give it the endpoint:",
     `#   aws --endpoint-url ${aws.url} iam get-credential-report | node dist/cli/root-activity.mjs evaluate --report -`,
@@ -347,6 +365,7 @@ export async function serve(
   }
   // Times relative to the start, so the demo tells the same story on any day.
   if (options.cloudTrail === "demo") aws.addCloudTrailEvents(demoHistory(new Date(), options.accountId));
+  if (options.organization) demoOrganization(aws, new Date());
   for (const line of startBanner(aws, options, generatedTime)) out(line);
   for (const note of options.notes) err(`local-aws: note: ${note}`);
   return () => aws.close();

@@ -2,8 +2,8 @@
  * Routing: which service and action a request is for, and its parameters.
  *
  * The SDKs send every service to the same URL here, so the service is told by the request:
- * Config and CloudTrail are JSON 1.1 told apart by `X-Amz-Target` (`StarlingDoveService.<Op>`,
- * `[com.amazonaws.cloudtrail.v20131101.]CloudTrail_20131101.<Op>`); the Account API is REST-JSON
+ * Config, CloudTrail and Organizations are JSON 1.1 told apart by `X-Amz-Target` (`StarlingDoveService.<Op>`,
+ * `[com.amazonaws.cloudtrail.v20131101.]CloudTrail_20131101.<Op>`, `AWSOrganizationsV20161128.<Op>`); the Account API is REST-JSON
  * (`POST /listRegions`, SigV4 service `account`); IAM and STS are awsQuery form posts told apart by
  * `Version` (`2010-05-08` / `2011-06-15`), then by the SigV4 credential scope.
  *
@@ -11,6 +11,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { CLOUDTRAIL_TARGET_PREFIXES } from "./cloudtrail.ts";
+import { ORGANIZATIONS_TARGET_PREFIX } from "./organizations.ts";
 import type { ServiceName } from "./types.ts";
 
 /**
@@ -24,7 +25,7 @@ import type { ServiceName } from "./types.ts";
 export interface RoutedRequest {
   service: ServiceName;
   action: string;
-  /** Form fields minus `Action`/`Version` (IAM, STS), or the JSON body (Config, CloudTrail, Account; `{}` if not an object). */
+  /** Form fields minus `Action`/`Version` (IAM, STS), or the JSON body (Config, CloudTrail, Organizations, Account; `{}` if not an object). */
   params: Record<string, unknown>;
   /** IAM/STS: form fields minus `Action`/`Version`. */
   form: Record<string, string>;
@@ -75,6 +76,9 @@ export function routeRequest(
   const cloudTrailPrefix = CLOUDTRAIL_TARGET_PREFIXES.find((prefix) => target?.startsWith(prefix));
   if (target !== undefined && cloudTrailPrefix !== undefined) {
     return jsonRequest("cloudtrail", target.slice(cloudTrailPrefix.length));
+  }
+  if (target?.startsWith(ORGANIZATIONS_TARGET_PREFIX)) {
+    return jsonRequest("organizations", target.slice(ORGANIZATIONS_TARGET_PREFIX.length));
   }
   if (target?.startsWith(CONFIG_TARGET_PREFIX) || contentType.startsWith("application/x-amz-json")) {
     return jsonRequest("config", target === undefined ? "" : target.slice(target.indexOf(".") + 1));

@@ -1,7 +1,7 @@
 /**
  * A local HTTP server that speaks AWS's wire protocols for IAM (credential report, account aliases),
- * STS (AssumeRole), Config (PutEvaluations), CloudTrail (LookupEvents) and Account (ListRegions), with
- * fault injection. Point the real AWS SDK v3
+ * STS (AssumeRole, GetCallerIdentity), Config (PutEvaluations), CloudTrail (LookupEvents), Account (ListRegions)
+ * and Organizations (ListAccounts), with fault injection. Point the real AWS SDK v3
  * clients at it with the variables in `env`.
  *
  * @example
@@ -26,6 +26,12 @@ import type { CloudTrailRecord } from "./cloudtrail-records.ts";
 import { handleConfig } from "./config.ts";
 import { FaultQueue } from "./faults.ts";
 import { handleIam, ReportStore } from "./iam.ts";
+import {
+  handleOrganizations,
+  type OrganizationAccountSpec,
+  OrganizationDirectory,
+  type OrganizationOptions,
+} from "./organizations.ts";
 import { type RoutedRequest, routeRequest } from "./routing.ts";
 import { Directory, handleSts } from "./sts.ts";
 import type {
@@ -62,6 +68,7 @@ function errorFor(service: ServiceName, status: number, code: string, message: s
   switch (service) {
     case "config":
     case "cloudtrail":
+    case "organizations":
       return jsonError(status, code, message);
     case "account":
       return restJsonError(status, code, message);
@@ -93,6 +100,7 @@ const CONTENT_TYPES: Record<ServiceName, string> = {
   config: "application/x-amz-json-1.1",
   cloudtrail: "application/x-amz-json-1.1",
   account: "application/json",
+  organizations: "application/x-amz-json-1.1",
 };
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
@@ -114,6 +122,9 @@ class LocalAwsServer implements LocalAws {
   private readonly history = new EventHistory(() => this.now());
   private readonly regions = new RegionDirectory();
   private readonly aliases = new Map<string, string>();
+  private readonly organization: OrganizationDirectory;
+  /** One sequence for every arrival and every answer (RecordedCall.order). */
+  private sequence = 0;
   private readonly faults = new FaultQueue();
   private readonly held = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -132,6 +143,7 @@ class LocalAwsServer implements LocalAws {
     this.initialNow = now;
     this.credentials = new CredentialStore(homeAccountId);
     this.directory = new Directory(homeAccountId);
+    this.organization = new OrganizationDirectory(homeAccountId, () => this.now());
     const home = this.credentials.home;
     this.env = Object.freeze({
       AWS_ENDPOINT_URL_IAM: this.url,
@@ -139,6 +151,7 @@ class LocalAwsServer implements LocalAws {
       AWS_ENDPOINT_URL_STS: this.url,
       AWS_ENDPOINT_URL_CLOUDTRAIL: this.url,
       AWS_ENDPOINT_URL_ACCOUNT: this.url,
+      AWS_ENDPOINT_URL_ORGANIZATIONS: this.url,
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: home.accessKeyId,
       AWS_SECRET_ACCESS_KEY: home.secretAccessKey,
@@ -189,6 +202,10 @@ class LocalAwsServer implements LocalAws {
     else this.aliases.set(accountId, alias);
   }
 
+  setOrganization(accounts: readonly OrganizationAccountSpec[], opts: OrganizationOptions = {}): void {
+    this.organization.set(accounts, opts);
+  }
+
   startGeneration(csv: string | Uint8Array, opts: OnGenerateOptions = {}): void {
     const accountId = opts.accountId ?? this.homeAccountId;
     this.reports.clear(accountId);
@@ -205,6 +222,7 @@ class LocalAwsServer implements LocalAws {
     this.history.reset();
     this.regions.reset();
     this.aliases.clear();
+    this.organization.reset();
     this.faults.clear();
     this.calls.length = 0;
     this.evaluations.length = 0;
@@ -258,6 +276,7 @@ class LocalAwsServer implements LocalAws {
       action: routed.action,
       region,
       at: this.now(),
+      order: { received: ++this.sequence, answered: 0 },
       accountId,
       accessKeyId: scope?.accessKeyId ?? null,
       params: routed.params,
@@ -295,6 +314,7 @@ class LocalAwsServer implements LocalAws {
         response = this.dispatch(routed, identification, region, fault?.kind === "failedEvaluations");
     }
     call.status = response.status;
+    call.order.answered = ++this.sequence;
     if (response.errorCode !== undefined) call.errorCode = response.errorCode;
     this.send(res, response);
     this.onCall?.(call);
@@ -323,6 +343,8 @@ class LocalAwsServer implements LocalAws {
           return handleCloudTrail(routed.action, routed.json, caller, region ?? "", this.history);
         case "account":
           return handleAccount(routed.action, routed.json, caller, this.regions);
+        case "organizations":
+          return handleOrganizations(routed.action, routed.json, caller, this.organization);
         case "sts":
           return handleSts(routed.action, routed.form, caller, this.directory, this.credentials, this.now());
         case "config": {

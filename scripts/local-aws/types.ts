@@ -5,6 +5,7 @@
  */
 import type { RegionOptStatus } from "./account.ts";
 import type { CloudTrailRecord } from "./cloudtrail-records.ts";
+import type { OrganizationAccountSpec, OrganizationOptions } from "./organizations.ts";
 
 /**
  * The AWS services the local server speaks.
@@ -14,7 +15,7 @@ import type { CloudTrailRecord } from "./cloudtrail-records.ts";
  * const service: ServiceName = "iam";
  * ```
  */
-export type ServiceName = "iam" | "config" | "sts" | "cloudtrail" | "account";
+export type ServiceName = "iam" | "config" | "sts" | "cloudtrail" | "account" | "organizations";
 
 /**
  * Options of `startLocalAws`.
@@ -44,8 +45,9 @@ export interface StartLocalAwsOptions {
  * @example
  * ```ts
  * const call: RecordedCall = {
- *   service: "iam", action: "GetCredentialReport", region: "us-east-1", at: new Date(), accountId: "111122223333",
- *   accessKeyId: "ASIALOCALHOME0000001", params: {}, status: 200,
+ *   service: "iam", action: "GetCredentialReport", region: "us-east-1", at: new Date(),
+ *   order: { received: 1, answered: 2 }, accountId: "111122223333", accessKeyId: "ASIALOCALHOME0000001", params: {},
+ *   status: 200,
  * };
  * ```
  */
@@ -56,6 +58,11 @@ export interface RecordedCall {
   region: string | null;
   /** When the server received it (its clock). */
   at: Date;
+  /**
+   * Where its arrival and its answer fall in one sequence shared by every request (`answered` 0 until answered):
+   * exact ordering for tests of concurrency, which millisecond clocks cannot give.
+   */
+  order: { received: number; answered: number };
   accountId: string | null;
   accessKeyId: string | null;
   params: Record<string, unknown>;
@@ -223,11 +230,16 @@ export interface LocalAws {
   setRegionStatus(statuses: Record<string, RegionOptStatus>, opts?: { accountId?: string }): void;
   /** Sets (or, with null, removes) the account alias `ListAccountAliases` answers. */
   setAccountAlias(alias: string | null, opts?: { accountId?: string }): void;
+  /**
+   * Makes the home account the management account of an organization of `accounts` (the home account is added
+   * first when missing), for Organizations `ListAccounts`.
+   */
+  setOrganization(accounts: readonly OrganizationAccountSpec[], opts?: OrganizationOptions): void;
   /** Starts a generation now, as if `GenerateCredentialReport` had been called: `GetCredentialReport` answers `ReportInProgress`. */
   startGeneration(csv: string | Uint8Array, opts?: OnGenerateOptions): void;
   /** Queues a fault. */
   inject(fault: Fault): void;
-  /** Forgets reports, faults, calls, evaluations, roles, accounts but home; restores the clock. */
+  /** Forgets reports, faults, calls, evaluations, roles, accounts but home, the organization; restores the clock. */
   reset(): void;
   /** Stops the server, destroying hung and open sockets. */
   close(): Promise<void>;
