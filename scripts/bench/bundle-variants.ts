@@ -62,9 +62,14 @@ function lazyStsPlugin(): Plugin {
             'import type { STSClient } from "@aws-sdk/client-sts";',
           ],
           [
-            "sts ??= new STSClient(",
-            'const { AssumeRoleCommand, STSClient } = await import("@aws-sdk/client-sts");\n  sts ??= new STSClient(',
+            "function sharedSts(): STSClient {\n  sts ??= new STSClient(",
+            'async function sharedSts(): Promise<STSClient> {\n  const { STSClient } = await import("@aws-sdk/client-sts");\n  sts ??= new STSClient(',
           ],
+          [
+            "const client = input.client ?? sharedSts();",
+            "const client = input.client ?? (await sharedSts());",
+          ],
+          ["new AssumeRoleCommand({", 'new (await import("@aws-sdk/client-sts")).AssumeRoleCommand({'],
         ];
         let contents = source;
         for (const [from, to] of edits) {
