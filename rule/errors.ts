@@ -178,6 +178,8 @@ export class AssumeRoleError extends RootActivityError {
  * ```
  */
 export class CloudTrailLookupError extends RootActivityError {
+  /** The fault alone: `ThrottlingException (HTTP 400)`, `no answer before the invocation's deadline`. */
+  readonly fault: string;
   /** `LookupEvents in eu-west-1: ThrottlingException (HTTP 400)`. */
   readonly problem: string;
 
@@ -189,23 +191,46 @@ export class CloudTrailLookupError extends RootActivityError {
     const where = region ? ` in ${region}` : "";
     const summary = typeof cause === "string" ? cause : errorSummary(cause);
     super(
-      `${SERVICE_OF[operation]} ${operation} failed${where}: ${summary}; nothing was posted.${lookupHint(operation, cause)}`,
+      `${CLOUDTRAIL_LOOKUP_SERVICE[operation]} ${operation} failed${where}: ${summary}; nothing was posted.${lookupHint(operation, cause)}`,
       typeof cause === "string" ? undefined : { cause },
     );
+    this.fault = summary;
     this.problem = `${operation}${where}: ${summary}`;
   }
 }
 
-const SERVICE_OF = { LookupEvents: "CloudTrail", ListRegions: "Account", ListAccountAliases: "IAM" } as const;
+/**
+ * The service of each operation the CloudTrail lookup makes, for messages.
+ *
+ * @example
+ * ```ts
+ * CLOUDTRAIL_LOOKUP_SERVICE.ListRegions; // "Account"
+ * ```
+ */
+export const CLOUDTRAIL_LOOKUP_SERVICE = {
+  LookupEvents: "CloudTrail",
+  ListRegions: "Account",
+  ListAccountAliases: "IAM",
+} as const satisfies Record<CloudTrailLookupError["operation"], string>;
+
+/**
+ * The IAM action each operation of the CloudTrail lookup needs, for the hint of an `AccessDenied`.
+ *
+ * @example
+ * ```ts
+ * CLOUDTRAIL_LOOKUP_PERMISSION.LookupEvents; // "cloudtrail:LookupEvents"
+ * ```
+ */
+export const CLOUDTRAIL_LOOKUP_PERMISSION = {
+  LookupEvents: "cloudtrail:LookupEvents",
+  ListRegions: "account:ListRegions",
+  ListAccountAliases: "iam:ListAccountAliases",
+} as const satisfies Record<CloudTrailLookupError["operation"], string>;
 
 function lookupHint(operation: CloudTrailLookupError["operation"], cause: unknown): string {
   const name = errorName(cause);
   if (name === "AccessDenied" || name === "AccessDeniedException") {
-    const action = {
-      LookupEvents: "cloudtrail:LookupEvents",
-      ListRegions: "account:ListRegions",
-      ListAccountAliases: "iam:ListAccountAliases",
-    }[operation];
+    const action = CLOUDTRAIL_LOOKUP_PERMISSION[operation];
     return ` The execution role needs ${action}${operation === "ListRegions" ? " (or set cloudTrailRegions)" : ""}.`;
   }
   if (name === "ThrottlingException" || name === "TooManyRequestsException") {

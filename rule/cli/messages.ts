@@ -1,6 +1,8 @@
 import {
   AccountMismatchError,
   AssumeRoleError,
+  CLOUDTRAIL_LOOKUP_PERMISSION,
+  CLOUDTRAIL_LOOKUP_SERVICE,
   CloudTrailLookupError,
   errorName,
   errorSummary,
@@ -64,27 +66,22 @@ export function cliMessage(error: unknown, context: MessageContext): string {
  * part that failed.
  */
 function cloudTrailProblem(error: CloudTrailLookupError, context: MessageContext): string {
-  const service = { LookupEvents: "CloudTrail", ListRegions: "Account", ListAccountAliases: "IAM" }[
-    error.operation
-  ];
   const where = error.region ? ` in ${error.region}` : "";
-  // `problem` is "LookupEvents in eu-west-1: <the fault>", without the Lambda's "nothing was posted".
-  const fault = error.problem.slice(error.problem.indexOf(": ") + 2);
-  const head = `${service} ${error.operation} failed${where}: ${fault}`;
+  const head = `${CLOUDTRAIL_LOOKUP_SERVICE[error.operation]} ${error.operation} failed${where}: ${error.fault}`;
   const whose = context.roleArn ? `the role ${context.roleArn}` : "your AWS credentials";
   const name = errorName(error.cause);
   if (name === "AccessDenied" || name === "AccessDeniedException") {
-    const fix = {
-      LookupEvents: "need cloudtrail:LookupEvents",
-      ListRegions: "need account:ListRegions, or name the regions with --cloudtrail-regions",
-      ListAccountAliases: "need iam:ListAccountAliases",
-    }[error.operation];
-    return `${head}: ${whose} ${fix} (or --no-cloudtrail reads the credential report only)`;
+    const alternative =
+      error.operation === "ListRegions" ? ", or name the regions with --cloudtrail-regions" : "";
+    return (
+      `${head}: ${whose} need ${CLOUDTRAIL_LOOKUP_PERMISSION[error.operation]}${alternative} ` +
+      "(or --no-cloudtrail reads the credential report only)"
+    );
   }
   if (name === "ThrottlingException" || name === "TooManyRequestsException") {
     return `${head} after paced retries: another tool may be reading the event history; try again in a minute`;
   }
-  if (name === "AbortError" || /deadline/.test(fault)) {
+  if (name === "AbortError" || /deadline/.test(error.fault)) {
     return `${head}: no answer within --timeout (${context.timeoutSeconds} s); raise --timeout or name fewer regions with --cloudtrail-regions`;
   }
   return `${head}: try again, or --no-cloudtrail reads the credential report only`;
