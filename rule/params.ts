@@ -35,8 +35,17 @@ const MAX_REGIONS = 50;
 
 const LOOKBACK_ALLOWED = `a whole number from ${LOOKBACK_DAYS_MIN} to ${LOOKBACK_DAYS_MAX} (default 30)`;
 const ROLE_NAME_ALLOWED = "an IAM role name: 1-64 characters from A-Z a-z 0-9 + = , . @ _ - (no path)";
-const REGIONS_ALLOWED =
-  'comma-separated region names such as "us-east-1,eu-west-1", each once, at most 50 (empty: every enabled region)';
+/**
+ * What a list of regions may be, wherever one is given (`cloudTrailRegions`, the CLI's `--cloudtrail-regions`).
+ *
+ * @example
+ * ```ts
+ * `expected ${REGION_LIST_ALLOWED}`;
+ * ```
+ */
+export const REGION_LIST_ALLOWED =
+  'comma-separated region names such as "us-east-1,eu-west-1", each once, at most 50';
+const REGIONS_ALLOWED = `${REGION_LIST_ALLOWED} (empty: every enabled region)`;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 /** us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1, ap-southeast-5… */
 const REGION_NAME = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
