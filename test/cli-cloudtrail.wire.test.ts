@@ -14,8 +14,8 @@ import {
   rootApiCall,
   rootConsoleSignIn,
 } from "./support/cloudtrail.ts";
-import { buildReport, daysBefore, iamDate, rootRow } from "./support/report-builder.ts";
-import { actionsOf, CLOUDTRAIL_LOOKUP_CALLS, HOUR } from "./support/wire.ts";
+import { buildReport, daysBefore, iamDate, neverUsedReport, rootRow } from "./support/report-builder.ts";
+import { ALWAYS, actionsOf, CLOUDTRAIL_LOOKUP_CALLS, HOUR } from "./support/wire.ts";
 
 // The evaluation time is the machine's, to the second: the CLI judges the report's freshness by its own clock, and
 // a report generated an hour before T is then fresh, as it would be at a terminal.
@@ -24,8 +24,6 @@ const NOW = T.toISOString();
 const at = (hours: number) => formatUtc(hoursBefore(hours));
 const iso = (hours: number) => hoursBefore(hours).toISOString();
 const hoursBefore = (hours: number) => new Date(T.getTime() - hours * HOUR);
-const never = () => buildReport({ rows: [rootRow()] });
-const ALWAYS = Number.POSITIVE_INFINITY;
 const { file } = useTempFiles("root-activity-cli-cloudtrail-");
 
 let aws: LocalAws;
@@ -37,7 +35,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   aws.reset();
-  aws.setReport(never(), { generatedTime: hoursBefore(1) });
+  aws.setReport(neverUsedReport(), { generatedTime: hoursBefore(1) });
 });
 
 const live = (...args: string[]) => runCli(["evaluate", "--live", "--now", NOW, ...args], { env: aws.env });
@@ -137,7 +135,7 @@ describe("evaluate --live reads the report and CloudTrail", () => {
     // Assess: 31 days ago is inside 120 days; CloudTrail keeps 90, and says so.
     expect(result.status).toBe(1);
     aws.reset();
-    aws.setReport(never(), { generatedTime: hoursBefore(1) });
+    aws.setReport(neverUsedReport(), { generatedTime: hoursBefore(1) });
     aws.addCloudTrailEvents([rootConsoleSignIn({ time: daysBefore(T, 31), region: "eu-west-1" })]);
     const outside = await live("--json");
     expect(outside.status).toBe(0);
@@ -202,7 +200,7 @@ describe("evaluate --live reads the report and CloudTrail", () => {
 
   it("a report file holds no CloudTrail: the text says so, and --cloudtrail goes with --live only", async () => {
     // Prepare
-    const path = file("never.csv", never());
+    const path = file("never.csv", neverUsedReport());
     // Act
     const fromFile = await runCli(["evaluate", "--report", path, "--now", NOW]);
     const asked = await runCli(["evaluate", "--report", path, "--cloudtrail"]);

@@ -1,28 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { buildReport, daysBefore, iamDate, rootRow } from "./support/report-builder.ts";
-import { configEvent, expectFailure, expectOnePost, useWire } from "./support/wire.ts";
+import { buildReport, daysBefore, iamDate, neverUsedReport, rootRow } from "./support/report-builder.ts";
+import { ALWAYS, eventAt, expectFailure, expectOnePost, firstAnnotation, useWire } from "./support/wire.ts";
 
 const { aws, invoke } = useWire();
-
-const ALWAYS = Number.POSITIVE_INFINITY;
-const never = () => buildReport({ rows: [rootRow()] });
-
-/** An event at evaluation time `t` (default: now, as Config sends it), with `parameters`. */
-function eventAt(t: Date, parameters: Record<string, string> = {}) {
-  return configEvent({
-    notificationCreationTime: t.toISOString(),
-    ruleParameters: JSON.stringify({ lookbackDays: "30", ...parameters }),
-  });
-}
-
-const annotation = () => aws.evaluations[0]?.evaluations[0]?.Annotation ?? "";
-const _lookups = () => aws.calls.filter((call) => call.action === "LookupEvents");
 
 describe("fail closed when CloudTrail cannot be read", () => {
   it("fails, posting nothing and naming the region, when throttling outlasts the retries and the report shows no use", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.inject({
       kind: "error",
       service: "cloudtrail",
@@ -61,7 +47,7 @@ describe("fail closed when CloudTrail cannot be read", () => {
     const run = await invoke(eventAt(t), 20_000);
     // Assess
     expectOnePost(aws, run, 20_000, "NON_COMPLIANT");
-    expect(annotation()).toMatch(
+    expect(firstAnnotation(aws)).toMatch(
       /^Root user signed in with the password \S+ \(credential report\) 2 days ago, inside the 30-day window\. CloudTrail could not be read: LookupEvents in \S+: ServiceUnavailable \(HTTP 503\)\.$/,
     );
   });
@@ -69,7 +55,7 @@ describe("fail closed when CloudTrail cannot be read", () => {
   it("names the permission when LookupEvents or ListRegions is denied", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.inject({
       kind: "error",
       service: "cloudtrail",
@@ -80,7 +66,7 @@ describe("fail closed when CloudTrail cannot be read", () => {
     // Act
     const lookupDenied = await invoke(eventAt(t));
     aws.reset();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.inject({
       kind: "error",
       service: "account",
@@ -109,7 +95,7 @@ describe("fail closed when CloudTrail cannot be read", () => {
   it("names iam:ListAccountAliases when the alias cannot be read, and never takes an unreadable record for 'not root'", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.inject({
       kind: "error",
       service: "iam",
@@ -121,7 +107,7 @@ describe("fail closed when CloudTrail cannot be read", () => {
     // Act
     const aliasDenied = await invoke(eventAt(t));
     aws.reset();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.inject({
       kind: "raw",
       service: "cloudtrail",
@@ -152,7 +138,7 @@ describe("fail closed when CloudTrail cannot be read", () => {
   it("fails, not skips, an enabled region whose endpoint cannot be reached", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.inject({ kind: "reset", service: "cloudtrail", region: "sa-east-1", times: ALWAYS });
     // Act
     const run = await invoke(eventAt(t), 20_000);
@@ -169,7 +155,7 @@ describe("fail closed when CloudTrail cannot be read", () => {
   it("ends before the Lambda's time runs out when a region never answers", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.inject({ kind: "hang", service: "cloudtrail", region: "ca-central-1", times: ALWAYS });
     // Act
     const run = await invoke(eventAt(t), 4_000);

@@ -15,30 +15,18 @@ import {
   rootServiceEvent,
   serviceInvokedRootEvent,
 } from "./support/cloudtrail.ts";
-import { buildReport, daysBefore, rootRow } from "./support/report-builder.ts";
-import { configEvent, expectOnePost, useWire } from "./support/wire.ts";
+import { daysBefore, neverUsedReport } from "./support/report-builder.ts";
+import { eventAt, expectOnePost, firstAnnotation, useWire } from "./support/wire.ts";
 
 const { aws, invoke } = useWire();
 
-const _ALWAYS = Number.POSITIVE_INFINITY;
-const never = () => buildReport({ rows: [rootRow()] });
-
-/** An event at evaluation time `t` (default: now, as Config sends it), with `parameters`. */
-function eventAt(t: Date, parameters: Record<string, string> = {}) {
-  return configEvent({
-    notificationCreationTime: t.toISOString(),
-    ruleParameters: JSON.stringify({ lookbackDays: "30", ...parameters }),
-  });
-}
-
-const annotation = () => aws.evaluations[0]?.evaluations[0]?.Annotation ?? "";
 const lookups = () => aws.calls.filter((call) => call.action === "LookupEvents");
 
 describe("root activity CloudTrail shows and the report does not", () => {
   it("counts a root console sign-in in a region other than the function's", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.addCloudTrailEvents([
       rootConsoleSignIn({ time: daysBefore(t, 2), region: "ap-southeast-2", mfaUsed: true }),
     ]);
@@ -46,7 +34,7 @@ describe("root activity CloudTrail shows and the report does not", () => {
     const run = await invoke(eventAt(t));
     // Assess
     expectOnePost(aws, run, 30_000, "NON_COMPLIANT");
-    expect(annotation()).toMatch(
+    expect(firstAnnotation(aws)).toMatch(
       /^Root user signed in to the console \S+Z in ap-southeast-2 \(CloudTrail, MFA used\) 2 days ago, inside the 30-day window\.$/,
     );
     expect(new Set(lookups().map((call) => call.region))).toEqual(new Set(DEFAULT_ENABLED_REGIONS));
@@ -55,7 +43,7 @@ describe("root activity CloudTrail shows and the report does not", () => {
   it("counts an API call made with a root access key", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.addCloudTrailEvents([
       rootApiCall({ time: daysBefore(t, 1), region: "us-east-1", eventName: "CreateAccessKey" }),
     ]);
@@ -63,7 +51,7 @@ describe("root activity CloudTrail shows and the report does not", () => {
     const run = await invoke(eventAt(t));
     // Assess
     expectOnePost(aws, run, 30_000, "NON_COMPLIANT");
-    expect(annotation()).toMatch(
+    expect(firstAnnotation(aws)).toMatch(
       /^Root user called iam:CreateAccessKey \S+ in us-east-1 \(CloudTrail, access key\) 1 day ago/,
     );
   });
@@ -71,7 +59,7 @@ describe("root activity CloudTrail shows and the report does not", () => {
   it("counts an event at T − 29 d and not one at T − 31 d", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.addCloudTrailEvents([rootApiCall({ time: daysBefore(t, 31), region: "eu-west-1" })]);
     // Act
     const outside = await invoke(eventAt(t));
@@ -81,13 +69,13 @@ describe("root activity CloudTrail shows and the report does not", () => {
     // Assess
     expect(outside.result?.complianceType).toBe("COMPLIANT");
     expect(inside.result?.complianceType).toBe("NON_COMPLIANT");
-    expect(annotation()).toContain(" 29 days ago, inside the 30-day window.");
+    expect(firstAnnotation(aws)).toContain(" 29 days ago, inside the 30-day window.");
   });
 
   it("finds a root event recorded under the account alias", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.setAccountAlias("example-corp");
     aws.addCloudTrailEvents([
       rootConsoleSignIn({ time: daysBefore(t, 3), region: "eu-central-1", alias: "example-corp" }),
@@ -108,7 +96,7 @@ describe("root activity CloudTrail shows and the report does not", () => {
   it("searches an opt-in region the account enabled, and no disabled one", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.setRegionStatus({ "eu-central-2": "ENABLED", "us-west-1": "DISABLED" });
     aws.addCloudTrailEvents([rootApiCall({ time: daysBefore(t, 1), region: "eu-central-2" })]);
     // Act
@@ -126,7 +114,7 @@ describe("what does not count", () => {
   it("is COMPLIANT with only service-invoked and AwsServiceEvent root events, and an IAM user named root", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.addCloudTrailEvents([
       serviceInvokedRootEvent({ time: daysBefore(t, 1), region: "us-east-1" }),
       rootServiceEvent({ time: daysBefore(t, 2), region: "us-east-1" }),
@@ -136,7 +124,7 @@ describe("what does not count", () => {
     const run = await invoke(eventAt(t));
     // Assess
     expectOnePost(aws, run, 30_000, "COMPLIANT");
-    expect(annotation()).toBe(
+    expect(firstAnnotation(aws)).toBe(
       "Root user not used in the last 30 days (credential report and CloudTrail, 17 regions). No root use recorded.",
     );
   });
@@ -144,7 +132,7 @@ describe("what does not count", () => {
   it("names centralized root sessions but does not count them, unless countCentralizedRootSessions=true", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.addCloudTrailEvents([
       centralizedRootSessionEvent({
         time: daysBefore(t, 4),
@@ -154,7 +142,7 @@ describe("what does not count", () => {
     ]);
     // Act
     const byDefault = await invoke(eventAt(t));
-    const defaultAnnotation = annotation();
+    const defaultAnnotation = firstAnnotation(aws);
     aws.evaluations.length = 0;
     const counted = await invoke(eventAt(t, { countCentralizedRootSessions: "true" }));
     // Assess
@@ -163,7 +151,7 @@ describe("what does not count", () => {
       / Not counted: 1 centralized root session \(AssumeRoot\), latest \S+Z, task IAMDeleteRootUserCredentials\.$/,
     );
     expect(counted.result?.complianceType).toBe("NON_COMPLIANT");
-    expect(annotation()).toMatch(
+    expect(firstAnnotation(aws)).toMatch(
       /^Centralized root session \(AssumeRoot, IAMDeleteRootUserCredentials\) called iam:DeactivateMFADevice /,
     );
   });
@@ -173,7 +161,7 @@ describe("calls", () => {
   it("makes no CloudTrail, Account or alias call with cloudTrailLookup=false", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.addCloudTrailEvents([rootConsoleSignIn({ time: daysBefore(t, 1) })]);
     // Act
     const run = await invoke(eventAt(t, { cloudTrailLookup: "false" }));
@@ -183,13 +171,13 @@ describe("calls", () => {
       "iam:GetCredentialReport",
       "config:PutEvaluations",
     ]);
-    expect(annotation()).toContain("CloudTrail not checked");
+    expect(firstAnnotation(aws)).toContain("CloudTrail not checked");
   });
 
   it("searches only cloudTrailRegions when given, without ListRegions", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     // Act
     const run = await invoke(eventAt(t, { cloudTrailRegions: "eu-west-1,us-east-1" }));
     // Assess
@@ -205,7 +193,7 @@ describe("calls", () => {
   it("pages through 400 events of centralized sessions at the enforced rate, never throttled", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.addCloudTrailEvents(
       Array.from({ length: 400 }, (_, i) =>
         centralizedRootSessionEvent({
@@ -224,7 +212,7 @@ describe("calls", () => {
     expect(pages.every((call) => call.status === 200)).toBe(true);
     const gaps = pages.slice(1).map((call, i) => call.at.getTime() - (pages[i]?.at.getTime() ?? 0));
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(500);
-    expect(annotation()).toContain("Not counted: 40 centralized root sessions (AssumeRoot)");
+    expect(firstAnnotation(aws)).toContain("Not counted: 40 centralized root sessions (AssumeRoot)");
     expect(run.logs.find((line) => line.message === "evaluation posted")).toMatchObject({
       cloudTrail: {
         regions: 1,
@@ -240,7 +228,7 @@ describe("calls", () => {
   it("reads one page per region for a clean account, and stops at the first countable event", async () => {
     // Prepare
     const t = new Date();
-    aws.setReport(never(), { generatedTime: t });
+    aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.addCloudTrailEvents([
       ...Array.from({ length: 60 }, (_, i) =>
         rootApiCall({
@@ -270,7 +258,7 @@ describe("property: no root event inside the window, in any region or page, ever
           // Prepare
           aws.reset();
           const t = new Date();
-          aws.setReport(never(), { generatedTime: t });
+          aws.setReport(neverUsedReport(), { generatedTime: t });
           aws.setAccountAlias("example-corp");
           const time = new Date(t.getTime() - minutesAgo * 60_000);
           const noise = Array.from({ length: before }, (_, i) =>

@@ -20,6 +20,7 @@ import { logger } from "../rule/logger.ts";
 import type { Fault } from "../scripts/local-aws/server.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
 import {
+  ALWAYS,
   callsOf,
   coldHandler,
   configEvent,
@@ -36,8 +37,6 @@ import {
 
 const { aws, invoke } = useWire();
 const { actions, count } = callsOf(aws);
-
-const ALWAYS = Number.POSITIVE_INFINITY;
 
 /** Root used a day before `event`'s time. */
 const usedYesterday = (event: ConfigRuleInvocation, accountId = "111122223333") =>

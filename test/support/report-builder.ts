@@ -108,3 +108,15 @@ export function iamDate(date: Date): string {
 export function daysBefore(now: Date, days: number, extraMs = 0): Date {
   return new Date(now.getTime() - days * 86_400_000 - extraMs);
 }
+
+/**
+ * A report whose root user was never used, and no other user.
+ *
+ * @example
+ * ```ts
+ * aws.setReport(neverUsedReport(), { generatedTime: t });
+ * ```
+ */
+export function neverUsedReport(): string {
+  return buildReport({ rows: [rootRow()] });
+}

@@ -108,6 +108,44 @@ export function configEvent(options: EventOptions = {}): ConfigRuleInvocation {
 }
 
 /**
+ * A periodic Config rule event at evaluation time `t` (`notificationCreationTime`), with a 30-day window and
+ * `parameters`.
+ *
+ * @example
+ * ```ts
+ * await invoke(eventAt(t, { cloudTrailRegions: "eu-west-1" }));
+ * ```
+ */
+export function eventAt(t: Date, parameters: Record<string, string> = {}): ConfigRuleInvocation {
+  return configEvent({
+    notificationCreationTime: t.toISOString(),
+    ruleParameters: JSON.stringify({ lookbackDays: "30", ...parameters }),
+  });
+}
+
+/**
+ * `times` of a fault that never ends.
+ *
+ * @example
+ * ```ts
+ * aws.inject({ kind: "reset", service: "cloudtrail", times: ALWAYS });
+ * ```
+ */
+export const ALWAYS = Number.POSITIVE_INFINITY;
+
+/**
+ * The annotation of the first evaluation the endpoint received, or "" when none was posted.
+ *
+ * @example
+ * ```ts
+ * expect(firstAnnotation(aws)).toMatch(/^Root user signed in/);
+ * ```
+ */
+export function firstAnnotation(aws: LocalAws): string {
+  return aws.evaluations[0]?.evaluations[0]?.Annotation ?? "";
+}
+
+/**
  * The `notificationCreationTime` an event carries: the instant the rule evaluates at, so the time every report and
  * CloudTrail record of a wire test is dated from.
  *
