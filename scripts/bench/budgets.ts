@@ -135,38 +135,36 @@ export function checkBudgets(m: BudgetInputs): BudgetResult[] {
       measured: ratio(m.cliRootLast5000vs1),
       ok: m.cliRootLast5000vs1 <= BUDGETS.cliRootLast5000vs1,
     },
-    {
-      id: "fresh-path-calls",
-      what: "API calls, fresh report",
-      limit: `= ${BUDGETS.freshPathCalls}, same every run`,
-      measured: `${m.freshPathCalls}${m.freshPathCallsStable ? "" : " (varied)"}`,
-      ok: m.freshPathCalls === BUDGETS.freshPathCalls && m.freshPathCallsStable,
-    },
-    {
-      id: "fresh-organization-path-calls",
-      what: "API calls, fresh report, organization rule",
-      limit: `= ${BUDGETS.freshOrganizationPathCalls}, same every run`,
-      measured: `${m.freshOrganizationPathCalls}${m.freshOrganizationPathCallsStable ? "" : " (varied)"}`,
-      ok:
-        m.freshOrganizationPathCalls === BUDGETS.freshOrganizationPathCalls &&
-        m.freshOrganizationPathCallsStable,
-    },
-    {
-      id: "cloudtrail-clean-calls",
-      what: "API calls, fresh report + CloudTrail, clean account, 17 regions",
-      limit: `= ${m.cloudTrailCleanCallsExpected} (2 + ListRegions + ListAccountAliases + 1 per region), same every run`,
-      measured: `${m.cloudTrailCleanCalls}${m.cloudTrailCleanCallsStable ? "" : " (varied)"}`,
-      ok: m.cloudTrailCleanCalls === m.cloudTrailCleanCallsExpected && m.cloudTrailCleanCallsStable,
-    },
-    {
-      id: "cloudtrail-centralized-calls",
-      what: "API calls, fresh report + CloudTrail, 1 000 centralized-session events in one region",
-      limit: `= ${m.cloudTrailCentralizedCallsExpected} (20 pages there, 1 elsewhere; no throttled retry), same every run`,
-      measured: `${m.cloudTrailCentralizedCalls}${m.cloudTrailCentralizedCallsStable ? "" : " (varied)"}`,
-      ok:
-        m.cloudTrailCentralizedCalls === m.cloudTrailCentralizedCallsExpected &&
-        m.cloudTrailCentralizedCallsStable,
-    },
+    exactCalls(
+      "fresh-path-calls",
+      "API calls, fresh report",
+      BUDGETS.freshPathCalls,
+      m.freshPathCalls,
+      m.freshPathCallsStable,
+    ),
+    exactCalls(
+      "fresh-organization-path-calls",
+      "API calls, fresh report, organization rule",
+      BUDGETS.freshOrganizationPathCalls,
+      m.freshOrganizationPathCalls,
+      m.freshOrganizationPathCallsStable,
+    ),
+    exactCalls(
+      "cloudtrail-clean-calls",
+      "API calls, fresh report + CloudTrail, clean account, 17 regions",
+      m.cloudTrailCleanCallsExpected,
+      m.cloudTrailCleanCalls,
+      m.cloudTrailCleanCallsStable,
+      "2 + ListRegions + ListAccountAliases + 1 per region",
+    ),
+    exactCalls(
+      "cloudtrail-centralized-calls",
+      "API calls, fresh report + CloudTrail, 1 000 centralized-session events in one region",
+      m.cloudTrailCentralizedCallsExpected,
+      m.cloudTrailCentralizedCalls,
+      m.cloudTrailCentralizedCallsStable,
+      "20 pages there, 1 elsewhere; no throttled retry",
+    ),
     {
       id: "cloudtrail-clean-time",
       what: "Handler time, CloudTrail in a clean account ÷ report only",
@@ -182,4 +180,22 @@ export function checkBudgets(m: BudgetInputs): BudgetResult[] {
       ok: m.cloudTrailCentralizedVsPacedFloor <= BUDGETS.cloudTrailCentralizedVsPacedFloor,
     },
   ];
+}
+
+/** A call count that must be exactly `expected`, and the same in every run; `why` says where the number comes from. */
+function exactCalls(
+  id: string,
+  what: string,
+  expected: number,
+  measured: number,
+  stable: boolean,
+  why?: string,
+): BudgetResult {
+  return {
+    id,
+    what,
+    limit: `= ${expected}${why ? ` (${why})` : ""}, same every run`,
+    measured: `${measured}${stable ? "" : " (varied)"}`,
+    ok: measured === expected && stable,
+  };
 }
