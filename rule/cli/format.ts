@@ -214,7 +214,10 @@ export function toText(verdict: Verdict, now: Date, params: RuleParameters, repo
     row("MFA", activity.mfaActive === null ? "unknown" : activity.mfaActive ? "on" : "off");
   }
   row("Report", reportLine(report, now));
-  lines.push(...cloudTrailLines(verdict.cloudTrail, params, report, now));
+  // The first line beside the label, the events under it.
+  const [searched = "", ...found] = cloudTrailLines(verdict.cloudTrail, params, report, now);
+  row("CloudTrail", searched);
+  for (const line of found) row("", line);
   row(
     "Rule",
     `no root use in the last ${days(params.lookbackDays)}` +
@@ -228,39 +231,37 @@ export function toText(verdict: Verdict, now: Date, params: RuleParameters, repo
 /** A terminal shows this many root events; `--json` has them all. */
 const EVENTS_SHOWN = 10;
 
-/** The CloudTrail rows: what was searched, then the root events found, newest first. */
+/** The CloudTrail lines, unindented: what was searched, then the root events found, newest first. */
 function cloudTrailLines(
   findings: CloudTrailFindings | null,
   params: RuleParameters,
   report: ReportInfo,
   now: Date,
 ): string[] {
-  const label = "  CloudTrail".padEnd(16);
   if (!findings) {
     return [
       report.source === "live"
-        ? `${label}not read (--no-cloudtrail)`
-        : `${label}not read: a report file holds no CloudTrail events (--live reads both)`,
+        ? "not read (--no-cloudtrail)"
+        : "not read: a report file holds no CloudTrail events (--live reads both)",
     ];
   }
   if (findings.status === "unavailable") {
-    return [`${label}could not be read (${findings.problem}); the report alone decided`];
+    return [`could not be read (${findings.problem}); the report alone decided`];
   }
   const regions = findings.regions.length;
   const found = findings.events.length;
   const lines = [
-    `${label}${found === 0 ? "no" : found} root event${found === 1 ? "" : "s"}${findings.complete ? "" : " (the newest; paging stopped at the first that counts)"} ` +
+    `${found === 0 ? "no" : found} root event${found === 1 ? "" : "s"}${findings.complete ? "" : " (the newest; paging stopped at the first that counts)"} ` +
       `in ${regions} region${regions === 1 ? "" : "s"} since ${formatUtc(findings.since)} (${days(findings.coveredDays)})`,
   ];
-  const indent = " ".repeat(16);
   for (const event of findings.events.slice(0, EVENTS_SHOWN)) {
-    lines.push(`${indent}${formatUtc(event.time)}  ${event.region}  ${describeEvent(event, now)}`);
+    lines.push(`${formatUtc(event.time)}  ${event.region}  ${describeEvent(event, now)}`);
   }
-  if (found > EVENTS_SHOWN) lines.push(`${indent}… and ${found - EVENTS_SHOWN} more (--json lists them all)`);
+  if (found > EVENTS_SHOWN) lines.push(`… and ${found - EVENTS_SHOWN} more (--json lists them all)`);
   const sessions = findings.centralizedSessions.count;
   if (sessions > 0) {
     lines.push(
-      `${indent}${sessions} centralized root session${sessions === 1 ? "" : "s"} (sts:AssumeRoot) ` +
+      `${sessions} centralized root session${sessions === 1 ? "" : "s"} (sts:AssumeRoot) ` +
         (params.countCentralizedRootSessions
           ? "counted as root use (--count-centralized-root-sessions)"
           : "listed, not counted (--count-centralized-root-sessions counts them)"),
