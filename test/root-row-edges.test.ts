@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { findRootRow, findRootRowByBytes, findRootRowByParsing } from "../rule/report/root-row.ts";
-import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
+import { buildReport, PADDED_COLUMNS, rootRow, userRow } from "./support/report-builder.ts";
 
 const report = buildReport({ rows: [userRow("alice"), rootRow()] });
 const root = { ok: true, row: expect.objectContaining({ user: "<root_account>" }) };
@@ -153,17 +153,10 @@ describe("quotes and line ends the byte search must judge as the parser does", (
   });
 
   it("reads a root row whose last field is empty when a line end (LF, CRLF or a lone CR) closes it", () => {
-    const columns = [
-      "user",
-      "arn",
-      "password_last_used",
-      "access_key_1_active",
-      "access_key_1_last_used_date",
-      "access_key_2_active",
-      "access_key_2_last_used_date",
-      "padding",
-    ];
-    const lf = buildReport({ columns, rows: [userRow("a", { padding: "x" }), rootRow({ padding: "" })] });
+    const lf = buildReport({
+      columns: PADDED_COLUMNS,
+      rows: [userRow("a", { padding: "x" }), rootRow({ padding: "" })],
+    });
     for (const report of [lf, lf.replaceAll("\n", "\r\n"), lf.replaceAll("\n", "\r")]) {
       expect(findRootRow(report)).toEqual(root);
     }
@@ -171,16 +164,7 @@ describe("quotes and line ends the byte search must judge as the parser does", (
 
   it("reads a root row whose last field is empty when another user's row follows, even with no final line end", () => {
     const report = buildReport({
-      columns: [
-        "user",
-        "arn",
-        "password_last_used",
-        "access_key_1_active",
-        "access_key_1_last_used_date",
-        "access_key_2_active",
-        "access_key_2_last_used_date",
-        "padding",
-      ],
+      columns: PADDED_COLUMNS,
       rows: [rootRow({ padding: "" }), userRow("a", { padding: "x" })],
       noFinalNewline: true,
     });

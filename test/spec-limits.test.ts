@@ -15,7 +15,7 @@ import { parseRuleParameters } from "../rule/params.ts";
 import { findRootRow, findRootRowByBytes } from "../rule/report/root-row.ts";
 import { rootApiCall, trail } from "./support/cloudtrail.ts";
 import { DAY, NOW, params } from "./support/evaluation.ts";
-import { buildReport, iamDate, rootRow } from "./support/report-builder.ts";
+import { buildReport, iamDate, PADDED_COLUMNS, rootRow } from "./support/report-builder.ts";
 
 const never = buildReport({ rows: [rootRow()] });
 const usedAt = (at: Date) => buildReport({ rows: [rootRow({ password_last_used: at.toISOString() })] });
@@ -191,20 +191,15 @@ describe("lookbackDays: a whole number from 1 to 3650", () => {
 });
 
 describe("64 KiB: the largest row of a credential report", () => {
-  const columns = [
-    "user",
-    "arn",
-    "password_last_used",
-    "access_key_1_active",
-    "access_key_1_last_used_date",
-    "access_key_2_active",
-    "access_key_2_last_used_date",
-    "padding",
-  ];
   /** A report whose root row is exactly `bytes` bytes long, line end excluded. */
   const rootRowOf = (bytes: number) => {
-    const bare = buildReport({ columns, rows: [rootRow({ padding: "" })] }).split("\n")[1] as string;
-    return buildReport({ columns, rows: [rootRow({ padding: "p".repeat(bytes - bare.length) })] });
+    const bare = buildReport({ columns: PADDED_COLUMNS, rows: [rootRow({ padding: "" })] }).split(
+      "\n",
+    )[1] as string;
+    return buildReport({
+      columns: PADDED_COLUMNS,
+      rows: [rootRow({ padding: "p".repeat(bytes - bare.length) })],
+    });
   };
 
   it("the byte search takes a root row of 65 536 bytes and leaves one of 65 537 bytes to the parser", () => {

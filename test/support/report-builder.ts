@@ -11,6 +11,26 @@ export const AWS_COLUMNS = CREDENTIAL_REPORT_COLUMNS;
 
 export type Row = Record<string, string>;
 
+/**
+ * The columns the rule reads, then a free-text `padding` column last: a report whose rows can be made as long,
+ * or whose last field as empty, as a test needs.
+ *
+ * @example
+ * ```ts
+ * buildReport({ columns: PADDED_COLUMNS, rows: [rootRow({ padding: "x".repeat(100) })] });
+ * ```
+ */
+export const PADDED_COLUMNS: readonly string[] = [
+  "user",
+  "arn",
+  "password_last_used",
+  "access_key_1_active",
+  "access_key_1_last_used_date",
+  "access_key_2_active",
+  "access_key_2_last_used_date",
+  "padding",
+];
+
 export const ACCOUNT_ID = "111122223333";
 
 /**
