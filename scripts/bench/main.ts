@@ -36,6 +36,12 @@ const rounds = quick
 
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
+function scenario(id: string) {
+  const found = SCENARIOS.find((s) => s.id === id);
+  if (!found) throw new Error(`no ${id} scenario`);
+  return found;
+}
+
 if (!existsSync(join(DIST_LAMBDA, "index.mjs")) || !existsSync(DIST_CLI)) {
   log("dist/ is missing: run `npm run build` first (`npm run bench` does).");
   process.exit(2);
@@ -67,8 +73,7 @@ try {
     rounds.coldInit,
   );
 
-  const fresh = SCENARIOS.find((s) => s.id === "fresh");
-  if (!fresh) throw new Error("no fresh scenario");
+  const fresh = scenario("fresh");
   log(`first invocation: ${rounds.invocation} rounds × ${variants.length + 1} bundles…`);
   const invocations = await measureInvocations(
     aws,
@@ -103,11 +108,6 @@ try {
   );
 
   log(`CloudTrail: ${rounds.cloudTrail} rounds × 3 scenarios…`);
-  const scenario = (id: string) => {
-    const found = SCENARIOS.find((s) => s.id === id);
-    if (!found) throw new Error(`no ${id} scenario`);
-    return found;
-  };
   const cloudTrail = await measureInvocations(
     aws,
     ["fresh", "cloudtrail-clean", "cloudtrail-centralized"].map((id) => ({
