@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRuleEvent } from "../rule/event.ts";
 import { runCli, useTempFiles } from "./support/cli.ts";
+import { collectGarbageDuring } from "./support/gc.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
 import { callsOf, configEvent, MEMBER, useWire } from "./support/wire.ts";
 
@@ -47,7 +48,7 @@ describe("P3 put-evaluation.ts, assume-role.ts: a deadline abort says so", () =>
   it("PutEvaluations", async () => {
     aws.setReport(report());
     aws.inject({ kind: "hang", service: "config" });
-    const run = await invoke(configEvent(), 2_500);
+    const run = await collectGarbageDuring(invoke(configEvent(), 2_500), 200);
     expect(run.error?.message).toMatch(/no answer .*before the invocation's deadline/);
     expect(run.error?.message).not.toMatch(/AbortError: Request aborted/);
   });
@@ -55,9 +56,9 @@ describe("P3 put-evaluation.ts, assume-role.ts: a deadline abort says so", () =>
   it("AssumeRole", async () => {
     aws.addRole(`arn:aws:iam::${MEMBER}:role/p3`);
     aws.inject({ kind: "hang", service: "sts" });
-    const run = await invoke(
-      configEvent({ accountId: MEMBER, ruleParameters: '{"executionRoleName":"p3"}' }),
-      2_500,
+    const run = await collectGarbageDuring(
+      invoke(configEvent({ accountId: MEMBER, ruleParameters: '{"executionRoleName":"p3"}' }), 2_500),
+      200,
     );
     expect(run.error?.message).toMatch(/no answer before the invocation's deadline/);
   });

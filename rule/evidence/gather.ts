@@ -60,13 +60,32 @@ export async function gatherEvidence(
   options: GatherOptions,
 ): Promise<GatheredEvidence> {
   const clock = options.clock ?? Date.now;
+  // One controller, aborted at the deadline by a timer that holds it: Node 20 drops the timer of an
+  // AbortSignal.timeout() held only by AbortSignal.any() at the next garbage collection (nodejs/node#57736), and a
+  // region that never answers would then hold the invocation until Lambda kills it.
   const stop = new AbortController();
-  const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(Math.max(1, options.deadline - clock()))]);
+  const atDeadline = setTimeout(
+    () => stop.abort(new DOMException("the deadline of the evidence passed", "TimeoutError")),
+    Math.max(1, options.deadline - clock()),
+  );
   // Every region's requests and paced waits listen to it at once (17 regions and more): not a leak.
-  setMaxListeners(1_000, signal);
+  setMaxListeners(1_000, stop.signal);
+  try {
+    return await gatherWithin(clients, options, clock, stop);
+  } finally {
+    clearTimeout(atDeadline);
+  }
+}
+
+async function gatherWithin(
+  clients: Pick<RuleClients, "iam" | "trail">,
+  options: GatherOptions,
+  clock: () => number,
+  stop: AbortController,
+): Promise<GatheredEvidence> {
   // Loaded only when the parameters ask for CloudTrail: its SDKs stay out of the function's init.
   const trail = options.params.cloudTrailLookup
-    ? import("./read-cloudtrail.ts").then((m) => m.readCloudTrail(clients, options, signal, clock))
+    ? import("./read-cloudtrail.ts").then((m) => m.readCloudTrail(clients, options, stop.signal, clock))
     : null;
   let report: FetchedReport;
   try {
