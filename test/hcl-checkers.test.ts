@@ -27,6 +27,12 @@ import {
   unusedDeclarations,
   validationConditions,
 } from "./support/hcl.ts";
+import {
+  accepts,
+  evaluateExpression,
+  TerraformError,
+  UnsupportedExpression,
+} from "./support/hcl-expression.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -337,5 +343,184 @@ variable "name" {
       },
     };
     expect(policyStatements(document).map((statement) => statement.sid)).toEqual(["Direct", "Dynamic"]);
+  });
+});
+
+describe("accepts() and evaluateExpression(): which values a validation accepts", () => {
+  const variables = fixture({
+    "variables.tf": `
+variable "days" {
+  type = number
+  validation {
+    condition     = var.days >= 1 && var.days <= 3650 && var.days == floor(var.days)
+    error_message = "1 to 3650."
+  }
+}
+variable "optional_arn" {
+  type = string
+  validation {
+    condition     = var.optional_arn == null ? true : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.optional_arn))
+    error_message = "An SNS topic ARN."
+  }
+}
+variable "regions" {
+  type = list(string)
+  validation {
+    condition     = alltrue([for region in var.regions : contains(["us-east-1", "eu-west-1"], region)])
+    error_message = "Known regions."
+  }
+  validation {
+    condition     = length(distinct(var.regions)) == length(var.regions) && length(var.regions) <= 2
+    error_message = "Each once, at most two."
+  }
+}
+variable "suffix" {
+  type = string
+  validation {
+    condition     = length(var.suffix) <= 3 && !strcontains(var.suffix, "\\"") && !strcontains(var.suffix, "\\\\")
+    error_message = "Short, no quote, no backslash."
+  }
+}
+variable "org" {
+  type = object({ id = string })
+  validation {
+    condition     = var.org == null ? true : can(regex("^o-[a-z0-9]{10,32}$", var.org.id))
+    error_message = "An organization ID."
+  }
+}
+variable "rules" {
+  type = map(object({ state = string }))
+  validation {
+    condition     = alltrue([for key in keys(var.rules) : can(regex("^[a-z]{1,3}$", key))])
+    error_message = "Short keys."
+  }
+  validation {
+    condition     = alltrue([for rule in values(var.rules) : contains(["ENABLED"], rule.state)])
+    error_message = "Enabled."
+  }
+}
+variable "policy" {
+  type = string
+  validation {
+    condition     = var.policy == null ? true : can(jsondecode(var.policy).Statement)
+    error_message = "A policy."
+  }
+}
+variable "email" {
+  type = string
+  validation {
+    condition     = can(regex("^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$", var.email))
+    error_message = "An address."
+  }
+}`,
+  }).then((module) => module.variables);
+
+  it("evaluates comparisons, floor(), a null guard, regex(), for, contains(), distinct(), length(), strcontains(), attributes, keys(), values() and jsondecode()", async () => {
+    // Prepare
+    const declared = await variables;
+    const check = (name: string, values: unknown[]): boolean[] =>
+      values.map((value) => accepts(declared, name, value as never));
+    // Act, Assess
+    expect(check("days", [0, 1, 1.5, 3650, 3651])).toEqual([false, true, false, true, false]);
+    expect(
+      check("optional_arn", [
+        null,
+        "arn:aws:sns:eu-west-1:123456789012:alerts",
+        "arn:aws:sns:eu-west-1:123456789012:alerts.fifo",
+        "arn:aws:sns:eu-west-1:12345678901:alerts",
+      ]),
+    ).toEqual([true, true, false, false]);
+    expect(
+      check("regions", [[], ["us-east-1", "eu-west-1"], ["us-east-1", "us-east-1"], ["us-west-2"]]),
+    ).toEqual([true, true, false, false]);
+    expect(check("suffix", ["", "abc", "abcd", 'a"', "a\\", "e\u0301e\u0301e\u0301"])).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+      true,
+    ]);
+    expect(check("org", [null, { id: "o-abcdefghij" }, { id: "o-abc" }])).toEqual([true, true, false]);
+    expect(
+      check("rules", [
+        {},
+        { ab: { state: "ENABLED" } },
+        { abcd: { state: "ENABLED" } },
+        { ab: { state: "DISABLED" } },
+      ]),
+    ).toEqual([true, true, false, false]);
+    expect(check("policy", [null, '{"Statement":[]}', '{"Version":"2012-10-17"}', "[1]", "{"])).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+    // RE2's \s is ASCII white space only, and its dot matches \r.
+    expect(check("email", ["a@b.c", "a b@c.d", "a\u00a0b@c.d", "a@b.c@d"])).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
+  });
+
+  it("faults a validation whose bound is off by one", async () => {
+    // Prepare
+    const module = await fixture({
+      "variables.tf": `
+variable "days" {
+  type = number
+  validation {
+    condition     = var.days >= 1 && var.days < 3650
+    error_message = "1 to 3650."
+  }
+}`,
+    });
+    // Act, Assess
+    expect([1, 3650].map((value) => accepts(module.variables, "days", value))).toEqual([true, false]);
+  });
+
+  it("evaluates as Terraform 1.5 does: && and || take both operands, a conditional only the branch it takes", () => {
+    // Act, Assess
+    const scope = { var: { x: null } };
+    expect(() => evaluateExpression("${var.x == null || var.x >= 1}", scope)).toThrow(TerraformError);
+    expect(evaluateExpression("${var.x == null ? true : var.x >= 1}", scope)).toBe(true);
+    expect(evaluateExpression('${1 == "1"}', {})).toBe(false);
+    expect(evaluateExpression("${[for n in [1, 2] : n >= 2]}", {})).toEqual([false, true]);
+  });
+
+  it("refuses what it does not know, through can() too, and never reads it as true or false", async () => {
+    // Prepare
+    const module = await fixture({
+      "variables.tf": `
+variable "name" {
+  type = string
+  validation {
+    condition     = startswith(var.name, "root")
+    error_message = "Starts with root."
+  }
+}`,
+    });
+    const scope = { var: { x: "a" } };
+    // Act, Assess
+    expect(() => accepts(module.variables, "name", "root-x")).toThrow(UnsupportedExpression);
+    for (const expression of [
+      "can(upper(var.x))",
+      'can(regex("(?i)A", var.x))',
+      'can(regex("\\\\bA", var.x))',
+      "var.x + 1",
+      "var.x[0]",
+      '"${var.x}"',
+      "[for k, v in var.x : v]",
+      "[for v in var.x : v if v]",
+      'var.x >= "1"',
+      "var.y",
+      'true ? 1 : "a"',
+    ]) {
+      expect(() => evaluateExpression(expression, scope), expression).toThrow(UnsupportedExpression);
+    }
+    expect(() => accepts(module.variables, "other", "x")).toThrow(/not declared/);
   });
 });

@@ -1,0 +1,615 @@
+/**
+ * Evaluates the Terraform expressions of the modules' validation conditions, so that a test can say which values a
+ * validation accepts and which it rejects instead of comparing the condition's text.
+ *
+ * It knows only the subset those conditions use, and throws UnsupportedExpression on anything else (another
+ * function, an operator, a template, a string that would need a type conversion): a construct it does not know is
+ * never taken as true. Where Terraform itself fails (a null compared, regex() without a match, a missing
+ * attribute) it throws TerraformError, which is what can() turns into false; UnsupportedExpression goes through
+ * can(), so `can(unknown(x))` cannot pass as false either.
+ *
+ * Semantics follow Terraform 1.5 (the modules' required_version): `&&` and `||` evaluate both operands (HCL only
+ * short-circuits from Terraform 1.12 on), a conditional reports only the errors of the branch it takes, `==` is
+ * false between values of different types, length() counts a string's characters (grapheme clusters), regex()
+ * takes RE2 syntax (the part of it that means the same in JavaScript is translated, anything else throws).
+ */
+import { type Block, nestedAll, unwrap } from "./hcl.ts";
+
+/** A value of a Terraform expression: lists, tuples and sets are arrays, maps and objects are records. */
+export type Value = null | boolean | number | string | readonly Value[] | { readonly [key: string]: Value };
+
+/** A construct the evaluator does not know: a test must never read it as an answer. */
+export class UnsupportedExpression extends Error {
+  override name = "UnsupportedExpression";
+}
+
+/** An error Terraform would report when evaluating the expression; can() turns it into false. */
+export class TerraformError extends Error {
+  override name = "TerraformError";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+// ---------------------------------------------------------------------------------------------
+
+type Token =
+  | { kind: "number"; value: number; at: number }
+  | { kind: "string"; value: string; at: number }
+  | { kind: "ident"; value: string; at: number }
+  | { kind: "op"; value: string; at: number }
+  | { kind: "end"; at: number };
+
+const OPERATORS = [
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "&&",
+  "||",
+  "=>",
+  "<",
+  ">",
+  "!",
+  "?",
+  ":",
+  "(",
+  ")",
+  "[",
+  "]",
+  ",",
+];
+const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
+
+function tokenize(source: string): Token[] {
+  const tokens: Token[] = [];
+  let at = 0;
+  const unsupported = (what: string): never => {
+    throw new UnsupportedExpression(`${what} at ${at} of: ${source}`);
+  };
+  while (at < source.length) {
+    const rest = source.slice(at);
+    const space = /^\s+/.exec(rest);
+    if (space) {
+      at += space[0].length;
+      continue;
+    }
+    const number = /^\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(rest);
+    if (number) {
+      tokens.push({ kind: "number", value: Number(number[0]), at });
+      at += number[0].length;
+      continue;
+    }
+    // HCL identifiers may contain dashes.
+    const ident = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(rest);
+    if (ident) {
+      tokens.push({ kind: "ident", value: ident[0], at });
+      at += ident[0].length;
+      continue;
+    }
+    if (rest.startsWith('"')) {
+      const start = at;
+      let value = "";
+      at += 1;
+      for (;;) {
+        const char = source[at];
+        if (char === undefined) unsupported("an unterminated string");
+        if (char === '"') break;
+        if (char === "\\") {
+          const next = source[at + 1] ?? "";
+          const unicode = /^(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))/.exec(source.slice(at + 1));
+          if (unicode) {
+            value += String.fromCodePoint(Number.parseInt(unicode[1] ?? unicode[2] ?? "", 16));
+            at += 1 + unicode[0].length;
+          } else if (next in ESCAPES) {
+            value += ESCAPES[next];
+            at += 2;
+          } else {
+            unsupported(`the escape \\${next}`);
+          }
+          continue;
+        }
+        if ((char === "$" || char === "%") && source[at + 1] === "{") unsupported("a template in a string");
+        value += char;
+        at += 1;
+      }
+      at += 1;
+      tokens.push({ kind: "string", value, at: start });
+      continue;
+    }
+    const operator = OPERATORS.find((candidate) => rest.startsWith(candidate));
+    // A dot after a number was taken by the number; any other dot is an attribute access.
+    if (operator === undefined && rest.startsWith(".")) {
+      tokens.push({ kind: "op", value: ".", at });
+      at += 1;
+      continue;
+    }
+    if (operator === undefined) unsupported(`the character ${JSON.stringify(rest[0])}`);
+    tokens.push({ kind: "op", value: operator as string, at });
+    at += (operator as string).length;
+  }
+  tokens.push({ kind: "end", at });
+  return tokens;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Syntax
+// ---------------------------------------------------------------------------------------------
+
+type Node =
+  | { kind: "literal"; value: Value }
+  | { kind: "tuple"; items: Node[] }
+  | { kind: "name"; name: string }
+  | { kind: "attribute"; object: Node; name: string }
+  | { kind: "call"; name: string; args: Node[] }
+  | { kind: "not"; operand: Node }
+  | { kind: "binary"; operator: string; left: Node; right: Node }
+  | { kind: "conditional"; test: Node; yes: Node; no: Node }
+  | { kind: "for"; variable: string; collection: Node; body: Node };
+
+/** HCL's binary operators that the conditions use, loosest first. */
+const PRECEDENCE: string[][] = [["||"], ["&&"], ["==", "!="], ["<", "<=", ">", ">="]];
+
+function parse(source: string): Node {
+  const tokens = tokenize(source);
+  let position = 0;
+  const peek = (): Token => tokens[position] as Token;
+  const unsupported = (what: string): never => {
+    throw new UnsupportedExpression(`${what} at ${peek().at} of: ${source}`);
+  };
+  const isOp = (value: string): boolean => {
+    const token = peek();
+    return token.kind === "op" && token.value === value;
+  };
+  const expect = (value: string): void => {
+    if (!isOp(value)) unsupported(`expected ${value}`);
+    position += 1;
+  };
+  const identifier = (): string => {
+    const token = peek();
+    if (token.kind !== "ident") return unsupported("expected a name");
+    position += 1;
+    return token.value;
+  };
+
+  const expression = (): Node => {
+    const test = binary(0);
+    if (!isOp("?")) return test;
+    position += 1;
+    const yes = expression();
+    expect(":");
+    return { kind: "conditional", test, yes, no: expression() };
+  };
+  const binary = (level: number): Node => {
+    const operators = PRECEDENCE[level];
+    if (operators === undefined) return unary();
+    let left = binary(level + 1);
+    for (;;) {
+      const token = peek();
+      if (token.kind !== "op" || !operators.includes(token.value)) return left;
+      position += 1;
+      left = { kind: "binary", operator: token.value, left, right: binary(level + 1) };
+    }
+  };
+  const unary = (): Node => {
+    if (isOp("!")) {
+      position += 1;
+      return { kind: "not", operand: unary() };
+    }
+    return postfix(primary());
+  };
+  const postfix = (node: Node): Node => {
+    let result = node;
+    while (isOp(".")) {
+      position += 1;
+      result = { kind: "attribute", object: result, name: identifier() };
+    }
+    if (isOp("[")) unsupported("an index");
+    return result;
+  };
+  const primary = (): Node => {
+    const token = peek();
+    if (token.kind === "number" || token.kind === "string") {
+      position += 1;
+      return { kind: "literal", value: token.value };
+    }
+    if (token.kind === "ident") {
+      position += 1;
+      const keywords: Record<string, Value> = { true: true, false: false, null: null };
+      if (token.value in keywords) return { kind: "literal", value: keywords[token.value] ?? null };
+      if (!isOp("(")) return { kind: "name", name: token.value };
+      position += 1;
+      const args: Node[] = [];
+      while (!isOp(")")) {
+        args.push(expression());
+        if (!isOp(")")) expect(",");
+      }
+      position += 1;
+      return { kind: "call", name: token.value, args };
+    }
+    if (isOp("(")) {
+      position += 1;
+      const inner = expression();
+      expect(")");
+      return inner;
+    }
+    if (isOp("[")) {
+      position += 1;
+      const keyword = peek();
+      if (keyword.kind === "ident" && keyword.value === "for") {
+        position += 1;
+        const variable = identifier();
+        if (isOp(",")) unsupported("a for expression with a key and a value");
+        const word = peek();
+        if (word.kind !== "ident" || word.value !== "in") unsupported("expected in");
+        position += 1;
+        const collection = expression();
+        expect(":");
+        const body = expression();
+        if (isOp("]")) {
+          position += 1;
+          return { kind: "for", variable, collection, body };
+        }
+        return unsupported("a for expression with an if clause");
+      }
+      const items: Node[] = [];
+      while (!isOp("]")) {
+        items.push(expression());
+        if (!isOp("]")) expect(",");
+      }
+      position += 1;
+      return { kind: "tuple", items };
+    }
+    return unsupported(token.kind === "end" ? "an unexpected end" : `the token ${JSON.stringify(token)}`);
+  };
+
+  const node = expression();
+  if (peek().kind !== "end") unsupported("text after the expression");
+  return node;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+// ---------------------------------------------------------------------------------------------
+
+type Kind = "null" | "bool" | "number" | "string" | "list" | "object";
+
+function kindOf(value: Value): Kind {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "list";
+  switch (typeof value) {
+    case "boolean":
+      return "bool";
+    case "number":
+      return "number";
+    case "string":
+      return "string";
+    case "object":
+      return "object";
+    default:
+      throw new UnsupportedExpression(`not a Terraform value: ${String(value)}`);
+  }
+}
+
+function isList(value: Value): value is readonly Value[] {
+  return Array.isArray(value);
+}
+
+function isObject(value: Value): value is { readonly [key: string]: Value } {
+  return kindOf(value) === "object";
+}
+
+/** Terraform's `==`: values of different types are not equal, collections compare element by element. */
+function equal(left: Value, right: Value): boolean {
+  const kind = kindOf(left);
+  if (kind !== kindOf(right)) return false;
+  if (isList(left) && isList(right))
+    return left.length === right.length && left.every((item, index) => equal(item, right[index] ?? null));
+  if (isObject(left) && isObject(right)) {
+    const keys = Object.keys(left).sort();
+    const other = Object.keys(right).sort();
+    return equal(keys, other) && keys.every((key) => equal(left[key] ?? null, right[key] ?? null));
+  }
+  return left === right;
+}
+
+function describe(value: Value): string {
+  return JSON.stringify(value);
+}
+
+/** The value as `kind`; null is Terraform's error, another type a conversion this evaluator does not make. */
+function as<T extends Value>(value: Value, kind: Kind, where: string): T {
+  if (value === null) throw new TerraformError(`${where}: the argument must not be null`);
+  if (kindOf(value) !== kind)
+    throw new UnsupportedExpression(`${where}: ${describe(value)} is not a ${kind} (no conversion here)`);
+  return value as T;
+}
+
+const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+// ---------------------------------------------------------------------------------------------
+// regex(): RE2 syntax, translated where it means the same in JavaScript
+// ---------------------------------------------------------------------------------------------
+
+/** RE2's Perl classes, spelled out (RE2's \s is ASCII white space, JavaScript's is Unicode's). */
+const CLASSES: Record<string, string> = { d: "0-9", s: "\\t\\n\\f\\r ", w: "0-9A-Za-z_" };
+const ESCAPED_LITERALS = new Set([..."\\.-+*?()[]{}|^$/"]);
+
+/** A JavaScript RegExp that matches what RE2 `pattern` matches; throws on syntax it does not translate. */
+export function re2(pattern: string): RegExp {
+  let out = "";
+  let at = 0;
+  const unsupported = (what: string): never => {
+    throw new UnsupportedExpression(`regex ${JSON.stringify(pattern)}: ${what} at ${at}`);
+  };
+  const escaped = (inClass: boolean): string => {
+    const next = pattern[at + 1] ?? "";
+    at += 2;
+    const spelled = CLASSES[next];
+    if (spelled !== undefined) return inClass ? spelled : `[${spelled}]`;
+    if (ESCAPED_LITERALS.has(next)) return `\\${next}`;
+    return unsupported(`the escape \\${next}`);
+  };
+  while (at < pattern.length) {
+    const char = pattern[at] as string;
+    if (char === "\\") {
+      out += escaped(false);
+    } else if (char === "[") {
+      out += "[";
+      at += 1;
+      if (pattern[at] === "^") {
+        out += "^";
+        at += 1;
+      }
+      // A "]" first in a class is literal in RE2.
+      if (pattern[at] === "]") {
+        out += "\\]";
+        at += 1;
+      }
+      while (pattern[at] !== "]") {
+        const inner = pattern[at];
+        if (inner === undefined) unsupported("an unterminated class");
+        if (inner === "\\") out += escaped(true);
+        else if (inner === "[") unsupported("a [ in a class");
+        else {
+          out += inner;
+          at += 1;
+        }
+      }
+      out += "]";
+      at += 1;
+    } else if (char === "(") {
+      if (pattern[at + 1] === "?" && pattern[at + 2] !== ":") unsupported("a group with flags or a name");
+      out += char;
+      at += 1;
+    } else if (char === ".") {
+      // RE2's dot leaves out only \n; JavaScript's leaves out \r and the line separators too.
+      out += "[^\\n]";
+      at += 1;
+    } else if (char === "{") {
+      const repeat = /^\{\d+(?:,\d*)?\}/.exec(pattern.slice(at));
+      if (repeat === null) unsupported("a { that is not a repetition");
+      out += repeat?.[0];
+      at += repeat?.[0].length ?? 0;
+    } else {
+      out += char;
+      at += 1;
+    }
+  }
+  try {
+    // u: repetitions count code points, as RE2 counts UTF-8 characters.
+    return new RegExp(out, "u");
+  } catch (error) {
+    throw new TerraformError(`regex ${JSON.stringify(pattern)} is invalid: ${String(error)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+// ---------------------------------------------------------------------------------------------
+
+const FUNCTIONS: Record<string, (args: Value[], call: string) => Value> = {
+  regex([pattern, subject], call) {
+    const text = as<string>(subject ?? null, "string", call);
+    const match = re2(as<string>(pattern ?? null, "string", call)).exec(text);
+    if (match === null) throw new TerraformError(`${call}: no match for ${describe(text)}`);
+    if (match.groups !== undefined) throw new UnsupportedExpression(`${call}: named groups`);
+    return match.length === 1 ? match[0] : match.slice(1).map((group) => group ?? null);
+  },
+  length([value], call) {
+    if (typeof value === "string") return [...segmenter.segment(value)].length;
+    if (value === null || value === undefined) throw new TerraformError(`${call}: null has no length`);
+    if (isList(value)) return value.length;
+    if (isObject(value)) return Object.keys(value).length;
+    throw new TerraformError(`${call}: ${describe(value)} has no length`);
+  },
+  contains([list, value], call) {
+    const items = as<readonly Value[]>(list ?? null, "list", call);
+    const wanted = value ?? null;
+    for (const item of items) {
+      if (item !== null && wanted !== null && kindOf(item) !== kindOf(wanted))
+        throw new UnsupportedExpression(
+          `${call}: ${describe(wanted)} against ${describe(item)} needs a conversion`,
+        );
+    }
+    return items.some((item) => equal(item, wanted));
+  },
+  alltrue([list], call) {
+    return as<readonly Value[]>(list ?? null, "list", call).every((item) => as<boolean>(item, "bool", call));
+  },
+  distinct([list], call) {
+    const items = as<readonly Value[]>(list ?? null, "list", call);
+    return items.filter((item, index) => items.findIndex((other) => equal(other, item)) === index);
+  },
+  floor([value], call) {
+    return Math.floor(as<number>(value ?? null, "number", call));
+  },
+  strcontains([text, part], call) {
+    return as<string>(text ?? null, "string", call).includes(as<string>(part ?? null, "string", call));
+  },
+  jsondecode([text], call) {
+    try {
+      return JSON.parse(as<string>(text ?? null, "string", call)) as Value;
+    } catch (error) {
+      if (error instanceof UnsupportedExpression || error instanceof TerraformError) throw error;
+      throw new TerraformError(`${call}: ${String(error)}`);
+    }
+  },
+  keys([map], call) {
+    return Object.keys(as<Record<string, Value>>(map ?? null, "object", call)).sort();
+  },
+  values([map], call) {
+    const record = as<Record<string, Value>>(map ?? null, "object", call);
+    return Object.keys(record)
+      .sort()
+      .map((key) => record[key] ?? null);
+  },
+};
+
+const ARITY: Record<string, number> = {
+  can: 1,
+  regex: 2,
+  length: 1,
+  contains: 2,
+  alltrue: 1,
+  distinct: 1,
+  floor: 1,
+  strcontains: 2,
+  jsondecode: 1,
+  keys: 1,
+  values: 1,
+};
+
+function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value {
+  switch (node.kind) {
+    case "literal":
+      return node.value;
+    case "tuple":
+      return node.items.map((item) => evaluateNode(item, scope));
+    case "name": {
+      if (!(node.name in scope)) throw new UnsupportedExpression(`no value given for ${node.name}`);
+      return scope[node.name] ?? null;
+    }
+    case "attribute": {
+      const object = evaluateNode(node.object, scope);
+      const where = node.object.kind === "name" ? `${node.object.name}.${node.name}` : node.name;
+      if (
+        node.object.kind === "name" &&
+        node.object.name === "var" &&
+        isObject(object) &&
+        !(node.name in object)
+      )
+        throw new UnsupportedExpression(`no value given for var.${node.name}`);
+      if (object === null) throw new TerraformError(`${where}: attribute of null`);
+      if (!isObject(object) || !(node.name in object))
+        throw new TerraformError(`${where}: ${describe(object)} has no attribute ${node.name}`);
+      return object[node.name] ?? null;
+    }
+    case "call": {
+      const call = `${node.name}()`;
+      if (!(node.name in ARITY)) throw new UnsupportedExpression(`the function ${call}`);
+      if (ARITY[node.name] !== node.args.length)
+        throw new UnsupportedExpression(`${call} with ${node.args.length} arguments`);
+      if (node.name === "can") {
+        try {
+          evaluateNode(node.args[0] as Node, scope);
+          return true;
+        } catch (error) {
+          if (error instanceof TerraformError) return false;
+          throw error;
+        }
+      }
+      const implementation = FUNCTIONS[node.name];
+      if (implementation === undefined) throw new UnsupportedExpression(`the function ${call}`);
+      return implementation(
+        node.args.map((arg) => evaluateNode(arg, scope)),
+        call,
+      );
+    }
+    case "not":
+      return !as<boolean>(evaluateNode(node.operand, scope), "bool", "!");
+    case "binary": {
+      // Terraform 1.5 evaluates both operands of every operator, && and || included.
+      const left = evaluateNode(node.left, scope);
+      const right = evaluateNode(node.right, scope);
+      const { operator } = node;
+      if (operator === "==") return equal(left, right);
+      if (operator === "!=") return !equal(left, right);
+      if (operator === "&&" || operator === "||") {
+        const a = as<boolean>(left, "bool", operator);
+        const b = as<boolean>(right, "bool", operator);
+        return operator === "&&" ? a && b : a || b;
+      }
+      const a = as<number>(left, "number", operator);
+      const b = as<number>(right, "number", operator);
+      return { "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b }[operator] ?? false;
+    }
+    case "conditional": {
+      const test = as<boolean>(evaluateNode(node.test, scope), "bool", "?");
+      const [taken, other] = test ? [node.yes, node.no] : [node.no, node.yes];
+      const result = evaluateNode(taken, scope);
+      // Terraform evaluates both branches to unify their types, reporting only the taken branch's errors.
+      let otherResult: Value = null;
+      try {
+        otherResult = evaluateNode(other, scope);
+      } catch (error) {
+        if (!(error instanceof TerraformError)) throw error;
+      }
+      const kinds = [kindOf(result), kindOf(otherResult)];
+      // Terraform would convert one branch to the other's type (or fail): not modelled here.
+      if (!kinds.includes("null") && kinds[0] !== kinds[1])
+        throw new UnsupportedExpression(`conditional branches of types ${kinds.join(" and ")}`);
+      return result;
+    }
+    case "for": {
+      const collection = evaluateNode(node.collection, scope);
+      if (collection === null) throw new TerraformError("for: iterating over null");
+      const items = isList(collection)
+        ? collection
+        : isObject(collection)
+          ? Object.keys(collection)
+              .sort()
+              .map((key) => collection[key] ?? null)
+          : null;
+      if (items === null) throw new TerraformError(`for: ${describe(collection)} is not a collection`);
+      return items.map((item) => evaluateNode(node.body, { ...scope, [node.variable]: item }));
+    }
+  }
+}
+
+/**
+ * The value of a Terraform expression (hcl2json's `${...}` or its inside) for `scope`, which gives the root names
+ * (`{ var: { days: 30 } }`).
+ *
+ * @example
+ * ```ts
+ * evaluateExpression("var.days >= 1 && var.days <= 3650", { var: { days: 0 } }); // false
+ * ```
+ */
+export function evaluateExpression(expression: unknown, scope: Readonly<Record<string, Value>>): Value {
+  if (typeof expression !== "string")
+    throw new UnsupportedExpression(`not an expression: ${String(expression)}`);
+  return evaluateNode(parse(unwrap(expression)), scope);
+}
+
+/**
+ * Whether every validation of variable `name` in `variables` (a module's `variables`) accepts `value`. A condition
+ * Terraform could not evaluate for the value, or one that does not give a bool, throws: that is an error, not a
+ * rejection, and a test has to say which it expects.
+ *
+ * @example
+ * ```ts
+ * accepts(module.variables, "lookback_days", 3651); // false
+ * ```
+ */
+export function accepts(variables: Readonly<Record<string, Block>>, name: string, value: Value): boolean {
+  const variable = variables[name];
+  if (variable === undefined) throw new Error(`variable ${name} is not declared`);
+  const validations = nestedAll(variable, "validation");
+  if (validations.length === 0) throw new Error(`variable ${name} has no validation`);
+  return validations.every(({ condition }) => {
+    const result = evaluateExpression(condition, { var: { [name]: value } });
+    if (typeof result !== "boolean")
+      throw new TerraformError(`${name}: the condition gave ${describe(result)}`);
+    return result;
+  });
+}
