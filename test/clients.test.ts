@@ -1,9 +1,11 @@
 /**
  * The SDK clients' settings (rule/aws/clients.ts), as literals: 3 s to connect and 10 s per attempt, so a stalled
  * connection cannot eat the Lambda; 4 attempts on IAM, 3 on Config, 5 on CloudTrail; the standard retry mode.
- * faults.wire.test.ts shows a stalled attempt abandoned and retried with a shorter timeout.
+ * STS gets the timeouts of IAM and 3 attempts. The wire tests that shorten these (test/support/source-handler.ts)
+ * show a stalled attempt abandoned and retried; these pin what ships.
  */
 import { describe, expect, it } from "vitest";
+import { createStsClient } from "../rule/aws/assume-role.ts";
 import { createRuleClients } from "../rule/aws/clients.ts";
 
 interface HandlerConfig {
@@ -47,5 +49,36 @@ describe("createRuleClients", () => {
     expect(await handlerConfig(short.iam)).toMatchObject({ connectionTimeout: 100, requestTimeout: 200 });
     expect(await short.iam.config.maxAttempts()).toBe(2);
     short.destroy();
+  });
+
+  it("gives CloudTrail and the Account API the same socket timeouts, 5 attempts on CloudTrail and 3 on Account, in standard retry mode", async () => {
+    const trail = await clients.trail();
+    const cloudTrail = trail.cloudTrail("eu-west-1");
+    for (const client of [cloudTrail, trail.account]) {
+      expect(await handlerConfig(client)).toMatchObject({
+        connectionTimeout: 3_000,
+        requestTimeout: 10_000,
+        throwOnRequestTimeout: true,
+      });
+    }
+    expect(await cloudTrail.config.maxAttempts()).toBe(5);
+    expect(await trail.account.config.maxAttempts()).toBe(3);
+    const mode = cloudTrail.config.retryMode;
+    expect(typeof mode === "string" ? mode : await mode()).toBe("standard");
+  });
+});
+
+describe("createStsClient", () => {
+  it("gives STS a 3 s connection timeout, 10 s per attempt and 3 attempts in standard retry mode", async () => {
+    const sts = createStsClient();
+    expect(await handlerConfig(sts)).toMatchObject({
+      connectionTimeout: 3_000,
+      requestTimeout: 10_000,
+      throwOnRequestTimeout: true,
+    });
+    expect(await sts.config.maxAttempts()).toBe(3);
+    const mode = sts.config.retryMode;
+    expect(typeof mode === "string" ? mode : await mode()).toBe("standard");
+    sts.destroy();
   });
 });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { collectGarbageDuring } from "./support/gc.ts";
 import { buildReport, daysBefore, iamDate, neverUsedReport, rootRow } from "./support/report-builder.ts";
-import { ALWAYS, eventAt, expectFailure, expectOnePost, firstAnnotation, useWire } from "./support/wire.ts";
+import { virtualTrailHandler } from "./support/source-handler.ts";
+import {
+  ALWAYS,
+  eventAt,
+  expectFailure,
+  expectOnePost,
+  firstAnnotation,
+  invoke as invokeHandler,
+  useWire,
+} from "./support/wire.ts";
 
 const { aws, invoke } = useWire();
 
@@ -19,7 +28,7 @@ describe("fail closed when CloudTrail cannot be read", () => {
       times: ALWAYS,
     });
     // Act
-    const run = await invoke(eventAt(t), 20_000);
+    const run = await invokeHandler(virtualTrailHandler(aws), eventAt(t), 20_000);
     // Assess
     expectFailure(
       aws,
@@ -45,7 +54,7 @@ describe("fail closed when CloudTrail cannot be read", () => {
       times: ALWAYS,
     });
     // Act
-    const run = await invoke(eventAt(t), 20_000);
+    const run = await invokeHandler(virtualTrailHandler(aws), eventAt(t), 20_000);
     // Assess
     expectOnePost(aws, run, 20_000, "NON_COMPLIANT");
     expect(firstAnnotation(aws)).toMatch(
@@ -142,7 +151,7 @@ describe("fail closed when CloudTrail cannot be read", () => {
     aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.inject({ kind: "reset", service: "cloudtrail", region: "sa-east-1", times: ALWAYS });
     // Act
-    const run = await invoke(eventAt(t), 20_000);
+    const run = await invokeHandler(virtualTrailHandler(aws), eventAt(t), 20_000);
     // Assess
     expectFailure(
       aws,
@@ -159,12 +168,12 @@ describe("fail closed when CloudTrail cannot be read", () => {
     aws.setReport(neverUsedReport(), { generatedTime: t });
     aws.inject({ kind: "hang", service: "cloudtrail", region: "ca-central-1", times: ALWAYS });
     // Act: collecting garbage while it waits, as a busy Lambda does
-    const run = await collectGarbageDuring(invoke(eventAt(t), 4_000), 200);
+    const run = await collectGarbageDuring(invoke(eventAt(t), 2_500), 200);
     // Assess
     expectFailure(
       aws,
       run,
-      4_000,
+      2_500,
       "CloudTrailLookupError",
       /^CloudTrail LookupEvents failed in ca-central-1: no answer before the invocation's deadline/,
     );

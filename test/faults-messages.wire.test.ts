@@ -4,11 +4,13 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CLIENT_SETTINGS } from "../rule/aws/clients.ts";
 import { parseRuleEvent } from "../rule/event.ts";
 import { runCli, useTempFiles } from "./support/cli.ts";
 import { collectGarbageDuring } from "./support/gc.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
-import { callsOf, configEvent, MEMBER, useWire } from "./support/wire.ts";
+import { sourceHandler } from "./support/source-handler.ts";
+import { callsOf, configEvent, invoke as invokeHandler, MEMBER, useWire } from "./support/wire.ts";
 
 const { aws, invoke } = useWire();
 const { count } = callsOf(aws);
@@ -77,18 +79,24 @@ describe("P4 handler.ts, put-evaluation.ts: a PutEvaluations without an answer d
 });
 
 describe("P5 assume-role.ts: STS gets the same socket timeouts as IAM and Config", () => {
-  it("abandons one stalled AssumeRole after 10 s and retries", async () => {
+  it("abandons one stalled AssumeRole after the request timeout and retries", async () => {
+    // Prepare: the handler from source, STS's request timeout 1 s instead of the 10 s test/clients.test.ts pins
+    const handler = sourceHandler({ settings: { ...CLIENT_SETTINGS, requestTimeoutMs: 1_000 } });
     aws.addRole(`arn:aws:iam::${MEMBER}:role/p5`);
     aws.setReport(buildReport({ rows: [rootRow({}, MEMBER)] }), { accountId: MEMBER });
     aws.inject({ kind: "hang", service: "sts" });
-    const run = await invoke(
+    // Act
+    const run = await invokeHandler(
+      handler,
       configEvent({ accountId: MEMBER, ruleParameters: '{"executionRoleName":"p5"}' }),
-      16_000,
+      6_000,
     );
+    // Assess
     expect(run.error).toBeUndefined();
-    expect(run.elapsedMs).toBeLessThan(12_000);
+    expect(run.elapsedMs).toBeGreaterThanOrEqual(990);
+    expect(run.elapsedMs).toBeLessThan(3_000);
     expect(count("AssumeRole")).toBe(2);
-  }, 25_000);
+  });
 });
 
 describe("P6/P7 errors.ts errorSummary: resets and unreadable answers in plain words, on one line", () => {

@@ -12,14 +12,12 @@
  */
 
 import { describe, expect, it, vi } from "vitest";
-import { ClientCache } from "../rule/aws/client-cache.ts";
-import { CLIENT_SETTINGS, createRuleClients } from "../rule/aws/clients.ts";
+import { CLIENT_SETTINGS } from "../rule/aws/clients.ts";
 import type { ConfigRuleInvocation } from "../rule/event.ts";
-import { createHandler } from "../rule/handler.ts";
-import { logger } from "../rule/logger.ts";
 import type { Fault } from "../scripts/local-aws/server.ts";
 import { collectGarbageDuring } from "./support/gc.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
+import { sourceHandler } from "./support/source-handler.ts";
 import {
   ALWAYS,
   callsOf,
@@ -28,7 +26,6 @@ import {
   eventTime,
   expectFailure as expectFailureOf,
   expectOnePost as expectOnePostOf,
-  type Handler,
   HOUR,
   type Invocation,
   invoke as invokeHandler,
@@ -310,18 +307,11 @@ describe("connections that reset or never answer", () => {
   it("abandons one stalled IAM attempt after the request timeout and retries, so it cannot eat the Lambda", async () => {
     // Prepare: the handler from source with the real SDK over the same wire, its request timeout 1 s instead of
     // the 10 s test/clients.test.ts pins, so the test waits 1 s, not 10.
-    const cache = new ClientCache(Date.now, (credentials) =>
-      createRuleClients(credentials, { ...CLIENT_SETTINGS, requestTimeoutMs: 1_000 }),
-    );
-    const handler = createHandler({
-      clientsFor: (request) => cache.clientsFor(request),
-      clock: Date.now,
-      logger,
-    });
+    const handler = sourceHandler({ settings: { ...CLIENT_SETTINGS, requestTimeoutMs: 1_000 } });
     aws.setReport(neverUsed());
     aws.inject({ kind: "hang", service: "iam", action: "GetCredentialReport" });
     // Act
-    const run = await invokeHandler(handler as Handler, configEvent(), 6_000);
+    const run = await invokeHandler(handler, configEvent(), 6_000);
     // Assess
     expectOnePost(run, 6_000, "COMPLIANT");
     expect(run.elapsedMs).toBeGreaterThanOrEqual(990);

@@ -1,3 +1,4 @@
+import { CloudTrailClient, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
 import {
   ConfigServiceClient,
   ConfigServiceServiceException,
@@ -738,5 +739,42 @@ describe("lifecycle", () => {
     expect(Date.now() - started).toBeLessThan(1000);
     for (const error of errors) expect(error).toBeInstanceOf(Error);
     await expect(local.close()).resolves.toBeUndefined();
+  });
+});
+
+describe("CloudTrail LookupEvents rate", () => {
+  const lookup = (region: string) =>
+    new CloudTrailClient({ region, maxAttempts: 1 }).send(new LookupEventsCommand({})).then(
+      () => "ok",
+      (error: Error) => error.name,
+    );
+
+  it("admits two lookups a second per account and region, the third throttled", async () => {
+    // Act: the server's clock stands still at T0
+    const outcomes = [
+      await lookup("eu-west-1"),
+      await lookup("eu-west-1"),
+      await lookup("eu-west-1"),
+      await lookup("us-east-1"),
+    ];
+    // Assess
+    expect(outcomes).toEqual(["ok", "ok", "ThrottlingException", "ok"]);
+  });
+
+  it("counts a region's rate on lookupNow(region) when set, and forgets it at reset", async () => {
+    // Prepare
+    let euWest1Ms = 0;
+    aws.lookupNow = (region) => new Date(T0.getTime() + (region === "eu-west-1" ? euWest1Ms : 0));
+    // Act
+    const moving: string[] = [];
+    for (const step of [0, 0, 1_000]) {
+      euWest1Ms += step;
+      moving.push(await lookup("eu-west-1"));
+    }
+    aws.reset();
+    const afterReset = aws.lookupNow;
+    // Assess
+    expect(moving).toEqual(["ok", "ok", "ok"]);
+    expect(afterReset).toBeUndefined();
   });
 });

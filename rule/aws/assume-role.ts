@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { AssumeRoleError } from "../errors.ts";
-import { CLIENT_SETTINGS, type RoleCredentials } from "./clients.ts";
+import { CLIENT_SETTINGS, type ClientSettings, type RoleCredentials } from "./clients.ts";
 
 /** The shortest session STS grants: an evaluation needs about a minute. */
 export const SESSION_DURATION_SECONDS = 900;
@@ -32,18 +32,31 @@ export function sessionName(configRuleName: string | undefined): string {
   return name.slice(0, 64);
 }
 
-let sts: STSClient | undefined;
-
-function sharedSts(): STSClient {
-  sts ??= new STSClient({
+/**
+ * The STS client of the Lambda's own credentials: the socket timeouts of IAM and Config, 3 attempts in standard
+ * retry mode. `settings` are {@link CLIENT_SETTINGS} unless a test needs a shorter timeout.
+ *
+ * @example
+ * ```ts
+ * const sts = createStsClient();
+ * ```
+ */
+export function createStsClient(settings: ClientSettings = CLIENT_SETTINGS): STSClient {
+  return new STSClient({
     retryMode: "standard",
     maxAttempts: 3,
     requestHandler: {
-      connectionTimeout: CLIENT_SETTINGS.connectionTimeoutMs,
-      requestTimeout: CLIENT_SETTINGS.requestTimeoutMs,
+      connectionTimeout: settings.connectionTimeoutMs,
+      requestTimeout: settings.requestTimeoutMs,
       throwOnRequestTimeout: true,
     },
   });
+}
+
+let sts: STSClient | undefined;
+
+function sharedSts(): STSClient {
+  sts ??= createStsClient();
   return sts;
 }
 

@@ -1,6 +1,6 @@
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { IAMClient } from "@aws-sdk/client-iam";
-import type { TrailClients } from "./trail-clients.ts";
+import type { TrailClients, TrailTiming } from "./trail-clients.ts";
 
 /** Temporary credentials, as STS returns them. */
 export interface RoleCredentials {
@@ -47,7 +47,8 @@ export type ClientSettings = { readonly [K in keyof typeof CLIENT_SETTINGS]: num
 /**
  * Creates the IAM and Config clients (and, on demand, the CloudTrail and Account ones); with `credentials`, for
  * an assumed role, else from the environment's default credential chain (the Lambda's execution role, or the
- * CLI user's profile). `settings` are {@link CLIENT_SETTINGS} unless a test needs a shorter timeout.
+ * CLI user's profile). `settings` are {@link CLIENT_SETTINGS} unless a test needs a shorter timeout, and the
+ * CloudTrail clients wait in real time unless a test gives them a virtual `trailTiming`.
  *
  * @example
  * ```ts
@@ -57,6 +58,7 @@ export type ClientSettings = { readonly [K in keyof typeof CLIENT_SETTINGS]: num
 export function createRuleClients(
   credentials?: RoleCredentials,
   settings: ClientSettings = CLIENT_SETTINGS,
+  trailTiming?: TrailTiming,
 ): RuleClients {
   const common = {
     retryMode: "standard",
@@ -76,7 +78,9 @@ export function createRuleClients(
     config,
     // A dynamic import: with code splitting, the CloudTrail and Account SDKs are a chunk init never reads.
     trail: () => {
-      trail ??= import("./trail-clients.ts").then((m) => m.createTrailClients(credentials));
+      trail ??= import("./trail-clients.ts").then((m) =>
+        m.createTrailClients(credentials, settings, trailTiming),
+      );
       return trail;
     },
     destroy: () => {

@@ -1,8 +1,8 @@
 import { AccountClient } from "@aws-sdk/client-account";
-import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { CloudTrailClient, type CloudTrailClientConfig } from "@aws-sdk/client-cloudtrail";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { Pacer } from "../evidence/pacer.ts";
-import { CLIENT_SETTINGS, type RoleCredentials } from "./clients.ts";
+import { CLIENT_SETTINGS, type ClientSettings, type RoleCredentials } from "./clients.ts";
 
 /** The clients of the CloudTrail lookup, bound to one set of credentials. */
 export interface TrailClients {
@@ -18,6 +18,17 @@ export interface TrailClients {
 export const LOOKUPS_PER_SECOND = 2;
 
 /**
+ * The time the CloudTrail clients wait in: real time, unless a test runs each region's pace in virtual time and
+ * shortens the SDK's back-off, so that a lookup of many pages or a throttling storm takes milliseconds, not seconds.
+ */
+export interface TrailTiming {
+  /** The pacer of `region`'s client: two requests per second in real time by default. */
+  readonly pacer?: (region: string) => Pacer;
+  /** Replaces the standard retry mode's strategy (and its back-off) of every CloudTrail client. */
+  readonly retryStrategy?: CloudTrailClientConfig["retryStrategy"];
+}
+
+/**
  * Creates the CloudTrail and Account clients; loaded with `import()` only when the rule reads CloudTrail, so
  * their SDKs stay out of the Lambda's init. Each region's client sends every attempt, retries included, through
  * that region's {@link Pacer}.
@@ -29,17 +40,21 @@ export const LOOKUPS_PER_SECOND = 2;
  * await trail.cloudTrail("eu-west-1").send(new LookupEventsCommand({}));
  * ```
  */
-export function createTrailClients(credentials?: RoleCredentials): TrailClients {
+export function createTrailClients(
+  credentials?: RoleCredentials,
+  settings: ClientSettings = CLIENT_SETTINGS,
+  timing: TrailTiming = {},
+): TrailClients {
   const handlerOptions = {
-    connectionTimeout: CLIENT_SETTINGS.connectionTimeoutMs,
-    requestTimeout: CLIENT_SETTINGS.requestTimeoutMs,
+    connectionTimeout: settings.connectionTimeoutMs,
+    requestTimeout: settings.requestTimeoutMs,
     throwOnRequestTimeout: true,
   };
   const common = { retryMode: "standard", ...(credentials ? { credentials } : {}) } as const;
   const regional = new Map<string, CloudTrailClient>();
   const account = new AccountClient({
     ...common,
-    maxAttempts: CLIENT_SETTINGS.configMaxAttempts,
+    maxAttempts: settings.configMaxAttempts,
     requestHandler: handlerOptions,
   });
   return {
@@ -47,22 +62,15 @@ export function createTrailClients(credentials?: RoleCredentials): TrailClients 
     cloudTrail(region) {
       let client = regional.get(region);
       if (!client) {
-        const pacer = new Pacer(LOOKUPS_PER_SECOND);
-        const http = new NodeHttpHandler(handlerOptions);
         client = new CloudTrailClient({
           ...common,
           region,
-          maxAttempts: CLIENT_SETTINGS.cloudTrailMaxAttempts,
-          requestHandler: {
-            metadata: http.metadata,
-            handle: async (...[request, options]: Parameters<NodeHttpHandler["handle"]>) => {
-              await pacer.turn(options?.abortSignal as AbortSignal | undefined);
-              return http.handle(request, options);
-            },
-            updateHttpClientConfig: (key, value) => http.updateHttpClientConfig(key, value),
-            httpHandlerConfigs: () => http.httpHandlerConfigs(),
-            destroy: () => http.destroy(),
-          },
+          maxAttempts: settings.cloudTrailMaxAttempts,
+          ...(timing.retryStrategy ? { retryStrategy: timing.retryStrategy } : {}),
+          requestHandler: new PacedHttpHandler(
+            timing.pacer?.(region) ?? new Pacer(LOOKUPS_PER_SECOND),
+            handlerOptions,
+          ),
         });
         regional.set(region, client);
       }
@@ -74,4 +82,19 @@ export function createTrailClients(credentials?: RoleCredentials): TrailClients 
       regional.clear();
     },
   };
+}
+
+/** The SDK's HTTP handler, each request (every attempt, retries included) sent at its pacer's turn. */
+class PacedHttpHandler extends NodeHttpHandler {
+  constructor(
+    private readonly pacer: Pacer,
+    options: ConstructorParameters<typeof NodeHttpHandler>[0],
+  ) {
+    super(options);
+  }
+
+  override async handle(...[request, options]: Parameters<NodeHttpHandler["handle"]>) {
+    await this.pacer.turn(options?.abortSignal as AbortSignal | undefined);
+    return super.handle(request, options);
+  }
 }

@@ -77,7 +77,8 @@ export class EventHistory {
   private readonly events = new Map<string, StoredEvent[]>();
   private readonly requests = new Map<string, number[]>();
 
-  constructor(private readonly clock: () => Date) {}
+  /** `clock(region)`: the time of the per-region request rate (and of the 90-day history, `clock()`). */
+  constructor(private readonly clock: (region?: string) => Date) {}
 
   /** Adds records to `accountId`'s history, each in the region its `awsRegion` names. */
   add(accountId: string, records: readonly CloudTrailRecord[]): void {
@@ -122,7 +123,7 @@ export class EventHistory {
    */
   admit(accountId: string, region: string): boolean {
     const key = `${accountId}/${region}`;
-    const now = this.clock().getTime();
+    const now = this.clock(region).getTime();
     const recent = (this.requests.get(key) ?? []).filter((at) => now - at < LOOKUP_RATE.perMs);
     if (recent.length >= LOOKUP_RATE.requests) {
       this.requests.set(key, recent);

@@ -112,6 +112,7 @@ class LocalAwsServer implements LocalAws {
   readonly env: Record<string, string>;
   readonly homeAccountId: string;
   now: () => Date;
+  lookupNow: ((region: string) => Date) | undefined = undefined;
   readonly calls: RecordedCall[] = [];
   readonly evaluations: PutEvaluationsRecord[] = [];
 
@@ -119,7 +120,9 @@ class LocalAwsServer implements LocalAws {
   private readonly credentials: CredentialStore;
   private readonly directory: Directory;
   private readonly reports = new ReportStore(() => this.now());
-  private readonly history = new EventHistory(() => this.now());
+  private readonly history = new EventHistory((region) =>
+    region !== undefined && this.lookupNow ? this.lookupNow(region) : this.now(),
+  );
   private readonly regions = new RegionDirectory();
   private readonly aliases = new Map<string, string>();
   private readonly organization: OrganizationDirectory;
@@ -229,6 +232,7 @@ class LocalAwsServer implements LocalAws {
     this.directory.reset();
     this.credentials.clear();
     this.now = this.initialNow;
+    this.lookupNow = undefined;
     this.releaseHeld();
   }
 

@@ -208,6 +208,11 @@ export interface LocalAws {
   readonly homeAccountId: string;
   /** Server clock (4-hour rule, STS expirations); settable. */
   now: () => Date;
+  /**
+   * The clock of CloudTrail's two-lookups-per-second limit in `region`, when not `now` (settable, reset to none):
+   * a test that runs each region's pace in its own virtual time gives the limit the same clocks.
+   */
+  lookupNow: ((region: string) => Date) | undefined;
   /** Every request, in arrival order. */
   readonly calls: RecordedCall[];
   /** Every `PutEvaluations` the server accepted. */
