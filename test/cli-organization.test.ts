@@ -20,16 +20,15 @@ import {
 import { toTable, wrap } from "../rule/cli/organization/table.ts";
 import { UsageError } from "../rule/errors.ts";
 import { evaluate } from "../rule/evaluate.ts";
-import { DEFAULT_PARAMETERS } from "../rule/params.ts";
+import { HOUR, NOW, params as ruleParams } from "./support/evaluation.ts";
 import { buildReport, daysBefore, iamDate, rootRow } from "./support/report-builder.ts";
 
-const NOW = new Date("2026-12-02T12:00:00Z");
-const params = { ...DEFAULT_PARAMETERS, cloudTrailLookup: false };
+const params = ruleParams({ cloudTrailLookup: false });
 const info = {
   source: "live",
   format: "live",
-  generatedTime: new Date(NOW.getTime() - 3_600_000),
-  maxReportAgeMs: 4 * 3_600_000,
+  generatedTime: new Date(NOW.getTime() - HOUR),
+  maxReportAgeMs: 4 * HOUR,
   maxReportAge: "4h",
 } as const;
 
