@@ -491,6 +491,22 @@ variable "days" {
     expect(evaluateExpression("${[for n in [1, 2] : n >= 2]}", {})).toEqual([false, true]);
   });
 
+  it("evaluates a string as the template hcl2json gives: literal text, interpolations, $${ and the string functions", () => {
+    // Prepare
+    const scope = { var: { name: "Root_Ab", n: 5, bucket: null, none: null } };
+    const derived = '${coalesce(var.bucket, "${substr(lower(replace(var.name, "_", "-")), 0, 6)}-config")}';
+    // Act, Assess
+    expect(evaluateExpression("${var.name}-lambda", scope)).toBe("Root_Ab-lambda");
+    expect(evaluateExpression("${var.n}", scope)).toBe(5);
+    expect(evaluateExpression("n=${var.n}", scope)).toBe("n=5");
+    expect(evaluateExpression("$${var.n}", scope)).toBe("${var.n}");
+    expect(evaluateExpression("plain", scope)).toBe("plain");
+    expect(evaluateExpression(derived, scope)).toBe("root-a-config");
+    expect(evaluateExpression(derived, { var: { ...scope.var, bucket: "given" } })).toBe("given");
+    expect(evaluateExpression('${substr("e\u0301abc", 0, 2)}', {})).toBe("e\u0301a");
+    expect(() => evaluateExpression("x${var.none}", scope)).toThrow(TerraformError);
+  });
+
   it("refuses what it does not know, through can() too, and never reads it as true or false", async () => {
     // Prepare
     const module = await fixture({
@@ -512,14 +528,16 @@ variable "name" {
       'can(regex("\\\\bA", var.x))',
       "var.x + 1",
       "var.x[0]",
-      '"${var.x}"',
+      '"%{if true}a%{endif}"',
       "[for k, v in var.x : v]",
       "[for v in var.x : v if v]",
       'var.x >= "1"',
       "var.y",
+      "local.y",
       'true ? 1 : "a"',
+      'replace(var.x, "/a/", "b")',
     ]) {
-      expect(() => evaluateExpression(expression, scope), expression).toThrow(UnsupportedExpression);
+      expect(() => evaluateExpression(`\${${expression}}`, scope), expression).toThrow(UnsupportedExpression);
     }
     expect(() => accepts(module.variables, "other", "x")).toThrow(/not declared/);
   });

@@ -13,7 +13,7 @@
  * false between values of different types, length() counts a string's characters (grapheme clusters), regex()
  * takes RE2 syntax (the part of it that means the same in JavaScript is translated, anything else throws).
  */
-import { type Block, nestedAll, unwrap } from "./hcl.ts";
+import { type Block, nestedAll } from "./hcl.ts";
 
 /** A value of a Terraform expression: lists, tuples and sets are arrays, maps and objects are records. */
 export type Value = null | boolean | number | string | readonly Value[] | { readonly [key: string]: Value };
@@ -36,8 +36,88 @@ type Token =
   | { kind: "number"; value: number; at: number }
   | { kind: "string"; value: string; at: number }
   | { kind: "ident"; value: string; at: number }
+  | { kind: "template"; parts: TemplatePart[]; at: number }
   | { kind: "op"; value: string; at: number }
   | { kind: "end"; at: number };
+
+/** A template's literal text, or an interpolated expression. */
+type TemplatePart = string | Node;
+
+/** The index after the `}` that closes the interpolation whose expression starts at `at`. */
+function interpolationEnd(source: string, at: number): number {
+  let depth = 0;
+  let index = at;
+  while (index < source.length) {
+    const char = source[index];
+    if (char === '"') index = readTemplate(source, index + 1, true).end;
+    else if (char === "{") {
+      depth += 1;
+      index += 1;
+    } else if (char === "}") {
+      if (depth === 0) return index + 1;
+      depth -= 1;
+      index += 1;
+    } else index += 1;
+  }
+  throw new UnsupportedExpression(`an unterminated interpolation in: ${source}`);
+}
+
+/**
+ * The parts of the template starting at `at`: a quoted HCL string (`quoted`, with its escapes, up to the closing
+ * quote) or a whole hcl2json string, which is a template without escapes (Terraform's JSON syntax).
+ */
+function readTemplate(source: string, at: number, quoted: boolean): { parts: TemplatePart[]; end: number } {
+  const parts: TemplatePart[] = [];
+  let text = "";
+  let index = at;
+  const unsupported = (what: string): never => {
+    throw new UnsupportedExpression(`${what} at ${index} of: ${source}`);
+  };
+  for (;;) {
+    const char = source[index];
+    if (char === undefined) {
+      if (quoted) unsupported("an unterminated string");
+      break;
+    }
+    if (quoted && char === '"') {
+      index += 1;
+      break;
+    }
+    const next = source[index + 1] ?? "";
+    if (quoted && char === "\\") {
+      const unicode = /^(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))/.exec(source.slice(index + 1));
+      if (unicode) {
+        text += String.fromCodePoint(Number.parseInt(unicode[1] ?? unicode[2] ?? "", 16));
+        index += 1 + unicode[0].length;
+      } else if (next in ESCAPES) {
+        text += ESCAPES[next];
+        index += 2;
+      } else {
+        unsupported(`the escape \\${next}`);
+      }
+      continue;
+    }
+    if ((char === "$" || char === "%") && next === char && source[index + 2] === "{") {
+      // $${ and %%{ are a literal ${ and %{.
+      text += `${char}{`;
+      index += 3;
+      continue;
+    }
+    if (char === "%" && next === "{") unsupported("a template directive");
+    if (char === "$" && next === "{") {
+      const close = interpolationEnd(source, index + 2);
+      if (text !== "") parts.push(text);
+      text = "";
+      parts.push(parse(source.slice(index + 2, close - 1)));
+      index = close;
+      continue;
+    }
+    text += char;
+    index += 1;
+  }
+  if (text !== "" || parts.length === 0) parts.push(text);
+  return { parts, end: index };
+}
 
 const OPERATORS = [
   "==",
@@ -87,33 +167,13 @@ function tokenize(source: string): Token[] {
       continue;
     }
     if (rest.startsWith('"')) {
-      const start = at;
-      let value = "";
-      at += 1;
-      for (;;) {
-        const char = source[at];
-        if (char === undefined) unsupported("an unterminated string");
-        if (char === '"') break;
-        if (char === "\\") {
-          const next = source[at + 1] ?? "";
-          const unicode = /^(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))/.exec(source.slice(at + 1));
-          if (unicode) {
-            value += String.fromCodePoint(Number.parseInt(unicode[1] ?? unicode[2] ?? "", 16));
-            at += 1 + unicode[0].length;
-          } else if (next in ESCAPES) {
-            value += ESCAPES[next];
-            at += 2;
-          } else {
-            unsupported(`the escape \\${next}`);
-          }
-          continue;
-        }
-        if ((char === "$" || char === "%") && source[at + 1] === "{") unsupported("a template in a string");
-        value += char;
-        at += 1;
-      }
-      at += 1;
-      tokens.push({ kind: "string", value, at: start });
+      const { parts, end } = readTemplate(source, at + 1, true);
+      tokens.push(
+        parts.every((part) => typeof part === "string")
+          ? { kind: "string", value: parts.join(""), at }
+          : { kind: "template", parts, at },
+      );
+      at = end;
       continue;
     }
     const operator = OPERATORS.find((candidate) => rest.startsWith(candidate));
@@ -144,7 +204,8 @@ type Node =
   | { kind: "not"; operand: Node }
   | { kind: "binary"; operator: string; left: Node; right: Node }
   | { kind: "conditional"; test: Node; yes: Node; no: Node }
-  | { kind: "for"; variable: string; collection: Node; body: Node };
+  | { kind: "for"; variable: string; collection: Node; body: Node }
+  | { kind: "template"; parts: TemplatePart[] };
 
 /** HCL's binary operators that the conditions use, loosest first. */
 const PRECEDENCE: string[][] = [["||"], ["&&"], ["==", "!="], ["<", "<=", ">", ">="]];
@@ -211,6 +272,10 @@ function parse(source: string): Node {
     if (token.kind === "number" || token.kind === "string") {
       position += 1;
       return { kind: "literal", value: token.value };
+    }
+    if (token.kind === "template") {
+      position += 1;
+      return { kind: "template", parts: token.parts };
     }
     if (token.kind === "ident") {
       position += 1;
@@ -454,6 +519,34 @@ const FUNCTIONS: Record<string, (args: Value[], call: string) => Value> = {
       throw new TerraformError(`${call}: ${String(error)}`);
     }
   },
+  lower([text], call) {
+    return as<string>(text ?? null, "string", call).toLowerCase();
+  },
+  replace([text, search, replacement], call) {
+    const part = as<string>(search ?? null, "string", call);
+    // A search string in slashes is a regular expression in Terraform.
+    if (/^\/.*\/$/s.test(part)) throw new UnsupportedExpression(`${call}: a regular expression`);
+    return as<string>(text ?? null, "string", call).replaceAll(
+      part,
+      as<string>(replacement ?? null, "string", call),
+    );
+  },
+  substr([text, offset, length], call) {
+    // Terraform counts characters (grapheme clusters), as length() does.
+    const characters = [...segmenter.segment(as<string>(text ?? null, "string", call))].map(
+      ({ segment }) => segment,
+    );
+    const from = as<number>(offset ?? null, "number", call);
+    const count = as<number>(length ?? null, "number", call);
+    if (from < 0 || count < -1) throw new UnsupportedExpression(`${call}: a negative offset or length`);
+    if (from > characters.length) throw new TerraformError(`${call}: offset ${from} is out of range`);
+    return characters.slice(from, count === -1 ? undefined : from + count).join("");
+  },
+  coalesce(args, call) {
+    const found = args.find((value) => value !== null && value !== "");
+    if (found === undefined) throw new TerraformError(`${call}: no non-null, non-empty argument`);
+    return found;
+  },
   keys([map], call) {
     return Object.keys(as<Record<string, Value>>(map ?? null, "object", call)).sort();
   },
@@ -477,7 +570,15 @@ const ARITY: Record<string, number> = {
   jsondecode: 1,
   keys: 1,
   values: 1,
+  lower: 1,
+  replace: 3,
+  substr: 3,
 };
+
+/** Functions that take any number of arguments, at least one. */
+const VARIADIC = new Set(["coalesce"]);
+
+const REFERENCE_ROOTS = new Set(["var", "local", "data", "module"]);
 
 function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value {
   switch (node.kind) {
@@ -492,13 +593,14 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
     case "attribute": {
       const object = evaluateNode(node.object, scope);
       const where = node.object.kind === "name" ? `${node.object.name}.${node.name}` : node.name;
+      // A reference the test gave no value for is the test's gap, not an error Terraform would make.
       if (
         node.object.kind === "name" &&
-        node.object.name === "var" &&
+        REFERENCE_ROOTS.has(node.object.name) &&
         isObject(object) &&
         !(node.name in object)
       )
-        throw new UnsupportedExpression(`no value given for var.${node.name}`);
+        throw new UnsupportedExpression(`no value given for ${where}`);
       if (object === null) throw new TerraformError(`${where}: attribute of null`);
       if (!isObject(object) || !(node.name in object))
         throw new TerraformError(`${where}: ${describe(object)} has no attribute ${node.name}`);
@@ -506,8 +608,9 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
     }
     case "call": {
       const call = `${node.name}()`;
-      if (!(node.name in ARITY)) throw new UnsupportedExpression(`the function ${call}`);
-      if (ARITY[node.name] !== node.args.length)
+      if (!(node.name in ARITY) && !VARIADIC.has(node.name))
+        throw new UnsupportedExpression(`the function ${call}`);
+      if (VARIADIC.has(node.name) ? node.args.length === 0 : ARITY[node.name] !== node.args.length)
         throw new UnsupportedExpression(`${call} with ${node.args.length} arguments`);
       if (node.name === "can") {
         try {
@@ -560,6 +663,22 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
         throw new UnsupportedExpression(`conditional branches of types ${kinds.join(" and ")}`);
       return result;
     }
+    case "template": {
+      const [only] = node.parts;
+      // A template that is one interpolation gives its value as it is, not converted to a string.
+      if (node.parts.length === 1 && only !== undefined && typeof only !== "string")
+        return evaluateNode(only, scope);
+      return node.parts
+        .map((part) => {
+          if (typeof part === "string") return part;
+          const value = evaluateNode(part, scope);
+          if (value === null) throw new TerraformError("a template interpolates null");
+          if (typeof value === "string") return value;
+          if (typeof value === "number" || typeof value === "boolean") return String(value);
+          throw new TerraformError(`a template interpolates ${describe(value)}`);
+        })
+        .join("");
+    }
     case "for": {
       const collection = evaluateNode(node.collection, scope);
       if (collection === null) throw new TerraformError("for: iterating over null");
@@ -577,18 +696,22 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
 }
 
 /**
- * The value of a Terraform expression (hcl2json's `${...}` or its inside) for `scope`, which gives the root names
- * (`{ var: { days: 30 } }`).
+ * The value of an expression as hcl2json gives it (a string is a template: `"${var.days >= 1}"`,
+ * `"${var.name}-lambda"`; a number, bool or null is itself) for `scope`, which gives the root names
+ * (`{ var: { days: 30 }, local: { region: "eu-west-1" } }`).
  *
  * @example
  * ```ts
- * evaluateExpression("var.days >= 1 && var.days <= 3650", { var: { days: 0 } }); // false
+ * evaluateExpression("${var.days >= 1 && var.days <= 3650}", { var: { days: 0 } }); // false
  * ```
  */
 export function evaluateExpression(expression: unknown, scope: Readonly<Record<string, Value>>): Value {
+  if (expression === null || typeof expression === "number" || typeof expression === "boolean")
+    return expression;
   if (typeof expression !== "string")
     throw new UnsupportedExpression(`not an expression: ${String(expression)}`);
-  return evaluateNode(parse(unwrap(expression)), scope);
+  const { parts } = readTemplate(expression, 0, false);
+  return evaluateNode({ kind: "template", parts }, scope);
 }
 
 /**
