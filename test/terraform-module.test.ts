@@ -13,12 +13,10 @@ import { format } from "@cdktf/hcl-tools";
 import { describe, expect, it } from "vitest";
 import {
   type Block,
-  containsList,
   declarations,
   dependsOn,
   docsTables,
   EVALUATOR_SOURCE_POLICY_DOCUMENTS,
-  evaluateNumericCondition,
   evaluatorRoleStatements,
   exampleProblems,
   FUNCTION_OUTPUTS,
@@ -34,7 +32,6 @@ import {
   policyStatements,
   readmeReferenceProblems,
   readmeReferences,
-  regexPattern,
   renderedStatements,
   rolePolicies,
   ruleParameters,
@@ -42,8 +39,9 @@ import {
   undocumentedVariables,
   unusedDeclarations,
   unwrap,
-  validationConditions,
 } from "./support/hcl.ts";
+import { accepts, evaluateExpression, type Value } from "./support/hcl-expression.ts";
+import { sampleValues, validationGaps } from "./support/validation-cases.ts";
 
 const TERRAFORM_DIR = "terraform";
 const EVALUATOR_DIR = join(TERRAFORM_DIR, "modules", "evaluator");
@@ -164,12 +162,14 @@ describe("evaluator module call", () => {
     expect(passed.map(({ argument, name }) => [argument, name]).sort()).toEqual(
       settings.map((name) => [name, name]).sort(),
     );
-    for (const { argument, callerVariable, calleeVariable } of passed) {
+    for (const { argument, callerVariable, calleeVariable, name } of passed) {
       expect(unwrap(callerVariable.type), argument).toBe(unwrap(calleeVariable.type));
-      // The module validates each value at least as strictly as the evaluator (name: more strictly,
-      // see "name" below), so a value the evaluator refuses is refused at the module's own variable.
-      if (argument === "name") continue;
-      expect(validationConditions(callerVariable), argument).toEqual(validationConditions(calleeVariable));
+      // The module refuses every value the evaluator refuses, at its own variable; except for name (shorter
+      // here, see "name" below) both accept the same values.
+      const samples = sampleValues(argument);
+      expect(validationGaps(mod, name, evaluator, argument, samples, argument !== "name"), argument).toEqual(
+        [],
+      );
     }
     expect(unwrap(evaluatorCall.lambda_zip_path)).toBe("local.lambda_zip_path");
     expect(unwrap(evaluatorCall.tags)).toBe("local.tags");
@@ -486,218 +486,66 @@ describe("variables", () => {
     expect(undocumentedVariables(module)).toEqual([]);
   });
 
-  it.each([
-    "runtime",
-    "architecture",
-    "maximum_execution_frequency",
-    "lookback_days",
-    "log_retention_in_days",
-    "log_level",
-    "name",
-    "memory_size",
-    "timeout",
-    "maximum_retry_attempts",
-    "log_group_kms_key_arn",
-    "config_recorder_role_arn",
-    "config_recorder_resource_types",
-    "config_bucket_name",
-    "config_bucket_kms_key_arn",
-    "config_bucket_expiration_days",
-  ])("%s is validated", (name) => {
-    const conditions = validationConditions(variable(name));
-    expect(conditions.length).toBeGreaterThan(0);
-    for (const condition of conditions) expect(condition).toContain(`var.${name}`);
+  // Which values each validation accepts is in test/terraform-validations.test.ts; here what the defaults and the
+  // derived names make of them.
+  it("runtime: nodejs22.x by default; the evaluator leaves the default to its callers", () => {
+    expect(variable("runtime").default).toBe("nodejs22.x");
+    expect(inEvaluator.variable("runtime")).not.toHaveProperty("default");
   });
 
   it.each([
-    "name",
-    "description",
-    "role_description",
-    "runtime",
-    "architecture",
-    "memory_size",
-    "timeout",
-    "reserved_concurrent_executions",
-    "log_level",
-    "log_retention_in_days",
-    "log_group_kms_key_arn",
-    "maximum_retry_attempts",
-    "policy_json",
-  ])("modules/evaluator: %s is validated", (name) => {
-    const conditions = validationConditions(inEvaluator.variable(name));
-    expect(conditions.length).toBeGreaterThan(0);
-    for (const condition of conditions) expect(condition).toContain(`var.${name}`);
+    ["architecture", "arm64"],
+    ["log_level", "INFO"],
+    ["maximum_execution_frequency", "TwentyFour_Hours"],
+    ["log_retention_in_days", 90],
+    ["lookback_days", 30],
+  ] as const)("%s defaults to %j", (name, fallback) => {
+    expect(variable(name).default).toBe(fallback);
   });
 
-  it("runtime: nodejs22.x by default, nodejs24.x allowed, nothing older", () => {
-    const runtime = variable("runtime");
-    const allowed = containsList(validationConditions(runtime).join(" "), "runtime");
-    expect(allowed).toEqual(expect.arrayContaining(["nodejs22.x", "nodejs24.x"]));
-    expect(allowed).not.toContain("nodejs20.x");
-    expect(allowed).not.toContain("nodejs18.x");
-    expect(allowed?.every((value) => /^nodejs(2[2-9]|[3-9]\d)\.x$/.test(String(value)))).toBe(true);
-    expect(runtime.default).toBe("nodejs22.x");
-    // The evaluator accepts the same runtimes and leaves the default to its callers.
-    const inner = inEvaluator.variable("runtime");
-    expect(containsList(validationConditions(inner).join(" "), "runtime")).toEqual(allowed);
-    expect(inner).not.toHaveProperty("default");
-  });
+  it.each(["log_group_kms_key_arn", "config_recorder_role_arn", "config_bucket_name"])(
+    "%s is optional: null by default, which its validation accepts",
+    (name) => {
+      expect(variable(name).default).toBeNull();
+      expect(accepts(mod.variables, name, null)).toBe(true);
+    },
+  );
 
-  it.each([
-    ["architecture", ["arm64", "x86_64"], "arm64"],
-    ["log_level", ["DEBUG", "INFO", "WARN", "ERROR"], "INFO"],
-    [
-      "maximum_execution_frequency",
-      ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"],
-      "TwentyFour_Hours",
-    ],
-  ])("%s accepts exactly its documented values", (name, values, fallback) => {
-    const block = variable(name);
-    expect(containsList(validationConditions(block).join(" "), name)).toEqual(values);
-    expect(block.default).toBe(fallback);
-    if (name in evaluator.variables) {
-      expect(containsList(validationConditions(inEvaluator.variable(name)).join(" "), name)).toEqual(values);
-    }
-  });
-
-  it.each(MODULES)("%s: log_retention_in_days accepts only values CloudWatch Logs accepts", (_, module) => {
-    // PutRetentionPolicy's documented values; 0 is the provider's "never expire".
-    const cloudWatch = [
-      0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-      3653,
-    ];
-    const block = declarations(module).variable("log_retention_in_days");
-    const allowed = containsList(validationConditions(block).join(" "), "log_retention_in_days");
-    expect(allowed).toEqual(cloudWatch);
-    if ("default" in block) expect(allowed).toContain(block.default);
-  });
-
-  it("name: valid for Lambda, IAM and the derived names", () => {
-    const block = variable("name");
-    const pattern = regexPattern(validationConditions(block).join(" "), "name");
-    const inner = regexPattern(validationConditions(inEvaluator.variable("name")).join(" "), "name");
-    expect(pattern).toBeDefined();
-    expect(inner).toBeDefined();
-    const valid = (value: string): boolean => pattern?.test(value) ?? false;
-    // Every name this module accepts, the evaluator accepts too.
-    const good = [String(block.default), "Root_Activity-2", "a".repeat(48)];
-    for (const name of good) {
-      expect(valid(name), name).toBe(true);
-      expect(inner?.test(name), name).toBe(true);
-    }
-    for (const bad of [
-      "",
-      "a".repeat(49),
-      "1root",
-      "-root",
-      "root activity",
-      "root.activity",
-      "root/activity",
-    ]) {
-      expect(valid(bad), bad).toBe(false);
-    }
-    // The longest valid name still gives IAM role names of at most 64 characters, the evaluator's
-    // execution role included; the evaluator's own limit keeps its role name valid too.
+  it("name: the longest name the module accepts still gives valid IAM role names, the evaluator's included", () => {
+    // Prepare
     const longest = "a".repeat(48);
-    for (const template of [evaluator.locals.role_name, mod.locals.recorder_role]) {
-      expect(String(template).replace("${var.name}", longest).length).toBeLessThanOrEqual(64);
-    }
-    expect(inner?.test("a".repeat(57))).toBe(true);
-    expect(inner?.test("a".repeat(58))).toBe(false);
-    expect(String(evaluator.locals.role_name).replace("${var.name}", "a".repeat(57)).length).toBe(64);
+    const evaluatorLongest = "a".repeat(57);
+    // Act
+    const roleName = (template: unknown, name: string): string =>
+      String(evaluateExpression(template, { var: { name } }));
+    // Assess
+    expect(accepts(mod.variables, "name", longest)).toBe(true);
+    expect(accepts(mod.variables, "name", `${longest}a`)).toBe(false);
+    // IAM role names are at most 64 characters.
+    expect(roleName(evaluator.locals.role_name, longest).length).toBeLessThanOrEqual(64);
+    expect(roleName(mod.locals.recorder_role, longest).length).toBeLessThanOrEqual(64);
+    expect(accepts(evaluator.variables, "name", evaluatorLongest)).toBe(true);
+    expect(roleName(evaluator.locals.role_name, evaluatorLongest).length).toBeLessThanOrEqual(64);
+    // Every name the module accepts, the evaluator accepts too.
+    expect(validationGaps(mod, "name", evaluator, "name", sampleValues("name"))).toEqual([]);
   });
 
-  it.each([
-    ["lookback_days", [1, 30, 3650], [0, -1, 3651, 1.5]],
-    ["memory_size", [128, 1024, 10240], [127, 10241, 128.5]],
-    ["timeout", [10, 120, 900], [9, 901, 60.5]],
-    ["maximum_retry_attempts", [0, 1, 2], [-1, 3, 0.5]],
-    ["config_bucket_expiration_days", [null, 1, 365], [0, -1, 1.5]],
-  ] as const)("%s: the validation accepts %j and rejects %j", (name, good, bad) => {
-    const block = variable(name);
-    const [condition] = validationConditions(block);
-    expect(condition).toBeDefined();
-    for (const value of [...good, block.default as number]) {
-      expect(evaluateNumericCondition(condition ?? "", name, value), String(value)).toBe(true);
-    }
-    for (const value of bad)
-      expect(evaluateNumericCondition(condition ?? "", name, value), String(value)).toBe(false);
-  });
-
-  it("modules/evaluator: reserved_concurrent_executions is null or a whole number, at least 1", () => {
-    const [condition = ""] = validationConditions(inEvaluator.variable("reserved_concurrent_executions"));
-    for (const value of [null, 1, 100]) {
-      expect(
-        evaluateNumericCondition(condition, "reserved_concurrent_executions", value),
-        String(value),
-      ).toBe(true);
-    }
-    for (const value of [0, -1, 2.5]) {
-      expect(
-        evaluateNumericCondition(condition, "reserved_concurrent_executions", value),
-        String(value),
-      ).toBe(false);
-    }
-  });
-
-  it("modules/evaluator: descriptions fit Lambda's 256 and IAM's 1000 characters", () => {
-    // Which lengths each validation accepts: its condition evaluated with length(var.x) standing for a length.
-    const accepts = (name: string, length: number) =>
-      validationConditions(inEvaluator.variable(name)).every((condition) =>
-        evaluateNumericCondition(condition.replaceAll(`length(var.${name})`, `var.${name}`), name, length),
-      );
-    expect([0, 256, 257].map((length) => accepts("description", length))).toEqual([true, true, false]);
-    expect([0, 1000, 1001].map((length) => accepts("role_description", length))).toEqual([true, true, false]);
-  });
-
-  it("modules/evaluator: policy_json is null or a policy document", () => {
-    expect(validationConditions(inEvaluator.variable("policy_json"))).toEqual([
-      "var.policy_json == null ? true : can(jsondecode(var.policy_json).Statement)",
-    ]);
-  });
-
-  it("ARN and bucket name validations accept null and real values", () => {
-    const cases: [Block, string, string, string][] = [
-      [
-        variable("log_group_kms_key_arn"),
-        "log_group_kms_key_arn",
-        "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-        "alias/logs",
-      ],
-      [
-        inEvaluator.variable("log_group_kms_key_arn"),
-        "log_group_kms_key_arn",
-        "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-        "alias/logs",
-      ],
-      [
-        variable("config_recorder_role_arn"),
-        "config_recorder_role_arn",
-        "arn:aws:iam::123456789012:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
-        "AWSServiceRoleForConfig",
-      ],
-      [
-        variable("config_bucket_name"),
-        "config_bucket_name",
-        "root-activity-config-123456789012-eu-west-1",
-        "Root_Activity",
-      ],
-    ];
-    for (const [block, name, good, bad] of cases) {
-      expect(block.default).toBeNull();
-      const condition = validationConditions(block).join(" ");
-      expect(condition).toMatch(new RegExp(`^var\\.${name} == null \\? true : `));
-      const pattern = regexPattern(condition, name);
-      expect(pattern?.test(good), good).toBe(true);
-      expect(pattern?.test(bad), bad).toBe(false);
-    }
-  });
-
-  it("the derived bucket name fits S3's 63 characters", () => {
-    const expression = unwrap(mod.locals.config_bucket_name);
-    expect(expression).toContain('substr(lower(replace(var.name, "_", "-")), 0, 20)');
-    // 20 characters of name, "-config-", a 12-digit account id, "-" and the longest region names (14).
-    expect(20 + "-config-".length + 12 + 1 + "ap-southeast-5".length).toBeLessThanOrEqual(63);
+  it("the derived bucket name is a bucket name the module accepts, for the longest name and region", () => {
+    // Prepare
+    const scope = (name: string) => ({
+      var: { name, config_bucket_name: null },
+      local: { account_id: "123456789012", region: "ap-southeast-5" },
+    });
+    // Act
+    const derived = evaluateExpression(mod.locals.config_bucket_name, scope(`Root_${"A".repeat(43)}`));
+    const given = evaluateExpression(mod.locals.config_bucket_name, {
+      ...scope("root-activity"),
+      var: { name: "root-activity", config_bucket_name: "my-config-bucket" },
+    });
+    // Assess
+    expect(derived).toBe("root-aaaaaaaaaaaaaaa-config-123456789012-ap-southeast-5");
+    expect(accepts(mod.variables, "config_bucket_name", derived)).toBe(true);
+    expect(given).toBe("my-config-bucket");
   });
 });
 
@@ -800,7 +648,7 @@ describe("example: single-account", () => {
     for (const name of ["maximum_execution_frequency", "log_retention_in_days", "log_level"]) {
       const value = moduleCall?.[name];
       if (value === undefined || (typeof value === "string" && value.startsWith("${"))) continue;
-      expect(containsList(validationConditions(variable(name)).join(" "), name), name).toContain(value);
+      expect(accepts(mod.variables, name, value as Value), name).toBe(true);
     }
   });
 
