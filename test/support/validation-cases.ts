@@ -48,7 +48,8 @@ const KMS_KEY_ARN: Case = {
   ],
   rejected: [
     "alias/logs",
-    `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/logs`,
+    "alias/aws/sns",
+    `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/aws/sns`,
     `arn:aws:kms:eu-west-1:${ACCOUNT}:key/`,
     "arn:aws:kms:eu-west-1:12345678901:key/k",
     "1234abcd-12ab-34cd-56ef-1234567890ab",
@@ -94,6 +95,8 @@ const TOPIC_ARN: Case = {
     `arn:aws:sns:eu-west-1:${ACCOUNT}:${a(257)}`,
     `arn:aws:sns:eu-west-1:${ACCOUNT}:`,
     `arn:aws:sqs:eu-west-1:${ACCOUNT}:queue`,
+    `arn:aws:sns:eu-west-1:${ACCOUNT}:alerts:5d1b2c3e-subscription`,
+    "arn:aws:sns:eu-west-1:12345:alerts",
     "root-activity",
   ],
 };
