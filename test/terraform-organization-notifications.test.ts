@@ -22,13 +22,14 @@ import {
   loadModule,
   moduleCallProblems,
   nested,
+  nestedAll,
   policyDocumentOf,
   policyStatements,
   undocumentedOutputs,
   undocumentedVariables,
   unwrap,
-  validationConditions,
 } from "./support/hcl.ts";
+import { accepts } from "./support/hcl-expression.ts";
 import {
   complianceChangeEvent,
   type InputTransformer,
@@ -37,6 +38,7 @@ import {
   placeholders,
   render,
 } from "./support/input-transformer.ts";
+import { sampleValues, validationGaps } from "./support/validation-cases.ts";
 
 const MODULE_DIR = join("terraform", "modules", "organization");
 const EXAMPLE_DIR = join("terraform", "examples", "organization");
@@ -169,7 +171,8 @@ describe("organization notifications.tf", () => {
 
   it("names fit their services' limits for the longest name the module accepts", () => {
     const longest = "a".repeat(46);
-    expect(validationConditions(variable("name"))[0]).toContain("{0,45}");
+    expect(accepts(mod.variables, "name", longest)).toBe(true);
+    expect(accepts(mod.variables, "name", `${longest}a`)).toBe(false);
     const names: [string, unknown, number][] = [
       ["IAM role", shared.locals.role_name, 64],
       ["forwarding IAM role", mod.locals.forwarding_role, 64],
@@ -217,7 +220,10 @@ describe("organization notification variables", () => {
       const there = declarations(root).variable(name);
       expect(here.type, name).toBe(there.type);
       expect(here.default, name).toEqual(there.default);
-      expect(validationConditions(here), name).toEqual(validationConditions(there));
+      const validated = nestedAll(here, "validation").length > 0;
+      expect(validated, name).toBe(nestedAll(there, "validation").length > 0);
+      if (validated)
+        expect(validationGaps(mod, name, root, name, sampleValues(name), true), name).toEqual([]);
     }
     expect(variable("notify_on").default).toEqual(["NON_COMPLIANT", "COMPLIANT"]);
     expect(variable("alarm_on_failures").default).toBe(true);
@@ -558,9 +564,16 @@ describe("organization failure alarms", () => {
     );
     expect(none.dimensions).toEqual({ service: "${var.function_name}" });
     expect(unwrap(none.period)).toBe("local.rule_period_seconds[var.maximum_execution_frequency]");
-    expect(validationConditions(variable("maximum_execution_frequency"))).toEqual(
-      validationConditions(declarations(root).variable("maximum_execution_frequency")),
-    );
+    expect(
+      validationGaps(
+        mod,
+        "maximum_execution_frequency",
+        root,
+        "maximum_execution_frequency",
+        sampleValues("maximum_execution_frequency"),
+        true,
+      ),
+    ).toEqual([]);
     expect([none.evaluation_periods, none.datapoints_to_alarm, none.threshold]).toEqual([2, 2, 1]);
     expect(none.comparison_operator).toBe("LessThanThreshold");
     expect(none.treat_missing_data).toBe("breaching");
