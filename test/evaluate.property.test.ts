@@ -17,15 +17,18 @@ import {
   type DateColumn,
   dateCell,
   extraValue,
+  type FieldSpan,
   insertAt,
   instantBetween,
+  type LineSpan,
   otherUsers,
+  type ReportLayout,
   type ReportShape,
   renderReport,
+  reportLayout,
   reportShape,
   rootArn,
   rootUserText,
-  rowByteSpan,
   timestampText,
 } from "./support/arbitraries.ts";
 import { AWS_COLUMNS, type Row } from "./support/report-builder.ts";
@@ -68,12 +71,6 @@ function asInput(report: string, form: InputForm): string | Uint8Array {
   backing.set(bytes, 7);
   return new Uint8Array(backing.buffer, 7, bytes.byteLength);
 }
-
-/**
- * Where in a report to corrupt it, as a fraction in [0, 1]. Not fc.double: its values cluster at 0 and 1 (it is
- * uniform over representations, not values), which would leave the middle of a report untouched.
- */
-const fraction = fc.integer({ min: 0, max: 1_000_000 }).map((n) => n / 1_000_000);
 
 const inputForm = fc.constantFrom<InputForm>("string", "buffer", "view");
 
@@ -340,99 +337,326 @@ describe("evaluate: never throws, and every verdict is well formed", () => {
 });
 
 describe("evaluate: corrupted reports", () => {
-  type Region = "before" | "inside" | "after";
-  /** A valid report and its verdict, where its root row lies in bytes, and a byte position to corrupt. */
-  const corruptible = (
-    shape?: fc.Arbitrary<ReportShape>,
-    regions: Region[] = ["before", "inside", "after"],
-  ) =>
-    fc
-      .tuple(
-        scenario(anyDates, { maxUsers: 12, ...(shape ? { shape } : {}) }),
-        fc.constantFrom(...regions),
-        fraction,
-      )
-      .map(([s, region, at]) => {
-        const bytes = Buffer.from(s.report);
-        const root = rowByteSpan(s.shape, s.rows, s.rootIndex);
-        // Positions are biased to the region around the root row that each property is about.
-        const [from, to] = {
-          before: [0, root.start],
-          inside: [root.start, root.end],
-          after: [root.end, bytes.length],
-        }[region] as [number, number];
-        const position = from + Math.floor(at * (to - from));
-        const where: Region = position < root.start ? "before" : position < root.end ? "inside" : "after";
-        return { s, bytes, original: evaluate(bytes, s.now, s.params), position, where };
-      });
-  const sameOrCannotVerify = (verdict: Verdict, original: Verdict) => {
-    if (verdict.reason === "cannot-verify") return;
-    expect({ complianceType: verdict.complianceType, reason: verdict.reason }).toEqual({
-      complianceType: original.complianceType,
-      reason: original.reason,
+  /** A valid report, its verdict, and where its lines and fields lie in bytes. */
+  interface Corruptible {
+    readonly s: Scenario;
+    readonly bytes: Buffer;
+    readonly layout: ReportLayout;
+    readonly root: LineSpan;
+    readonly original: Verdict;
+  }
+  const corruptible = (shape?: fc.Arbitrary<ReportShape>): fc.Arbitrary<Corruptible> =>
+    scenario(anyDates, { maxUsers: 12, ...(shape ? { shape } : {}) }).map((s) => {
+      const bytes = Buffer.from(s.report);
+      const layout = reportLayout(s.shape, s.rows);
+      const root = layout.lines[s.rootIndex + 1] as LineSpan;
+      return { s, bytes, layout, root, original: evaluate(bytes, s.now, s.params) };
     });
+
+  /** Byte offsets `[from, to)`. */
+  type Range = readonly [number, number];
+  /**
+   * A corruption site from one of `classes` (each a union of ranges), every non-empty class equally likely whatever
+   * its size: a uniform offset would almost never hit the one-byte classes (the root row's first byte, the CR of
+   * its CRLF). Not fc.double for `at`: its values cluster at 0 and 1, leaving the middle of a range untouched.
+   */
+  const site = (classes: readonly (readonly Range[])[]) =>
+    fc.tuple(fc.nat(), fc.integer({ min: 0, max: 999_999 })).map(([which, at]) => {
+      const live = classes
+        .map((ranges) => ranges.filter(([from, to]) => to > from))
+        .filter((ranges) => ranges.length > 0);
+      const ranges = live[which % live.length] as readonly Range[];
+      let index = Math.floor((at / 1_000_000) * ranges.reduce((sum, [from, to]) => sum + to - from, 0));
+      for (const [from, to] of ranges) {
+        if (index < to - from) return from + index;
+        index -= to - from;
+      }
+      throw new Error("unreachable: index is below the total size");
+    });
+  /** Sites as single offsets (scattered bytes), for `site`. */
+  const each = (offsets: readonly number[]): Range[] => offsets.map((at) => [at, at + 1] as const);
+  const lineAt = (c: Corruptible, at: number): LineSpan =>
+    c.layout.lines.find((line) => line.start <= at && at < line.end) as LineSpan;
+  const linesBeforeRoot = (c: Corruptible) => c.layout.lines.slice(0, c.s.rootIndex + 1);
+
+  const QUOTE = 0x22;
+  const STRUCTURAL_UNQUOTED = [QUOTE, 0x2c, 0x0d, 0x0a];
+  const CANNOT = "Cannot verify root user activity: ";
+  const NO_ROOT = "the report has no <root_account> row";
+  const NOT_CSV = "the report is not valid CSV (";
+  const SHORT_ROW = `${NOT_CSV}a row has a different number of fields than the header`;
+  const UNCLOSED = `${NOT_CSV}a quoted field is not closed`;
+  const MISPLACED = `${NOT_CSV}a quote is misplaced`;
+  /** The columns the spec has the rule read; `mfa_active` is informational only. */
+  const REQUIRED = ["user", "arn", ...DATE_COLUMNS, "access_key_1_active", "access_key_2_active"];
+  const READ = [...REQUIRED, "mfa_active"];
+
+  /** The one outcome a corruption has, worked out from where it falls. */
+  type Expected =
+    | { readonly kind: "original" }
+    /** The original complianceType and reason; a detail the verdict only reports (mfa_active) is lost. */
+    | { readonly kind: "same-decision" }
+    /** NON_COMPLIANT, cannot-verify, and an annotation that starts with `Cannot verify root user activity: ${start}`. */
+    | { readonly kind: "cannot-verify"; readonly start: string };
+  const ORIGINAL: Expected = { kind: "original" };
+  const SAME_DECISION: Expected = { kind: "same-decision" };
+  const cannot = (start: string): Expected => ({ kind: "cannot-verify", start });
+  const decision = (verdict: Verdict) => ({ complianceType: verdict.complianceType, reason: verdict.reason });
+
+  const expectOutcome = (verdict: Verdict, original: Verdict, expected: Expected): void => {
+    expectWellFormed(verdict);
+    if (expected.kind === "original") expect(verdict).toEqual(original);
+    else if (expected.kind === "same-decision") expect(decision(verdict)).toEqual(decision(original));
+    else {
+      expect(decision(verdict)).toEqual({ complianceType: "NON_COMPLIANT", reason: "cannot-verify" });
+      expect(verdict.annotation.slice(0, CANNOT.length + expected.start.length)).toBe(
+        CANNOT + expected.start,
+      );
+    }
   };
-  /** Cuts reports of `shapes` anywhere: each verdict is well formed, and the original one or Cannot verify. */
-  const assertTruncatedSameOrCannotVerify = (shapes: fc.Arbitrary<ReportShape>) =>
+
+  /** What the last line of a report cut at `end` inside `line` holds, by RFC 4180 (the builder's quoting). */
+  type Cut =
+    | { readonly kind: "nothing" | "short" | "unclosed" | "misplaced" }
+    | { readonly kind: "complete"; readonly field: FieldSpan; readonly value: string };
+  const cutLine = (line: LineSpan, end: number): Cut => {
+    if (end === line.start) return { kind: "nothing" };
+    const last = line.fields.at(-1) as FieldSpan;
+    // Between the CR and the LF of a CRLF line end: the CR is no line end alone; csv-parse keeps it in an unquoted
+    // field and refuses it after a closing quote.
+    if (end > line.contentEnd) return last.quoted ? { kind: "misplaced" } : complete(last, `${last.value}\r`);
+    const field = line.fields.findLast((f) => f.start <= end) as FieldSpan;
+    const written = Buffer.from(field.text)
+      .subarray(0, end - field.start)
+      .toString();
+    let value = written;
+    if (field.quoted && written !== "") {
+      // Inside quotes, quotes come in pairs: an odd run at the cut ends in the closing quote.
+      const inner = written.slice(1);
+      if ((inner.length - inner.replace(/"+$/, "").length) % 2 === 0) return { kind: "unclosed" };
+      value = inner.slice(0, -1).replaceAll('""', '"');
+    }
+    return field === last ? complete(field, value) : { kind: "short" };
+  };
+  const complete = (field: FieldSpan, value: string): Cut => ({ kind: "complete", field, value });
+
+  /** The outcome of a report cut at `end`, from where `end` falls. */
+  const expectedAfterCut = (c: Corruptible, end: number): Expected => {
+    const header = c.layout.lines[0] as LineSpan;
+    if (end >= c.root.end) return ORIGINAL; // only other users' rows are cut away
+    if (end <= c.layout.bomLength) return cannot("the report is empty");
+    // Which columns a cut header still names (a prefix of user_creation_time even reads as a second user column)
+    // is the header's business, tested word for word in root-row-edges and report-hostile: here only that it cannot
+    // be verified.
+    if (end < header.contentEnd) return cannot("");
+    const line = end < header.end ? header : lineAt(c, end);
+    const cut = line === header ? { kind: "nothing" as const } : cutLine(line, end);
+    if (cut.kind !== "complete") {
+      return cannot(
+        { nothing: NO_ROOT, short: SHORT_ROW, unclosed: UNCLOSED, misplaced: MISPLACED }[cut.kind],
+      );
+    }
+    if (line !== c.root) return cannot(NO_ROOT); // a complete other user's row, and no root row
+    const { field, value } = cut;
+    const column = field.column;
+    // The row is root's only while its user cell still reads <root_account>, whatever else is cut.
+    if (column === "user") return value.trim() === "<root_account>" ? ORIGINAL : cannot(NO_ROOT);
+    if (value === "") return cannot("the report ends inside the <root_account> row");
+    // Every cell the rule reads is trimmed: a cut in trailing spaces, or a kept CR, changes nothing.
+    if (value.trim() === field.value.trim()) return ORIGINAL;
+    if (!READ.includes(column)) return ORIGINAL;
+    if (column === "mfa_active") return SAME_DECISION;
+    if (column === "arn") return cannot(`the <root_account> row's arn ${JSON.stringify(value)} is not`);
+    // A shorter true/false is neither; a date loses the end of its offset or its Z, which the format requires,
+    // and a placeholder's prefix is no placeholder (the empty one has no prefix).
+    if ((DATE_COLUMNS as readonly string[]).includes(column))
+      return cannot(`${column} of the root row is ${JSON.stringify(value)}, neither a date nor N/A`);
+    return cannot(`${column} of the root row is ${JSON.stringify(value)}, not true or false`);
+  };
+
+  /**
+   * Cuts reports of `shapes` anywhere, each kind of place as often (or only in and just after the root row's last
+   * field): the verdict is the one the place gives.
+   */
+  const assertTruncated = (
+    shapes: fc.Arbitrary<ReportShape>,
+    where: "anywhere" | "last field" = "anywhere",
+  ) =>
     fc.assert(
-      fc.property(corruptible(shapes), (c) => {
-        // Prepare
-        const cut = c.bytes.subarray(0, c.position);
-        // Act
-        const verdict = evaluateSafely(cut, c.s.now, c.s.params);
-        // Assess
-        expectWellFormed(verdict);
-        sameOrCannotVerify(verdict, c.original);
-      }),
+      fc.property(
+        corruptible(shapes).chain((c) => {
+          const { bomLength, lines } = c.layout;
+          const header = lines[0] as LineSpan;
+          const last = c.root.fields.at(-1) as FieldSpan;
+          const lastField: Range[][] = [
+            [[last.start, last.end]],
+            // A value short of its last few bytes: a date without its offset, an ARN without its "t", "fals".
+            [[Math.max(last.start, last.end - 6), last.end]],
+            [[last.end, last.end + 1]],
+            [[c.root.contentEnd + 1, c.root.end]],
+          ];
+          return site(
+            where === "last field"
+              ? lastField
+              : [
+                  [
+                    [0, 1],
+                    [bomLength, bomLength + 1],
+                  ],
+                  [[bomLength + 1, header.end]],
+                  [[header.end, c.root.start]],
+                  [[c.root.start, c.root.start + 1]],
+                  [[c.root.start + 1, last.start]],
+                  ...lastField,
+                  [[c.root.end, c.bytes.length + 1]],
+                ],
+          ).map((end) => ({ c, end }));
+        }),
+        ({ c, end }) => {
+          // Prepare
+          const expected = expectedAfterCut(c, end);
+          // Act
+          const verdict = evaluateSafely(c.bytes.subarray(0, end), c.s.now, c.s.params);
+          // Assess
+          expectOutcome(verdict, c.original, expected);
+        },
+      ),
       { numRuns: 200 },
     );
-  const flip = (bytes: Buffer, position: number, xor: number): Buffer => {
-    const flipped = Buffer.from(bytes);
-    if (position < flipped.length) flipped[position] = (flipped[position] as number) ^ xor;
-    return flipped;
-  };
 
-  it("truncated anywhere (AWS's column order), gives the original verdict or Cannot verify", () => {
-    // A cut before the end of the root row leaves no complete root row (no root row, or a row with too few
-    // fields), except a cut inside its last field: in AWS's order that is cert_2_last_rotated or an unknown
-    // column, which the rule does not read. A cut after the root row removes only other users' rows.
-    assertTruncatedSameOrCannotVerify(reportShape({ awsOrder: true }));
+  it("truncated anywhere (AWS's column order), gives the one verdict the cut's place gives", () => {
+    // The last column is cert_2_last_rotated or an unknown one, which the rule does not read.
+    assertTruncated(reportShape({ awsOrder: true }));
   });
 
-  it("truncated anywhere (any column order whose last column is not a date column), gives the original verdict or Cannot verify", () => {
-    // When the last column is a date column and the root row is the last row, a cut just after the row's last
-    // comma leaves that date empty, which the spec reads as "no use" (a known limit of CSV, reported).
-    const notDateLast = reportShape().filter(
-      (shape) => !(DATE_COLUMNS as readonly string[]).includes(shape.columns.at(-1) as string),
-    );
-    assertTruncatedSameOrCannotVerify(notDateLast);
+  /** Any layout with one of the columns the rule reads moved last: then a cut inside the last field shortens it. */
+  const readColumnLast = reportShape().chain((shape) =>
+    fc.constantFrom(...READ).map((column): ReportShape => {
+      const last = (names: readonly string[]) => {
+        const i = shape.columns.indexOf(column);
+        return [...names.slice(0, i), ...names.slice(i + 1), names[i] as string];
+      };
+      return { ...shape, columns: last(shape.columns), header: last(shape.header) };
+    }),
+  );
+
+  it("truncated anywhere (any column order), gives the one verdict the cut's place gives", () => {
+    // Any column last, a date column too: a cut just after the root row's last comma is refused, not read as an
+    // empty date ("no use").
+    assertTruncated(fc.oneof(reportShape(), readColumnLast));
+  });
+
+  it("truncated in or just after the root row's last field, a column the rule reads last, gives the one verdict the cut's place gives", () => {
+    // A shortened date, flag or ARN, an empty last cell, a CR kept without its LF.
+    assertTruncated(readColumnLast, "last field");
   });
 
   it("truncated after the root row, gives exactly the original verdict", () => {
     // The root row is complete (its line end was read); what is cut are other users' rows, which hold nothing
     // about root. (A second root row cut away cannot be seen: the report then is a valid shorter report.)
     fc.assert(
-      fc.property(corruptible(undefined, ["after"]), (c) => {
-        // Act
-        const verdict = evaluateSafely(c.bytes.subarray(0, c.position), c.s.now, c.s.params);
-        // Assess
-        expect(verdict).toEqual(c.original);
-      }),
+      fc.property(
+        corruptible().chain((c) => site([[[c.root.end, c.bytes.length + 1]]]).map((end) => ({ c, end }))),
+        ({ c, end }) => {
+          // Act
+          const verdict = evaluateSafely(c.bytes.subarray(0, end), c.s.now, c.s.params);
+          // Assess
+          expect(verdict).toEqual(c.original);
+        },
+      ),
       { numRuns: 100 },
     );
   });
 
-  it("with one byte changed outside the root row, gives the original verdict or Cannot verify (identical after it)", () => {
+  /** Offsets of the bytes of fields' values in `lines`: not commas, line ends, enclosing or doubled quotes. */
+  const valueBytes = (c: Corruptible, lines: readonly LineSpan[]): number[] =>
+    lines.flatMap((line) =>
+      line.fields.flatMap((field) => {
+        const [from, to] = field.quoted ? [field.start + 1, field.end - 1] : [field.start, field.end];
+        return Array.from({ length: to - from }, (_, i) => from + i).filter((at) => c.bytes[at] !== QUOTE);
+      }),
+    );
+  const fieldAt = (line: LineSpan, at: number): FieldSpan =>
+    line.fields.find((field) => field.start <= at && at < field.end) as FieldSpan;
+  const normalise = (name: string) => name.trim().toLowerCase();
+
+  /** A header name, before and after its byte at `at` becomes `byte`, as the rule compares names. */
+  const renamed = (c: Corruptible, at: number, byte: number): readonly [string, string] => {
+    const field = fieldAt(c.layout.lines[0] as LineSpan, at);
+    const name = Buffer.from(field.value); // header names hold no quote: written as they are, inside quotes or not
+    name[at - field.start - (field.quoted ? 1 : 0)] = byte;
+    return [normalise(field.value), normalise(name.toString())];
+  };
+  const tells = (c: Corruptible, at: number, byte: number): boolean => {
+    const [before, after] = renamed(c, at, byte);
+    return after === before || READ.includes(after);
+  };
+
+  /** Header bytes where one other byte names another read column (access_key_1_… and access_key_2_…). */
+  const doublingBytes = (c: Corruptible): number[] =>
+    (c.layout.lines[0] as LineSpan).fields.flatMap((field) => {
+      const name = normalise(field.value);
+      const first =
+        field.start + (field.quoted ? 1 : 0) + field.value.length - field.value.trimStart().length;
+      return READ.flatMap((other) => {
+        const differ = [...other].flatMap((char, i) => (char === name[i] ? [] : [i]));
+        return other.length === name.length && differ.length === 1 ? [first + (differ[0] as number)] : [];
+      });
+    });
+
+  /** The outcome of the byte at `at` (a value's byte before the root row) becoming `byte`. */
+  const expectedAfterChange = (c: Corruptible, at: number, byte: number): Expected => {
+    if (at >= (c.layout.lines[0] as LineSpan).end) return ORIGINAL; // another user's cell: other users never decide
+    // A header name: columns are found by name, in any case and padding; a read column renamed is missing, and a
+    // name turned into a read column's doubles it (named before any missing one).
+    const [before, after] = renamed(c, at, byte);
+    if (after === before) return ORIGINAL;
+    if (READ.includes(after)) return cannot(`the report has column ${after} twice`);
+    if (REQUIRED.includes(before)) return cannot(`the report has no ${before} column`);
+    return before === "mfa_active" ? SAME_DECISION : ORIGINAL;
+  };
+
+  it("with one byte of a value changed before the root row, gives the one verdict the byte gives; identical after it", () => {
+    // Before the root row only bytes inside a header name or another user's cell change, and never into a quote,
+    // nor into a comma or line end outside quotes: a changed comma, quote or line end re-cuts fields and rows, and
+    // what follows (a failing field count, a quoted run closing somewhere later) is the CSV parser's to tell,
+    // which this test would have to reimplement. After the root row any byte changes.
+    const changed = corruptible().chain((c) =>
+      fc
+        .tuple(
+          site([
+            each(valueBytes(c, [c.layout.lines[0] as LineSpan])),
+            each(doublingBytes(c)),
+            each(valueBytes(c, linesBeforeRoot(c).slice(1))),
+            [[c.root.end, c.bytes.length]],
+          ]),
+          fc.integer({ min: 1, max: 255 }),
+        )
+        .map(([at, n]) => {
+          const old = c.bytes[at] as number;
+          if (at >= c.root.end) return { c, at, byte: old ^ n };
+          const refused = fieldAt(lineAt(c, at), at).quoted ? [QUOTE] : STRUCTURAL_UNQUOTED;
+          const allowed = Array.from({ length: 256 }, (_, b) => b).filter(
+            (b) => b !== old && !refused.includes(b),
+          );
+          // Half the time, when there is one, a byte that keeps a header name (another case, other padding) or
+          // turns it into a read column's name: one byte in 250 otherwise.
+          const telling =
+            at < (c.layout.lines[0] as LineSpan).end ? allowed.filter((b) => tells(c, at, b)) : [];
+          const from = n % 2 === 1 && telling.length > 0 ? telling : allowed;
+          return { c, at, byte: from[(n >> 1) % from.length] as number };
+        }),
+    );
     fc.assert(
-      fc.property(corruptible(undefined, ["before", "after"]), fc.integer({ min: 1, max: 255 }), (c, xor) => {
+      fc.property(changed, ({ c, at, byte }) => {
         // Prepare
-        const flipped = flip(c.bytes, c.position, xor);
+        const report = Buffer.from(c.bytes);
+        report[at] = byte;
+        const expected = expectedAfterChange(c, at, byte);
         // Act
-        const verdict = evaluateSafely(flipped, c.s.now, c.s.params);
+        const verdict = evaluateSafely(report, c.s.now, c.s.params);
         // Assess
-        expectWellFormed(verdict);
-        if (c.where === "after") expect(verdict).toEqual(c.original);
-        else sameOrCannotVerify(verdict, c.original);
+        expectOutcome(verdict, c.original, expected);
       }),
       { numRuns: 250 },
     );
@@ -441,33 +665,61 @@ describe("evaluate: corrupted reports", () => {
   it("with one byte changed inside the root row, never throws and stays well formed", () => {
     // A changed digit is a different, valid date: no verdict can be promised, only a well-formed one.
     fc.assert(
-      fc.property(corruptible(undefined, ["inside"]), fc.integer({ min: 1, max: 255 }), (c, xor) => {
-        // Prepare
-        const flipped = flip(c.bytes, c.position, xor);
-        // Act
-        const verdict = evaluateSafely(flipped, c.s.now, c.s.params);
-        // Assess
-        expectWellFormed(verdict);
-      }),
+      fc.property(
+        corruptible().chain((c) =>
+          fc
+            .tuple(site([[[c.root.start, c.root.end]]]), fc.integer({ min: 1, max: 255 }))
+            .map(([at, xor]) => ({ c, at, xor })),
+        ),
+        ({ c, at, xor }) => {
+          // Prepare
+          const flipped = Buffer.from(c.bytes);
+          flipped[at] = (flipped[at] as number) ^ xor;
+          // Act
+          const verdict = evaluateSafely(flipped, c.s.now, c.s.params);
+          // Assess
+          expectWellFormed(verdict);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
-  it("with a quote inserted anywhere, gives the original verdict or Cannot verify (identical after the root row)", () => {
+  /**
+   * Where a quote is misplaced for certain, up to the root row: after a byte of an unquoted field (a quote only
+   * opens a field), or inside a quoted field before a byte that is no quote, comma or line end (a lone quote
+   * there closes nothing).
+   */
+  const misplacedQuoteSites = (c: Corruptible, lines: readonly LineSpan[]): number[] =>
+    lines.flatMap((line) =>
+      line.fields.flatMap((field) =>
+        field.quoted
+          ? Array.from({ length: field.end - field.start - 1 }, (_, i) => field.start + 1 + i).filter(
+              (at) => !STRUCTURAL_UNQUOTED.includes(c.bytes[at] as number),
+            )
+          : Array.from({ length: field.end - field.start }, (_, i) => field.start + 1 + i),
+      ),
+    );
+
+  it("with a quote inserted where it is misplaced up to the root row, says Cannot verify; identical after the root row", () => {
+    // Up to the root row a quote goes only where it is misplaced for certain. At the start of a field it opens a
+    // quoted field, and before a quote, comma or line end inside one it closes or escapes: where the field then
+    // ends is the CSV parser's to tell, which this test would have to reimplement. After the root row, anywhere.
+    const quoted = corruptible().chain((c) =>
+      site([
+        each(misplacedQuoteSites(c, linesBeforeRoot(c))),
+        each(misplacedQuoteSites(c, [c.root])),
+        [[c.root.end, c.bytes.length + 1]],
+      ]).map((at) => ({ c, at })),
+    );
     fc.assert(
-      fc.property(corruptible(), (c) => {
+      fc.property(quoted, ({ c, at }) => {
         // Prepare
-        const quoted = Buffer.concat([
-          c.bytes.subarray(0, c.position),
-          Buffer.from('"'),
-          c.bytes.subarray(c.position),
-        ]);
+        const report = Buffer.concat([c.bytes.subarray(0, at), Buffer.from('"'), c.bytes.subarray(at)]);
         // Act
-        const verdict = evaluateSafely(quoted, c.s.now, c.s.params);
+        const verdict = evaluateSafely(report, c.s.now, c.s.params);
         // Assess
-        expectWellFormed(verdict);
-        if (c.where === "after") expect(verdict).toEqual(c.original);
-        else sameOrCannotVerify(verdict, c.original);
+        expectOutcome(verdict, c.original, at >= c.root.end ? ORIGINAL : cannot(MISPLACED));
       }),
       { numRuns: 300 },
     );

@@ -5,7 +5,7 @@
  * builder's, not a second implementation.
  */
 import fc from "fast-check";
-import { AWS_COLUMNS, buildReport, type Row, rootRow, userRow } from "./report-builder.ts";
+import { AWS_COLUMNS, buildReport, quoteField, type Row, rootRow, userRow } from "./report-builder.ts";
 
 export const DAY_MS = 86_400_000;
 
@@ -220,17 +220,68 @@ export function renderReport(shape: ReportShape, rows: readonly Row[]): string {
   });
 }
 
-/** Byte offsets of row `index` in `renderReport(shape, rows)`: [start, end), `end` past its line end. */
-export function rowByteSpan(
-  shape: ReportShape,
-  rows: readonly Row[],
-  index: number,
-): { readonly start: number; readonly end: number } {
-  const prefix = (n: number): number => {
-    const text = renderReport(shape, rows.slice(0, n));
-    return Buffer.byteLength(text);
-  };
-  return { start: prefix(index), end: prefix(index + 1) };
+/** One field of a line of `renderReport`: its bytes `[start, end)` as written, quotes included, without the comma. */
+export interface FieldSpan {
+  /** The builder's column name (the shape's `columns`), also for the header line. */
+  readonly column: string;
+  /** The value: the header text as written for the header line, the row's cell for the other lines. */
+  readonly value: string;
+  /** The value as written: `quoteField`'s output. */
+  readonly text: string;
+  readonly quoted: boolean;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One line of `renderReport`: `[start, end)`, `end` past its line end; `contentEnd` before it. */
+export interface LineSpan {
+  readonly start: number;
+  readonly contentEnd: number;
+  readonly end: number;
+  readonly fields: readonly FieldSpan[];
+}
+
+/** Where everything lies in `renderReport(shape, rows)`, in bytes: what a corruption at a byte offset hits. */
+export interface ReportLayout {
+  readonly bomLength: number;
+  /** The header line, then one line per row (row `i` is line `i + 1`). */
+  readonly lines: readonly LineSpan[];
+}
+
+/**
+ * The byte layout of `renderReport(shape, rows)`, from the same `quoteField` that writes it.
+ *
+ * @example
+ * ```ts
+ * const root = reportLayout(shape, rows).lines[rootIndex + 1];
+ * ```
+ */
+export function reportLayout(shape: ReportShape, rows: readonly Row[]): ReportLayout {
+  const bomLength = shape.bom ? Buffer.byteLength("\ufeff") : 0;
+  const lineEndLength = Buffer.byteLength(shape.lineEnd);
+  const values = [shape.header, ...rows.map((row) => shape.columns.map((column) => row[column] ?? ""))];
+  let offset = bomLength;
+  const lines = values.map((line): LineSpan => {
+    const start = offset;
+    const fields = line.map((value, i): FieldSpan => {
+      if (i > 0) offset += 1; // the comma
+      const text = quoteField(value, shape.quoteAll);
+      const field = {
+        column: shape.columns[i] as string,
+        value,
+        text,
+        quoted: text !== value,
+        start: offset,
+        end: offset + Buffer.byteLength(text),
+      };
+      offset = field.end;
+      return field;
+    });
+    const contentEnd = offset;
+    offset += lineEndLength;
+    return { start, contentEnd, end: offset, fields };
+  });
+  return { bomLength, lines };
 }
 
 /** A date or placeholder for another user's date column: anything, other users never matter (cheap: no chain). */

@@ -102,7 +102,16 @@ export function buildReport(spec: ReportSpec): string {
   return `${spec.bom ? "\ufeff" : ""}${lines.join(lineEnd)}${spec.noFinalNewline ? "" : lineEnd}`;
 }
 
-function quoteField(field: string, always: boolean): string {
+/**
+ * One field as `buildReport` writes it: in quotes (inner quotes doubled) when `always` or when it holds a quote,
+ * comma or line end; as it is otherwise.
+ *
+ * @example
+ * ```ts
+ * quoteField('say "hi"', false); // '"say ""hi"""'
+ * ```
+ */
+export function quoteField(field: string, always: boolean): string {
   return always || /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
 }
 
