@@ -14,17 +14,9 @@ import { join, normalize } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PARAMETERS, LOOKBACK_DAYS_MAX, parseRuleParameters } from "../rule/params.ts";
 import { conditionUses, parseCloudFormation, refs, resolve } from "./support/cfn.ts";
-import {
-  type Block,
-  containsList,
-  declarations,
-  dependsOn,
-  loadModule,
-  nested,
-  regexPattern,
-  unwrap,
-  validationConditions,
-} from "./support/hcl.ts";
+import { type Block, declarations, dependsOn, loadModule, nested, unwrap } from "./support/hcl.ts";
+import { accepts, evaluateExpression, type Value } from "./support/hcl-expression.ts";
+import { sampleValues } from "./support/validation-cases.ts";
 
 const TEMPLATE_PATH = join("terraform", "conformance-packs", "root-activity.yaml");
 const templateSource = await readFile(TEMPLATE_PATH, "utf8");
@@ -291,23 +283,32 @@ describe.each(MODULES)("%s: the pack's rule is the module's rule", (_, module, p
       parameters.RootActivityParamFailOnActiveAccessKeys?.Default,
     );
     expect(variable("maximum_execution_frequency").default).toBe(parameters[FREQUENCY_PARAMETER]?.Default);
-    expect(
-      containsList(
-        validationConditions(variable("maximum_execution_frequency")).join(" "),
-        "maximum_execution_frequency",
-      ),
-    ).toEqual(parameters[FREQUENCY_PARAMETER]?.AllowedValues);
+    // The template allows exactly the frequencies the module accepts.
+    const allowed: readonly Value[] = parameters[FREQUENCY_PARAMETER]?.AllowedValues ?? [];
+    expect(allowed.length).toBeGreaterThan(0);
+    for (const frequency of new Set([...allowed, ...sampleValues("maximum_execution_frequency")])) {
+      expect(accepts(module.variables, "maximum_execution_frequency", frequency), String(frequency)).toBe(
+        allowed.includes(frequency),
+      );
+    }
   });
 
   it("is opt-in: create_conformance_pack, false by default, counts the pack", () => {
     expect(declarations(module).variable("create_conformance_pack").default).toBe(false);
-    expect(unwrap(pack.count)).toBe("var.create_conformance_pack ? 1 : 0");
-    expect(unwrap(pack.name)).toBe("local.conformance_pack_name");
-    expect(unwrap(module.locals.conformance_pack_name)).toBe(
-      'coalesce(var.conformance_pack_name, replace(var.name, "_", "-"))',
-    );
-    expect(unwrap(pack.delivery_s3_bucket)).toBe("var.conformance_pack_delivery_s3_bucket");
-    expect(unwrap(pack.delivery_s3_key_prefix)).toBe("var.conformance_pack_delivery_s3_key_prefix");
+    for (const on of [false, true]) {
+      expect(evaluateExpression(pack.count, { var: { create_conformance_pack: on } }), String(on)).toBe(
+        on ? 1 : 0,
+      );
+    }
+  });
+
+  it("is delivered to the bucket and key prefix of the variables, passed unchanged", () => {
+    const given = {
+      conformance_pack_delivery_s3_bucket: "the bucket",
+      conformance_pack_delivery_s3_key_prefix: "the prefix",
+    };
+    expect(evaluateExpression(pack.delivery_s3_bucket, { var: given })).toBe("the bucket");
+    expect(evaluateExpression(pack.delivery_s3_key_prefix, { var: given })).toBe("the prefix");
   });
 
   it("refuses a template whose rule name line is missing or doubled, at plan time", () => {
@@ -317,29 +318,25 @@ describe.each(MODULES)("%s: the pack's rule is the module's rule", (_, module, p
     );
   });
 
-  it("conformance_pack_name: letters, digits and hyphens after a letter; every valid module name gives a valid pack name", () => {
-    const limit = module === root ? 256 : 128;
-    const pattern = regexPattern(
-      validationConditions(declarations(module).variable("conformance_pack_name")).join(" "),
-      "conformance_pack_name",
+  // Which values conformance_pack_name and the delivery variables accept is in test/terraform-validations.test.ts.
+  it("is named conformance_pack_name, or else the module's name with hyphens for underscores, a name conformance_pack_name accepts", () => {
+    const packName = (name: string, conformancePackName: string | null): Value =>
+      evaluateExpression(pack.name, {
+        local: {
+          conformance_pack_name: evaluateExpression(module.locals.conformance_pack_name, {
+            var: { name, conformance_pack_name: conformancePackName },
+          }),
+        },
+      });
+    expect(packName("Root_Activity_2", null)).toBe("Root-Activity-2");
+    expect(packName("Root_Activity_2", "Pack-1")).toBe("Pack-1");
+    const names = sampleValues("name").filter(
+      (name): name is string => typeof name === "string" && accepts(module.variables, "name", name),
     );
-    for (const good of ["root-activity", "A", `a${"-".repeat(limit - 1)}`])
-      expect(pattern?.test(good), good).toBe(true);
-    for (const bad of ["root_activity", "1root", "-root", `a${"b".repeat(limit)}`, ""]) {
-      expect(pattern?.test(bad), bad).toBe(false);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
+      expect(accepts(module.variables, "conformance_pack_name", packName(name, null)), name).toBe(true);
     }
-    const names = regexPattern(validationConditions(declarations(module).variable("name")).join(" "), "name");
-    for (const name of ["root-activity", "Root_Activity_2", "a".repeat(48)].filter((n) => names?.test(n))) {
-      expect(pattern?.test(name.replaceAll("_", "-")), name).toBe(true);
-    }
-  });
-
-  it("conformance_pack_delivery_s3_key_prefix: at most 1024 characters", () => {
-    expect(
-      validationConditions(declarations(module).variable("conformance_pack_delivery_s3_key_prefix")),
-    ).toEqual([
-      "var.conformance_pack_delivery_s3_key_prefix == null ? true : length(var.conformance_pack_delivery_s3_key_prefix) <= 1024",
-    ]);
   });
 });
 
@@ -380,15 +377,6 @@ describe("terraform: the single-account pack", () => {
     expect(detail.event_source).toBe(templateDetail?.EventSource);
     expect(detail.message_type).toBe(templateDetail?.MessageType);
     expect(unwrap(detail.maximum_execution_frequency)).toBe("var.maximum_execution_frequency");
-  });
-
-  it("conformance_pack_delivery_s3_bucket: a bucket name", () => {
-    const pattern = regexPattern(
-      validationConditions(declarations(root).variable("conformance_pack_delivery_s3_bucket")).join(" "),
-      "conformance_pack_delivery_s3_bucket",
-    );
-    expect(pattern?.test("my-config-templates")).toBe(true);
-    for (const bad of ["My_Bucket", "ab", "-bucket"]) expect(pattern?.test(bad), bad).toBe(false);
   });
 
   it("outputs the pack, its rule's name prefix and the Audit Manager keywords", () => {
@@ -438,26 +426,6 @@ describe("terraform: the organization pack", () => {
     expect(unwrap(orgRule.lambda_function_arn)).toBe("module.evaluator.function_arn");
     expect(orgRule.trigger_types).toEqual([source.SourceDetails[0]?.MessageType]);
     expect(unwrap(orgRule.maximum_execution_frequency)).toBe("var.maximum_execution_frequency");
-  });
-
-  it("conformance_pack_delivery_s3_bucket: must start with awsconfigconforms (PutOrganizationConformancePack)", () => {
-    const pattern = regexPattern(
-      validationConditions(declarations(organization).variable("conformance_pack_delivery_s3_bucket")).join(
-        " ",
-      ),
-      "conformance_pack_delivery_s3_bucket",
-    );
-    for (const good of ["awsconfigconforms-111122223333", `awsconfigconforms${"a".repeat(46)}`]) {
-      expect(pattern?.test(good), good).toBe(true);
-    }
-    for (const bad of [
-      "my-bucket",
-      "awsconfigconforms-",
-      `awsconfigconforms${"a".repeat(47)}`,
-      "AWSCONFIGCONFORMS-x",
-    ]) {
-      expect(pattern?.test(bad), bad).toBe(false);
-    }
   });
 
   it("outputs the Audit Manager keywords without the suffix AWS Config adds", () => {
