@@ -20,7 +20,6 @@ import {
   docsTables,
   dynamicBlocks,
   evaluateBoolCondition,
-  evaluateNumericCondition,
   instanceCount,
   loadModule,
   moduleCallProblems,
@@ -36,9 +35,16 @@ import {
   undocumentedVariables,
   unusedDeclarations,
   unwrap,
-  validationConditions,
 } from "./support/hcl.ts";
-import { MAX_INPUT_PATHS, MAX_TEMPLATE_LENGTH, placeholders } from "./support/input-transformer.ts";
+import { accepts, type Value } from "./support/hcl-expression.ts";
+import {
+  MAX_INPUT_PATHS,
+  MAX_TEMPLATE_LENGTH,
+  messageText,
+  placeholders,
+  render,
+} from "./support/input-transformer.ts";
+import { sampleValues, validationGaps } from "./support/validation-cases.ts";
 
 const root = await loadModule("terraform");
 const events = await loadModule(join("terraform", "modules", "root-activity-events"));
@@ -268,15 +274,29 @@ describe("root activity events: what each alert matches", () => {
     }
   });
 
-  it("message_suffix cannot break the JSON string template: no quote, backslash or placeholder", () => {
-    const [condition = ""] = validationConditions(declarations(events).variable("message_suffix"));
-    for (const check of [
-      "length(var.message_suffix) <= 500",
-      '!strcontains(var.message_suffix, "\\"")',
-      '!strcontains(var.message_suffix, "<")',
-      '!strcontains(var.message_suffix, "\\\\")',
-    ]) {
-      expect(condition).toContain(check);
+  it("message_suffix: every suffix the module accepts reaches each alert's message as written, in a JSON string", () => {
+    // Prepare
+    const suffixes = [...sampleValues("message_suffix"), "(production) é ✓", "a & b > c"].filter(
+      (value): value is string =>
+        typeof value === "string" && accepts(events.variables, "message_suffix", value),
+    );
+    const eventFor = (key: string): unknown => {
+      const [name = ""] = Object.entries(EXPECTED).find(([, { readOnly }]) => readOnly.includes(key)) ?? [];
+      return fixtures[name];
+    };
+    expect(suffixes.length).toBeGreaterThan(2);
+    for (const suffix of suffixes.filter((value) => value !== "")) {
+      // Act
+      const { alerts } = renderRootActivityEvents(events, { ...INPUTS, message_suffix: suffix });
+      for (const key of ROOT_EVENT_ALERTS) {
+        const alert = alerts[key];
+        const output = render(
+          { inputPaths: alert?.inputPaths ?? {}, inputTemplate: alert?.inputTemplate ?? "" },
+          eventFor(key),
+        );
+        // Assess
+        expect(messageText(output), `${key}: ${suffix.slice(0, 20)}`).toContain(` ${suffix}`);
+      }
     }
   });
 });
@@ -296,31 +316,21 @@ describe("variables", () => {
     expect(String(variable("root_activity_alert_regions").description)).toMatch(/us-east-1.*sign-ins/);
   });
 
-  it("root_activity_alert_regions: region names, each once", () => {
-    const conditions = validationConditions(variable("root_activity_alert_regions"));
-    const regex = /regex\(("(?:[^"\\]|\\.)*"), region\)/.exec(conditions.join(" "))?.[1] ?? '""';
-    const pattern = new RegExp(JSON.parse(regex) as string);
+  // Which values each validation accepts is in test/terraform-validations.test.ts.
+  it("root_activity_alert_regions: the region lists cloudtrail_regions accepts (up to its 50)", () => {
+    const accepted = (name: string, value: Value): boolean => accepts(root.variables, name, value);
     for (const good of ["us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-5", "eusc-de-east-1"]) {
-      expect(pattern.test(good), good).toBe(true);
+      expect(accepted("root_activity_alert_regions", [good]), good).toBe(true);
     }
     for (const bad of ["", "us-east", "US-EAST-1", "us-east-1a", "global"])
-      expect(pattern.test(bad), bad).toBe(false);
-    expect(conditions).toContain(
-      "length(distinct(var.root_activity_alert_regions)) == length(var.root_activity_alert_regions)",
-    );
-    // The same validation as cloudtrail_regions.
-    expect(conditions[0]?.replaceAll("root_activity_alert_regions", "x")).toBe(
-      validationConditions(variable("cloudtrail_regions"))[0]?.replaceAll("cloudtrail_regions", "x"),
-    );
-  });
-
-  it("root_activity_alert_reevaluate_delay_minutes: whole minutes from 5 to 120", () => {
-    const [condition = ""] = validationConditions(variable("root_activity_alert_reevaluate_delay_minutes"));
-    const name = "root_activity_alert_reevaluate_delay_minutes";
-    for (const good of [5, 15, 120])
-      expect(evaluateNumericCondition(condition, name, good), String(good)).toBe(true);
-    for (const bad of [4, 121, 15.5, 0])
-      expect(evaluateNumericCondition(condition, name, bad), String(bad)).toBe(false);
+      expect(accepted("root_activity_alert_regions", [bad]), bad).toBe(false);
+    const lists = [
+      ...sampleValues("root_activity_alert_regions"),
+      ...sampleValues("cloudtrail_regions"),
+    ].filter((value) => Array.isArray(value) && value.length <= 50);
+    expect(
+      validationGaps(root, "root_activity_alert_regions", root, "cloudtrail_regions", lists, true),
+    ).toEqual([]);
   });
 
   it("create_root_activity_alerts without notifications is a clear error (precondition of the Config rule)", () => {
@@ -466,15 +476,24 @@ describe("alert rules -> topic (modules/notifications)", () => {
     });
   });
 
-  it("the notifications module validates the alerts it is passed: keys, states, EventBridge's limits", () => {
-    const conditions = validationConditions(inNotifications.variable("alert_rules"));
-    expect(conditions[0]).toContain('regex("^[a-z0-9-]{1,9}$", key)');
-    expect(conditions[1]).toContain(
-      'contains(["ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"], alert.state)',
-    );
-    expect(conditions[2]).toContain("length(alert.event_pattern) <= 4096");
-    expect(conditions[2]).toContain("length(alert.input_template) <= 8192");
-    for (const key of ALERTS) expect(/^[a-z0-9-]{1,9}$/.test(key), key).toBe(true);
+  it("the notifications module accepts the alerts it is passed, read-only calls on or off", () => {
+    // Which alert rules it accepts (keys, states, EventBridge's limits) is in test/terraform-validations.test.ts.
+    for (const { alerts } of [rendered, writeOnly]) {
+      const alertRules = Object.fromEntries(
+        Object.entries(alerts).map(([key, alert]) => [
+          key,
+          {
+            description: alert.description,
+            event_pattern: JSON.stringify(alert.eventPattern),
+            input_paths: alert.inputPaths,
+            input_template: alert.inputTemplate,
+            state: alert.state,
+          },
+        ]),
+      );
+      expect(Object.keys(alertRules).sort()).toEqual(ALERTS);
+      expect(accepts(notifications.variables, "alert_rules", alertRules)).toBe(true);
+    }
   });
 
   it("failed deliveries of any alert rule raise the alarm <name>-root-alert-failures", () => {
