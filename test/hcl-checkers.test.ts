@@ -464,6 +464,11 @@ variable "email" {
       true,
       false,
     ]);
+    // \xHH names a byte's character, as in RE2; \x{...} is RE2's alone.
+    expect(
+      evaluateExpression('${[for c in ["\\n", "\\u001f", " "] : can(regex("[\\\\x00-\\\\x1f]", c))]}', {}),
+    ).toEqual([true, true, false]);
+    expect(() => evaluateExpression('${can(regex("\\\\x{1f}", "a"))}', {})).toThrow(UnsupportedExpression);
   });
 
   it("faults a validation whose bound is off by one", async () => {

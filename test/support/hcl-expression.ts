@@ -412,6 +412,12 @@ export function re2(pattern: string): RegExp {
     const spelled = CLASSES[next];
     if (spelled !== undefined) return inClass ? spelled : `[${spelled}]`;
     if (ESCAPED_LITERALS.has(next)) return `\\${next}`;
+    // \xHH is the same character in both; RE2's \x{...} is not JavaScript's.
+    const hex = /^[0-9A-Fa-f]{2}/.exec(pattern.slice(at));
+    if (next === "x" && hex !== null) {
+      at += 2;
+      return `\\x${hex[0]}`;
+    }
     return unsupported(`the escape \\${next}`);
   };
   while (at < pattern.length) {

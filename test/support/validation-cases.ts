@@ -323,7 +323,11 @@ export const VALIDATION_CASES: [string, Record<string, Case>][] = [
         rejected: ["", a(65), "a b", "a/b"],
       },
       // A JSON string in the input template, whose <...> are placeholders: no quote, backslash or "<".
-      message_suffix: { accepted: ["", a(500), "(production)"], rejected: [a(501), 'a"b', "a<b", "a\\b"] },
+      // Control characters, unescaped in a JSON string, are invalid JSON too.
+      message_suffix: {
+        accepted: ["", a(500), "(production)", "é ✓ & >"],
+        rejected: [a(501), 'a"b', "a<b", "a\\b", "a\nb", "a\tb", "\u001f"],
+      },
     },
   ],
   [

@@ -40,7 +40,7 @@ variable "message_suffix" {
   default     = ""
 
   validation {
-    condition     = length(var.message_suffix) <= 500 && !strcontains(var.message_suffix, "\"") && !strcontains(var.message_suffix, "<") && !strcontains(var.message_suffix, "\\")
-    error_message = "The message suffix must be at most 500 characters without quotes, backslashes or \"<\" (the input template is a JSON string whose <...> are placeholders)."
+    condition     = length(var.message_suffix) <= 500 && !strcontains(var.message_suffix, "\"") && !strcontains(var.message_suffix, "<") && !strcontains(var.message_suffix, "\\") && !can(regex("[\\x00-\\x1f]", var.message_suffix))
+    error_message = "The message suffix must be at most 500 characters without quotes, backslashes, control characters or \"<\" (the input template is a JSON string whose <...> are placeholders)."
   }
 }
