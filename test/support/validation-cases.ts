@@ -79,9 +79,24 @@ const CLOUDTRAIL_REGIONS: Case = {
     regions(51),
   ],
 };
+// Region names up to a four-letter prefix (eusc-de-east-1, the European Sovereign Cloud) and a two-digit number.
 const ALERT_REGIONS: Case = {
-  accepted: [[], ["us-east-1"], ["us-east-1", "eu-west-1", "us-gov-west-1"]],
-  rejected: [["US-EAST-1"], ["us-east"], ["global"], ["us-east-1", "us-east-1"]],
+  accepted: [
+    [],
+    ["us-east-1"],
+    ["us-east-1", "eu-west-1", "us-gov-west-1"],
+    ["eusc-de-east-1", "ap-southeast-5"],
+  ],
+  rejected: [
+    ["US-EAST-1"],
+    ["us-east"],
+    ["global"],
+    ["us-east-1", "us-east-1"],
+    ["us-east-1a"],
+    ["us-east-100"],
+    ["abcde-east-1"],
+    [""],
+  ],
 };
 // A standard SNS topic: names of 1-256 letters, digits, hyphens and underscores (a FIFO topic's ends in .fifo).
 const TOPIC_ARN: Case = {
