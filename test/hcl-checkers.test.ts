@@ -8,9 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  containsList,
   evaluateBoolCondition,
-  evaluateNumericCondition,
   exampleProblems,
   hardCodedArnProblems,
   loadModule,
@@ -20,12 +18,10 @@ import {
   policyStatements,
   readmeReferenceProblems,
   references,
-  regexPattern,
   type TerraformModule,
   undocumentedOutputs,
   undocumentedVariables,
   unusedDeclarations,
-  validationConditions,
 } from "./support/hcl.ts";
 import {
   accepts,
@@ -267,57 +263,6 @@ describe("what expressions refer to and which values validations accept", () => 
     expect(
       references("${var.a == null ? local.b : data.aws_iam_policy_document.c.json}${module.d.e}${var.a}"),
     ).toEqual(["var.a", "local.b", "data.aws_iam_policy_document.c", "module.d"]);
-  });
-
-  it("evaluates a validation's numeric condition, its contains() list and its regex() for sample values", async () => {
-    // Prepare
-    const module = await fixture({
-      "variables.tf": `
-variable "days" {
-  type        = number
-  description = "A bounded whole number."
-  validation {
-    condition     = var.days >= 1 && var.days <= 3650 && floor(var.days) == var.days
-    error_message = "1 to 3650."
-  }
-}
-variable "mode" {
-  type        = string
-  description = "One of two words."
-  validation {
-    condition     = contains(["a", "b"], var.mode)
-    error_message = "a or b."
-  }
-}
-variable "name" {
-  type        = string
-  description = "A name."
-  validation {
-    condition     = can(regex("^[a-z]{1,8}$", var.name))
-    error_message = "Lower-case, 1 to 8."
-  }
-}`,
-    });
-    const [days = ""] = validationConditions(module.variables.days ?? {});
-    const [mode = ""] = validationConditions(module.variables.mode ?? {});
-    const [name = ""] = validationConditions(module.variables.name ?? {});
-    // Act, Assess
-    expect([0, 1, 1.5, 3650, 3651].map((value) => evaluateNumericCondition(days, "days", value))).toEqual([
-      false,
-      true,
-      false,
-      true,
-      false,
-    ]);
-    expect(containsList(mode, "mode")).toEqual(["a", "b"]);
-    const pattern = regexPattern(name, "name");
-    expect(["abc", "", "ABC", "abcdefghi"].map((value) => pattern?.test(value))).toEqual([
-      true,
-      false,
-      false,
-      false,
-    ]);
-    expect(() => evaluateNumericCondition("length(var.days) > 0", "days", 1)).toThrow(/cannot evaluate/);
   });
 
   it("evaluates a bool expression for every combination, and refuses what it does not know", () => {

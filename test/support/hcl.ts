@@ -187,51 +187,6 @@ export function nestedAll(block: Block, name: string): Block[] {
   return asBlocks(value, name);
 }
 
-/** The validation conditions of a variable, without their `${...}` wrapper. */
-export function validationConditions(variable: Block): string[] {
-  return nestedAll(variable, "validation").map((validation) => unwrap(validation.condition));
-}
-
-/** The list literal of `contains([...], var.<name>)` in a condition, or undefined. */
-export function containsList(condition: string, variableName: string): unknown[] | undefined {
-  const match = new RegExp(`contains\\((\\[[^\\]]*\\]),\\s*var\\.${variableName}\\)`).exec(condition);
-  return match?.[1] === undefined ? undefined : (JSON.parse(match[1]) as unknown[]);
-}
-
-/**
- * The pattern of `can(regex("<pattern>", var.<name>))` in a condition, as a JavaScript RegExp.
- * The patterns used here are in the common subset of RE2 (Terraform) and JavaScript.
- */
-export function regexPattern(condition: string, variableName: string): RegExp | undefined {
-  const match = new RegExp(`regex\\(("(?:[^"\\\\]|\\\\.)*"),\\s*var\\.${variableName}\\)`).exec(condition);
-  return match?.[1] === undefined ? undefined : new RegExp(JSON.parse(match[1]) as string);
-}
-
-/**
- * Evaluates a numeric validation condition of variable `variableName` for `value`.
- * Supports what these conditions use: comparisons, `&&`, `||`, `!`, `floor()`, `null`, `true`,
- * `false`, number literals and `cond ? a : b`, which mean the same in HCL and JavaScript for
- * numbers. Anything else throws rather than being guessed.
- */
-export function evaluateNumericCondition(
-  condition: string,
-  variableName: string,
-  value: number | null,
-): boolean {
-  const expression = condition.replaceAll(`var.${variableName}`, "x").replace(/\bfloor\(/g, "Math.floor(");
-  const leftover = expression.replace(/Math\.floor|\bnull\b|\btrue\b|\bfalse\b|\bx\b/g, "");
-  if (!/^[\s\d.<>=!&|()?:+\-*/]*$/.test(leftover)) {
-    throw new Error(`cannot evaluate condition: ${condition}`);
-  }
-  // The expression is made only of the tokens checked above.
-  const evaluate = new Function("x", `"use strict"; return (${expression});`) as (
-    x: number | null,
-  ) => unknown;
-  const result = evaluate(value);
-  if (typeof result !== "boolean") throw new Error(`condition did not give a bool: ${condition}`);
-  return result;
-}
-
 /** The references (`aws_iam_role.lambda`, `var.name`, `data.x.y`, `local.z`) in an expression. */
 export function references(expression: unknown): string[] {
   const text = typeof expression === "string" ? expression : JSON.stringify(expression ?? null);
