@@ -17,15 +17,17 @@ import {
   type PolicyStatement,
   policyStatements,
   readmeReferenceProblems,
-  references,
   type TerraformModule,
   undocumentedOutputs,
   undocumentedVariables,
   unusedDeclarations,
+  unwrap,
 } from "./support/hcl.ts";
 import {
   accepts,
   evaluateExpression,
+  referencedObjects,
+  references,
   TerraformError,
   UnsupportedExpression,
 } from "./support/hcl-expression.ts";
@@ -259,10 +261,56 @@ describe("readmeReferenceProblems", () => {
 });
 
 describe("what expressions refer to and which values validations accept", () => {
-  it("references() lists what an expression refers to, once each", () => {
-    expect(
-      references("${var.a == null ? local.b : data.aws_iam_policy_document.c.json}${module.d.e}${var.a}"),
-    ).toEqual(["var.a", "local.b", "data.aws_iam_policy_document.c", "module.d"]);
+  it("references() lists the addresses an expression refers to as Terraform writes them, once each; referencedObjects() what they name", () => {
+    // Prepare
+    const expression =
+      '${var.a == null ? local.b : data.aws_iam_policy_document.c.json}-${module.d.e}${var.a}${one(aws_sns_topic.t[*].arn)}${aws_iam_role.r[0].arn}${[for k, v in var.m : "${k}=${v.x}" if v.on]}${{ (local.key) = aws_s3_bucket.b["x"].id, n = -1 * length(var.l) }}${aws_cloudwatch_event_rule.alert[key].arn}';
+    // Act, Assess
+    expect(references(expression)).toEqual([
+      "var.a",
+      "local.b",
+      "data.aws_iam_policy_document.c.json",
+      "module.d.e",
+      "aws_sns_topic.t[*].arn",
+      "aws_iam_role.r[0].arn",
+      "var.m",
+      "local.key",
+      'aws_s3_bucket.b["x"].id',
+      "var.l",
+      "aws_cloudwatch_event_rule.alert[*].arn",
+      "key",
+    ]);
+    expect(referencedObjects(expression)).toEqual([
+      "var.a",
+      "local.b",
+      "data.aws_iam_policy_document.c",
+      "module.d",
+      "aws_sns_topic.t",
+      "aws_iam_role.r",
+      "var.m",
+      "local.key",
+      "aws_s3_bucket.b",
+      "var.l",
+      "aws_cloudwatch_event_rule.alert",
+      "key",
+    ]);
+    expect(references(["${aws_iam_role_policy.p}", { a: "${var.x}", b: 1 }, null])).toEqual([
+      "aws_iam_role_policy.p",
+      "var.x",
+    ]);
+    expect(references("plain text, $${not.a_reference}")).toEqual([]);
+  });
+
+  it("unwrap() gives the expression of one whole interpolation only: two interpolations, or text around one, stay as written", () => {
+    // Act, Assess
+    expect(unwrap("${var.x}")).toBe("var.x");
+    expect(unwrap('${merge({ a = "}" }, { b = "${var.y}" })}')).toBe(
+      'merge({ a = "}" }, { b = "${var.y}" })',
+    );
+    expect(unwrap("${var.a}-${var.b}")).toBe("${var.a}-${var.b}");
+    expect(unwrap("arn:${local.partition}:sns")).toBe("arn:${local.partition}:sns");
+    expect(unwrap("${var.a}}")).toBe("${var.a}}");
+    expect(unwrap(30)).toBe("30");
   });
 
   it("evaluates a bool expression for every combination, and refuses what it does not know", () => {
@@ -441,6 +489,29 @@ variable "days" {
     expect(evaluateExpression("${[for n in [1, 2] : n >= 2]}", {})).toEqual([false, true]);
   });
 
+  it("evaluates indexes, splats, object constructors, for expressions with keys and conditions, and arithmetic", () => {
+    // Prepare
+    const scope = {
+      var: { list: ["a", "b"], map: { x: { on: true, n: 2 }, y: { on: false, n: 3 } }, none: null },
+      aws_sns_topic: { this: [{ arn: "arn:1" }, { arn: "arn:2" }] },
+    };
+    // Act, Assess
+    expect(evaluateExpression("${var.list[1]}", scope)).toBe("b");
+    expect(evaluateExpression('${var.map["y"].n}', scope)).toBe(3);
+    expect(evaluateExpression("${aws_sns_topic.this[*].arn}", scope)).toEqual(["arn:1", "arn:2"]);
+    expect(evaluateExpression("${var.none[*].arn}", scope)).toEqual([]);
+    expect(evaluateExpression("${{ for k, v in var.map : k => v.n * 60 if v.on }}", scope)).toEqual({
+      x: 120,
+    });
+    expect(evaluateExpression('${[for i, v in var.list : "${i}:${v}"]}', scope)).toEqual(["0:a", "1:b"]);
+    expect(evaluateExpression('${{ a = 1, "b-c" = -2 + 10 % 4, (var.list[1]) = var.list }}', scope)).toEqual({
+      a: 1,
+      "b-c": 0,
+      b: ["a", "b"],
+    });
+    expect(() => evaluateExpression("${var.list[2]}", scope)).toThrow(TerraformError);
+  });
+
   it("evaluates a string as the template hcl2json gives: literal text, interpolations, $${ and the string functions", () => {
     // Prepare
     const scope = { var: { name: "Root_Ab", n: 5, bucket: null, none: null } };
@@ -469,7 +540,7 @@ variable "name" {
   }
 }`,
     });
-    const scope = { var: { x: "a" } };
+    const scope = { var: { x: "a", m: { k: 1 } } };
     // Act, Assess
     expect(() => accepts(module.variables, "name", "root-x")).toThrow(UnsupportedExpression);
     for (const expression of [
@@ -477,10 +548,10 @@ variable "name" {
       'can(regex("(?i)A", var.x))',
       'can(regex("\\\\bA", var.x))',
       "var.x + 1",
-      "var.x[0]",
       '"%{if true}a%{endif}"',
-      "[for k, v in var.x : v]",
-      "[for v in var.x : v if v]",
+      "{ for k, v in var.m : k => v... }",
+      "var.m[*][*]",
+      "{ (1) = 2 }",
       'var.x >= "1"',
       "var.y",
       "local.y",

@@ -25,10 +25,9 @@ import {
   policiesOn,
   policyDocumentOf,
   policyStatements,
-  references,
   unwrap,
 } from "./support/hcl.ts";
-import { accepts, evaluateExpression } from "./support/hcl-expression.ts";
+import { accepts, evaluateExpression, referencedObjects, references } from "./support/hcl-expression.ts";
 import { complianceChangeEvent } from "./support/input-transformer.ts";
 import { sampleValues, validationGaps } from "./support/validation-cases.ts";
 
@@ -379,7 +378,7 @@ describe("publishing to the topic: least privilege", () => {
     expect(role.managed_policy_arns).toBeUndefined();
     expect(role.inline_policy).toBeUndefined();
     const onRole = (block: Block): boolean =>
-      references(block.role ?? block.roles).includes("aws_iam_role.publisher");
+      referencedObjects(block.role ?? block.roles).includes("aws_iam_role.publisher");
     const inline = Object.values(shared.resources.aws_iam_role_policy ?? {}).filter(onRole);
     const attached = Object.values(shared.resources.aws_iam_role_policy_attachment ?? {}).filter(onRole);
     // Neither this module nor the caller attaches anything to the role from outside.
@@ -422,10 +421,10 @@ describe("publishing to the topic: least privilege", () => {
     const sourceArn = statement?.condition?.find((condition) => condition.variable === "aws:SourceArn");
     expect(sourceArn?.test).toBe("ArnEquals");
     expect(references(sourceArn?.values)).toEqual([
-      "aws_cloudwatch_metric_alarm.evaluator_errors",
-      "aws_cloudwatch_metric_alarm.no_evaluations",
-      "aws_cloudwatch_metric_alarm.notification_failures",
-      "aws_cloudwatch_metric_alarm.alert_failures",
+      "aws_cloudwatch_metric_alarm.evaluator_errors[*].arn",
+      "aws_cloudwatch_metric_alarm.no_evaluations[*].arn",
+      "aws_cloudwatch_metric_alarm.notification_failures[*].arn",
+      "aws_cloudwatch_metric_alarm.alert_failures[*].arn",
       "var.extra_alarm_arns",
     ]);
     // The caller's extra alarms: the single-account module's re-evaluation alarm, nothing else.

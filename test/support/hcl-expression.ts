@@ -43,13 +43,32 @@ type Token =
 /** A template's literal text, or an interpolated expression. */
 type TemplatePart = string | Node;
 
-/** The index after the `}` that closes the interpolation whose expression starts at `at`. */
-function interpolationEnd(source: string, at: number): number {
+/** The index after the closing quote of the quoted string whose text starts at `at`, its interpolations skipped. */
+function stringEnd(source: string, at: number): number {
+  let index = at;
+  while (index < source.length) {
+    const char = source[index];
+    if (char === "\\") index += 2;
+    else if (char === '"') return index + 1;
+    else if ((char === "$" || char === "%") && source[index + 1] === char && source[index + 2] === "{")
+      index += 3;
+    else if ((char === "$" || char === "%") && source[index + 1] === "{")
+      index = interpolationEnd(source, index + 2);
+    else index += 1;
+  }
+  throw new UnsupportedExpression(`an unterminated string in: ${source}`);
+}
+
+/**
+ * The index after the `}` that closes the interpolation (or directive) whose expression starts at `at`, quoted
+ * strings in it skipped: where `${` ... `}` ends without reading the expression.
+ */
+export function interpolationEnd(source: string, at: number): number {
   let depth = 0;
   let index = at;
   while (index < source.length) {
     const char = source[index];
-    if (char === '"') index = readTemplate(source, index + 1, true).end;
+    if (char === '"') index = stringEnd(source, index + 1);
     else if (char === "{") {
       depth += 1;
       index += 1;
@@ -120,6 +139,7 @@ function readTemplate(source: string, at: number, quoted: boolean): { parts: Tem
 }
 
 const OPERATORS = [
+  "...",
   "==",
   "!=",
   "<=",
@@ -136,7 +156,15 @@ const OPERATORS = [
   ")",
   "[",
   "]",
+  "{",
+  "}",
   ",",
+  "=",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
 ];
 const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
 
@@ -200,15 +228,40 @@ type Node =
   | { kind: "tuple"; items: Node[] }
   | { kind: "name"; name: string }
   | { kind: "attribute"; object: Node; name: string }
+  | { kind: "index"; object: Node; key: Node }
+  /** `object[*]<each>`: `each` is the traversal after the splat, applied to every element (the name SPLAT). */
+  | { kind: "splat"; object: Node; each: Node }
+  | { kind: "object"; items: { key: Node; value: Node }[] }
+  | { kind: "negate"; operand: Node }
   | { kind: "call"; name: string; args: Node[] }
   | { kind: "not"; operand: Node }
   | { kind: "binary"; operator: string; left: Node; right: Node }
   | { kind: "conditional"; test: Node; yes: Node; no: Node }
-  | { kind: "for"; variable: string; collection: Node; body: Node }
+  | {
+      kind: "for";
+      /** The key (or index) variable of `for k, v in ...`. */
+      key: string | undefined;
+      variable: string;
+      collection: Node;
+      /** The key of each element of a `{for ...}`; undefined in a `[for ...]`. */
+      keyBody: Node | undefined;
+      body: Node;
+      condition: Node | undefined;
+    }
   | { kind: "template"; parts: TemplatePart[] };
 
-/** HCL's binary operators that the conditions use, loosest first. */
-const PRECEDENCE: string[][] = [["||"], ["&&"], ["==", "!="], ["<", "<=", ">", ">="]];
+/** HCL's binary operators, loosest first. */
+const PRECEDENCE: string[][] = [
+  ["||"],
+  ["&&"],
+  ["==", "!="],
+  ["<", "<=", ">", ">="],
+  ["+", "-"],
+  ["*", "/", "%"],
+];
+
+/** The name a splat's `each` traversal starts from: not an identifier HCL can spell. */
+const SPLAT = "[*]";
 
 function parse(source: string): Node {
   const tokens = tokenize(source);
@@ -256,16 +309,66 @@ function parse(source: string): Node {
       position += 1;
       return { kind: "not", operand: unary() };
     }
+    if (isOp("-")) {
+      position += 1;
+      return { kind: "negate", operand: unary() };
+    }
     return postfix(primary());
   };
-  const postfix = (node: Node): Node => {
+  /** `.name`, `.0`, `[key]`, and a splat `[*]` or `.*` with the traversal after it. */
+  const postfix = (node: Node, inSplat = false): Node => {
     let result = node;
-    while (isOp(".")) {
-      position += 1;
-      result = { kind: "attribute", object: result, name: identifier() };
+    for (;;) {
+      const next = tokens[position + 1];
+      if (isOp(".") && next?.kind === "number") {
+        position += 2;
+        result = { kind: "index", object: result, key: { kind: "literal", value: next.value } };
+      } else if (isOp(".") && next?.kind === "op" && next.value === "*") {
+        position += 2;
+        if (inSplat) unsupported("a splat in a splat");
+        result = { kind: "splat", object: result, each: postfix({ kind: "name", name: SPLAT }, true) };
+      } else if (isOp(".")) {
+        position += 1;
+        result = { kind: "attribute", object: result, name: identifier() };
+      } else if (isOp("[") && next?.kind === "op" && next.value === "*") {
+        position += 2;
+        expect("]");
+        if (inSplat) unsupported("a splat in a splat");
+        result = { kind: "splat", object: result, each: postfix({ kind: "name", name: SPLAT }, true) };
+      } else if (isOp("[")) {
+        position += 1;
+        const key = expression();
+        expect("]");
+        result = { kind: "index", object: result, key };
+      } else return result;
     }
-    if (isOp("[")) unsupported("an index");
-    return result;
+  };
+  /** After `for`: `k, v in collection :`, the key variable optional. */
+  const forHead = (): { key: string | undefined; variable: string; collection: Node } => {
+    const first = identifier();
+    let key: string | undefined;
+    let variable = first;
+    if (isOp(",")) {
+      position += 1;
+      key = first;
+      variable = identifier();
+    }
+    const word = peek();
+    if (word.kind !== "ident" || word.value !== "in") unsupported("expected in");
+    position += 1;
+    const collection = expression();
+    expect(":");
+    return { key, variable, collection };
+  };
+  const forCondition = (): Node | undefined => {
+    const word = peek();
+    if (word.kind !== "ident" || word.value !== "if") return undefined;
+    position += 1;
+    return expression();
+  };
+  const isKeyword = (value: string): boolean => {
+    const token = peek();
+    return token.kind === "ident" && token.value === value;
   };
   const primary = (): Node => {
     const token = peek();
@@ -297,24 +400,45 @@ function parse(source: string): Node {
       expect(")");
       return inner;
     }
+    if (isOp("{")) {
+      position += 1;
+      if (isKeyword("for")) {
+        position += 1;
+        const head = forHead();
+        const keyBody = expression();
+        expect("=>");
+        const body = expression();
+        if (isOp("...")) unsupported("a for expression that groups (...)");
+        const condition = forCondition();
+        expect("}");
+        return { kind: "for", ...head, keyBody, body, condition };
+      }
+      const items: { key: Node; value: Node }[] = [];
+      while (!isOp("}")) {
+        const name = peek();
+        // A bare name is the key itself, not a reference; `(expression)` is a computed key.
+        const next = tokens[position + 1];
+        const bare =
+          name.kind === "ident" && next?.kind === "op" && (next.value === "=" || next.value === ":");
+        if (bare) position += 1;
+        const key: Node = bare ? { kind: "literal", value: name.value } : expression();
+        if (isOp("=") || isOp(":")) position += 1;
+        else unsupported("expected = or :");
+        items.push({ key, value: expression() });
+        if (isOp(",")) position += 1;
+      }
+      position += 1;
+      return { kind: "object", items };
+    }
     if (isOp("[")) {
       position += 1;
-      const keyword = peek();
-      if (keyword.kind === "ident" && keyword.value === "for") {
+      if (isKeyword("for")) {
         position += 1;
-        const variable = identifier();
-        if (isOp(",")) unsupported("a for expression with a key and a value");
-        const word = peek();
-        if (word.kind !== "ident" || word.value !== "in") unsupported("expected in");
-        position += 1;
-        const collection = expression();
-        expect(":");
+        const head = forHead();
         const body = expression();
-        if (isOp("]")) {
-          position += 1;
-          return { kind: "for", variable, collection, body };
-        }
-        return unsupported("a for expression with an if clause");
+        const condition = forCondition();
+        expect("]");
+        return { kind: "for", ...head, keyBody: undefined, body, condition };
       }
       const items: Node[] = [];
       while (!isOp("]")) {
@@ -612,6 +736,40 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
         throw new TerraformError(`${where}: ${describe(object)} has no attribute ${node.name}`);
       return object[node.name] ?? null;
     }
+    case "index": {
+      const object = evaluateNode(node.object, scope);
+      const key = evaluateNode(node.key, scope);
+      if (object === null) throw new TerraformError("an index into null");
+      if (isList(object)) {
+        const at = as<number>(key, "number", "[]");
+        if (!Number.isInteger(at) || at < 0 || at >= object.length)
+          throw new TerraformError(`index ${at} out of range of ${object.length}`);
+        return object[at] ?? null;
+      }
+      if (isObject(object)) {
+        const name = as<string>(key, "string", "[]");
+        if (!(name in object)) throw new TerraformError(`no element ${describe(name)}`);
+        return object[name] ?? null;
+      }
+      throw new TerraformError(`${describe(object)} cannot be indexed`);
+    }
+    case "splat": {
+      const object = evaluateNode(node.object, scope);
+      // A splat of null is an empty tuple, of a value that is not a list a tuple of that value.
+      const items = object === null ? [] : isList(object) ? object : [object];
+      return items.map((item) => evaluateNode(node.each, { ...scope, [SPLAT]: item }));
+    }
+    case "object": {
+      const result: Record<string, Value> = {};
+      for (const { key, value } of node.items) {
+        const name = evaluateNode(key, scope);
+        if (typeof name !== "string") throw new UnsupportedExpression(`an object key ${describe(name)}`);
+        result[name] = evaluateNode(value, scope);
+      }
+      return result;
+    }
+    case "negate":
+      return -as<number>(evaluateNode(node.operand, scope), "number", "-");
     case "call": {
       const call = `${node.name}()`;
       if (!(node.name in ARITY) && !VARIADIC.has(node.name))
@@ -650,7 +808,21 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
       }
       const a = as<number>(left, "number", operator);
       const b = as<number>(right, "number", operator);
-      return { "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b }[operator] ?? false;
+      if (operator === "/" || operator === "%") {
+        if (b === 0) throw new TerraformError(`${operator} by zero`);
+        return operator === "/" ? a / b : a % b;
+      }
+      const results: Record<string, Value> = {
+        "<": a < b,
+        "<=": a <= b,
+        ">": a > b,
+        ">=": a >= b,
+        "+": a + b,
+        "-": a - b,
+        "*": a * b,
+      };
+      if (!(operator in results)) throw new UnsupportedExpression(`the operator ${operator}`);
+      return results[operator] ?? null;
     }
     case "conditional": {
       const test = as<boolean>(evaluateNode(node.test, scope), "bool", "?");
@@ -688,15 +860,36 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
     case "for": {
       const collection = evaluateNode(node.collection, scope);
       if (collection === null) throw new TerraformError("for: iterating over null");
-      const items = isList(collection)
-        ? collection
+      // A map's or object's elements come in the order of their keys.
+      const entries: [Value, Value][] = isList(collection)
+        ? collection.map((item, index) => [index, item])
         : isObject(collection)
           ? Object.keys(collection)
               .sort()
-              .map((key) => collection[key] ?? null)
-          : null;
-      if (items === null) throw new TerraformError(`for: ${describe(collection)} is not a collection`);
-      return items.map((item) => evaluateNode(node.body, { ...scope, [node.variable]: item }));
+              .map((key) => [key, collection[key] ?? null])
+          : [];
+      if (!isList(collection) && !isObject(collection))
+        throw new TerraformError(`for: ${describe(collection)} is not a collection`);
+      const list: Value[] = [];
+      const object: Record<string, Value> = {};
+      for (const [key, item] of entries) {
+        const inner = {
+          ...scope,
+          [node.variable]: item,
+          ...(node.key === undefined ? {} : { [node.key]: key }),
+        };
+        if (node.condition !== undefined && !as<boolean>(evaluateNode(node.condition, inner), "bool", "if"))
+          continue;
+        if (node.keyBody === undefined) {
+          list.push(evaluateNode(node.body, inner));
+          continue;
+        }
+        const name = evaluateNode(node.keyBody, inner);
+        if (typeof name !== "string") throw new UnsupportedExpression(`a for key ${describe(name)}`);
+        if (name in object) throw new TerraformError(`for: duplicate key ${describe(name)}`);
+        object[name] = evaluateNode(node.body, inner);
+      }
+      return node.keyBody === undefined ? list : object;
     }
   }
 }
@@ -741,4 +934,162 @@ export function accepts(variables: Readonly<Record<string, Block>>, name: string
       throw new TerraformError(`${name}: the condition gave ${describe(result)}`);
     return result;
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// References
+// ---------------------------------------------------------------------------------------------
+
+/** A node's traversal as Terraform writes it (`aws_sns_topic.this[0].arn`), or undefined if it is not one. */
+function traversal(node: Node, bound: ReadonlySet<string>): string | undefined {
+  switch (node.kind) {
+    case "name":
+      return bound.has(node.name) ? undefined : node.name;
+    case "attribute": {
+      const object = traversal(node.object, bound);
+      return object === undefined ? undefined : `${object}.${node.name}`;
+    }
+    case "index": {
+      const object = traversal(node.object, bound);
+      if (object === undefined) return undefined;
+      const { key } = node;
+      if (key.kind === "literal") return `${object}[${JSON.stringify(key.value)}]`;
+      // A computed key: the address of every instance it may pick.
+      return `${object}[*]`;
+    }
+    case "splat": {
+      const object = traversal(node.object, bound);
+      const each = traversal(node.each, new Set());
+      return object === undefined || each === undefined
+        ? undefined
+        : `${object}[*]${each.slice(SPLAT.length)}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Adds the traversals `node` makes to `found`, names in `bound` (for variables) left out. */
+function collectReferences(node: Node, bound: ReadonlySet<string>, found: Set<string>): void {
+  const walk = (child: Node, names: ReadonlySet<string> = bound): void =>
+    collectReferences(child, names, found);
+  const whole = traversal(node, bound);
+  if (whole !== undefined) {
+    found.add(whole);
+    // A computed index's own references.
+    for (let part: Node = node; ; ) {
+      if (part.kind === "index") {
+        if (part.key.kind !== "literal") walk(part.key);
+        part = part.object;
+      } else if (part.kind === "attribute" || part.kind === "splat") part = part.object;
+      else break;
+    }
+    return;
+  }
+  switch (node.kind) {
+    case "literal":
+    case "name":
+      return;
+    case "tuple":
+      for (const item of node.items) walk(item);
+      return;
+    case "attribute":
+    case "negate":
+      walk(node.kind === "attribute" ? node.object : node.operand);
+      return;
+    case "index":
+      walk(node.object);
+      walk(node.key);
+      return;
+    case "splat":
+      walk(node.object);
+      return;
+    case "object":
+      for (const { key, value } of node.items) {
+        walk(key);
+        walk(value);
+      }
+      return;
+    case "call":
+      for (const arg of node.args) walk(arg);
+      return;
+    case "not":
+      walk(node.operand);
+      return;
+    case "binary":
+      walk(node.left);
+      walk(node.right);
+      return;
+    case "conditional":
+      walk(node.test);
+      walk(node.yes);
+      walk(node.no);
+      return;
+    case "for": {
+      walk(node.collection);
+      const inner = new Set([...bound, node.variable, ...(node.key === undefined ? [] : [node.key])]);
+      for (const part of [node.keyBody, node.body, node.condition]) if (part !== undefined) walk(part, inner);
+      return;
+    }
+    case "template":
+      for (const part of node.parts) if (typeof part !== "string") walk(part);
+      return;
+  }
+}
+
+/**
+ * The addresses an expression as hcl2json gives it refers to, as Terraform writes them and once each, in order:
+ * `"${module.evaluator.function_name}"` -> `["module.evaluator.function_name"]`,
+ * `"${one(aws_sns_topic.this[*].arn)}"` -> `["aws_sns_topic.this[*].arn"]`. A list or an object gives those of
+ * its elements (a `depends_on` list, a policy's resources); a computed index is `[*]`; the variables of a for
+ * expression are not references. Throws on a construct the parser does not know.
+ *
+ * @example
+ * ```ts
+ * references(permission.source_arn); // ["aws_config_config_rule.this.arn"]
+ * ```
+ */
+export function references(expression: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === "string") {
+      for (const part of readTemplate(value, 0, false).parts)
+        if (typeof part !== "string") collectReferences(part, new Set(), found);
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (value !== null && typeof value === "object") Object.values(value).forEach(visit);
+  };
+  visit(expression);
+  return [...found];
+}
+
+/**
+ * What the references of an expression name, once each: a resource `<type>.<name>`, `data.<type>.<name>`,
+ * `module.<name>`, `var.<name>`, `local.<name>` (attributes and instance keys left out).
+ *
+ * @example
+ * ```ts
+ * referencedObjects(block.role); // ["aws_iam_role.publisher"]
+ * ```
+ */
+export function referencedObjects(expression: unknown): string[] {
+  return [
+    ...new Set(
+      references(expression).map((address) => {
+        const parts = address.split(/(?=[.[])/);
+        const length = parts[0] === "data" ? 3 : 2;
+        return parts.slice(0, length).join("");
+      }),
+    ),
+  ];
+}
+
+/** `"${var.x}"` -> `"var.x"`: the expression of a string that is one whole interpolation, else undefined. */
+export function wholeInterpolation(text: string): string | undefined {
+  if (!text.startsWith("${")) return undefined;
+  try {
+    return interpolationEnd(text, 2) === text.length ? text.slice(2, -1) : undefined;
+  } catch (error) {
+    if (error instanceof UnsupportedExpression) return undefined;
+    throw error;
+  }
 }

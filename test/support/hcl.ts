@@ -9,6 +9,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { parse } from "@cdktf/hcl2json";
+import { referencedObjects, wholeInterpolation } from "./hcl-expression.ts";
 
 export type Block = Record<string, unknown>;
 
@@ -166,11 +167,13 @@ export async function loadModule(dir: string): Promise<TerraformModule> {
   return module;
 }
 
-/** `"${var.x}"` -> `"var.x"`; a string that is not one whole interpolation is returned unchanged. */
+/**
+ * `"${var.x}"` -> `"var.x"`; a string that is not one whole interpolation (`"${a}-${b}"`, `"arn:${x}"`) is
+ * returned unchanged, a value that is not a string as JSON.
+ */
 export function unwrap(expression: unknown): string {
   if (typeof expression !== "string") return JSON.stringify(expression);
-  const match = /^\$\{([\s\S]*)\}$/.exec(expression);
-  return match?.[1] ?? expression;
+  return wholeInterpolation(expression) ?? expression;
 }
 
 /** The single nested block `name` of `block` (hcl2json turns every nested block into a list). */
@@ -185,15 +188,6 @@ export function nestedAll(block: Block, name: string): Block[] {
   const value = block[name];
   if (value === undefined) return [];
   return asBlocks(value, name);
-}
-
-/** The references (`aws_iam_role.lambda`, `var.name`, `data.x.y`, `local.z`) in an expression. */
-export function references(expression: unknown): string[] {
-  const text = typeof expression === "string" ? expression : JSON.stringify(expression ?? null);
-  const found = text.match(
-    /\b(?:data\.[a-z0-9_]+\.[a-z0-9_]+|(?:var|local|module)\.[a-z0-9_]+|aws_[a-z0-9_]+\.[a-z0-9_]+)/g,
-  );
-  return [...new Set(found ?? [])];
 }
 
 /** A terraform-docs style rendering of a variable's type: `"${list(string)}"` -> `list(string)`. */
@@ -355,7 +349,7 @@ export function policiesOn(
   reference: string,
 ): { inline: Block[]; attachments: Block[] } {
   const onRole = (block: Block): boolean =>
-    references(block.role ?? block.roles).some((ref) => ref === reference);
+    referencedObjects(block.role ?? block.roles).some((ref) => ref === reference);
   const attachments = [
     ...Object.values(module.resources.aws_iam_role_policy_attachment ?? {}),
     ...Object.values(module.resources.aws_iam_policy_attachment ?? {}),
