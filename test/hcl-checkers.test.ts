@@ -26,10 +26,12 @@ import {
 import {
   accepts,
   evaluateExpression,
+  moduleScope,
   referencedObjects,
   references,
   TerraformError,
   UnsupportedExpression,
+  type Value,
 } from "./support/hcl-expression.ts";
 
 const dirs: string[] = [];
@@ -336,6 +338,44 @@ describe("what expressions refer to and which values validations accept", () => 
       },
     };
     expect(policyStatements(document).map((statement) => statement.sid)).toEqual(["Direct", "Dynamic"]);
+  });
+});
+
+describe("moduleScope(): what a module's expressions are for given variables", () => {
+  it("evaluates locals, names resources, data sources and module outputs, and counts instances", async () => {
+    // Prepare
+    const module = await fixture({
+      "main.tf": `
+locals {
+  topic_arn = var.create ? one(aws_sns_topic.this[*].arn) : var.topic_arn
+  name      = "\${var.name}-x"
+  loop      = local.loop
+}
+resource "aws_sns_topic" "this" {
+  count = var.create ? 1 : 0
+  name  = local.name
+}
+resource "aws_iam_role" "r" {
+  name = local.name
+}
+`,
+    });
+    const value = (expression: string, vars: Record<string, Value>): Value =>
+      evaluateExpression(expression, moduleScope(module, vars));
+    // Act, Assess
+    expect(value("${local.topic_arn}", { create: true, topic_arn: null })).toBe(
+      "<aws_sns_topic.this[0].arn>",
+    );
+    expect(value("${local.topic_arn}", { create: false, topic_arn: "given" })).toBe("given");
+    expect(value("${aws_sns_topic.this[*].arn}", { create: false })).toEqual([]);
+    expect(value("${aws_iam_role.r.arn}:*", {})).toBe("<aws_iam_role.r.arn>:*");
+    expect(value("${data.aws_partition.current.partition}/${module.m.out}", {})).toBe(
+      "<data.aws_partition.current.partition>/<module.m.out>",
+    );
+    expect(value("${local.name}", { name: "n" })).toBe("n-x");
+    expect(() => value("${local.loop}", {})).toThrow(/refers to itself/);
+    expect(() => value("${local.name}", {})).toThrow(UnsupportedExpression);
+    expect(() => value("${local.missing}", {})).toThrow(UnsupportedExpression);
   });
 });
 

@@ -40,7 +40,13 @@ import {
   unusedDeclarations,
   unwrap,
 } from "./support/hcl.ts";
-import { accepts, evaluateExpression, type Value } from "./support/hcl-expression.ts";
+import {
+  accepts,
+  evaluateExpression,
+  moduleScope,
+  references,
+  type Value,
+} from "./support/hcl-expression.ts";
 import { sampleValues, validationGaps } from "./support/validation-cases.ts";
 
 const TERRAFORM_DIR = "terraform";
@@ -68,6 +74,9 @@ const inEvaluator = declarations(evaluator);
 const evaluatorCall = call("evaluator");
 
 const policyDocument = (expression: unknown): Block => policyDocumentOf(mod, expression);
+/** What an expression of the evaluator is for the evaluator's variables `vars` (resources named, not known). */
+const inEvaluatorScope = (expression: unknown, vars: Record<string, Value> = {}): Value =>
+  evaluateExpression(expression, moduleScope(evaluator, vars));
 const statements = policyStatements;
 
 /** The three actions that support no resource-level permissions, hence `*`. */
@@ -183,7 +192,7 @@ describe("Lambda execution role (modules/evaluator)", () => {
 
   it("has only inline policies written from policy documents, no managed policy", () => {
     expect(policies.inline).toHaveLength(1);
-    expect(unwrap(policies.inline[0]?.policy)).toBe("data.aws_iam_policy_document.this.json");
+    expect(references(policies.inline[0]?.policy)).toEqual(["data.aws_iam_policy_document.this.json"]);
     expect(policies.attachments, "managed policies attached to the role").toEqual([]);
     expect(policies.role.inline_policy).toBeUndefined();
     expect(policies.role.managed_policy_arns).toBeUndefined();
@@ -192,7 +201,9 @@ describe("Lambda execution role (modules/evaluator)", () => {
   });
 
   it("is the role of the function", () => {
-    expect(unwrap(inEvaluator.resource("aws_lambda_function", "this").role)).toBe("aws_iam_role.this.arn");
+    expect(inEvaluatorScope(inEvaluator.resource("aws_lambda_function", "this").role)).toBe(
+      "<aws_iam_role.this.arn>",
+    );
   });
 
   it("is assumed by Lambda only", () => {
@@ -232,12 +243,18 @@ describe("Lambda execution role (modules/evaluator)", () => {
     );
     expect(logStatements).toHaveLength(1);
     expect(logStatements[0]?.actions?.every((action) => action.startsWith("logs:"))).toBe(true);
-    expect(logStatements[0]?.resources).toEqual(["${aws_cloudwatch_log_group.this.arn}:*"]);
-
+    // The log streams of the module's log group, and nothing else.
+    expect(logStatements[0]?.resources?.map((arn) => inEvaluatorScope(arn))).toEqual([
+      "<aws_cloudwatch_log_group.this.arn>:*",
+    ]);
+    // That log group is the function's own: Lambda writes to /aws/lambda/<function name>.
+    const vars = { name: "root-activity" };
     const logGroup = inEvaluator.resource("aws_cloudwatch_log_group", "this");
-    expect(logGroup.name).toBe("${local.log_group_name}");
-    expect(evaluator.locals.log_group_name).toBe("/aws/lambda/${var.name}");
-    expect(evaluator.locals.function_name).toBe("${var.name}");
+    const fn = inEvaluator.resource("aws_lambda_function", "this");
+    expect(inEvaluatorScope(logGroup.name, vars)).toBe(
+      `/aws/lambda/${inEvaluatorScope(fn.function_name, vars)}`,
+    );
+    expect(inEvaluatorScope(fn.function_name, vars)).toBe("root-activity");
   });
 
   it("uses * only for actions without resource-level permissions", () => {
@@ -250,39 +267,46 @@ describe("Lambda execution role (modules/evaluator)", () => {
 describe("Lambda function (modules/evaluator)", () => {
   const fn = inEvaluator.resource("aws_lambda_function", "this");
 
-  it("deploys the built bundle and redeploys when it changes", () => {
-    expect(unwrap(fn.filename)).toBe("var.lambda_zip_path");
+  it("deploys the built bundle, by default the repository's dist/lambda.zip, and redeploys when it changes", () => {
+    const zipPath = (given: string | null): Value =>
+      evaluateExpression(evaluatorCall.lambda_zip_path, moduleScope(mod, { lambda_zip_path: given }));
+    expect(zipPath(null)).toBe("<path.module>/../dist/lambda.zip");
+    expect(zipPath("build/other.zip")).toBe("build/other.zip");
+    expect(inEvaluatorScope(fn.filename, { lambda_zip_path: "the.zip" })).toBe("the.zip");
     expect(unwrap(fn.source_code_hash)).toBe("filebase64sha256(var.lambda_zip_path)");
-    expect(unwrap(evaluatorCall.lambda_zip_path)).toBe("local.lambda_zip_path");
-    expect(unwrap(mod.locals.lambda_zip_path)).toBe(
-      'coalesce(var.lambda_zip_path, "${path.module}/../dist/lambda.zip")',
-    );
-    expect(unwrap(fn.handler)).toBe("local.handler");
-    expect(evaluator.locals.handler).toBe("index.handler");
+    expect(inEvaluatorScope(fn.handler)).toBe("index.handler");
   });
 
-  it("takes runtime, architecture, memory and timeout from the variables", () => {
-    expect(unwrap(fn.runtime)).toBe("var.runtime");
-    expect(fn.architectures).toEqual(["${var.architecture}"]);
-    expect(unwrap(fn.memory_size)).toBe("var.memory_size");
-    expect(unwrap(fn.timeout)).toBe("var.timeout");
+  it("takes runtime, architecture, memory, timeout and reserved concurrency from the variables, unchanged", () => {
+    const vars = {
+      runtime: "nodejs24.x",
+      architecture: "x86_64",
+      memory_size: 1024,
+      timeout: 120,
+      reserved_concurrent_executions: 5,
+    };
+    expect(inEvaluatorScope(fn.runtime, vars)).toBe("nodejs24.x");
+    expect((fn.architectures as unknown[]).map((value) => inEvaluatorScope(value, vars))).toEqual(["x86_64"]);
+    expect(inEvaluatorScope(fn.memory_size, vars)).toBe(1024);
+    expect(inEvaluatorScope(fn.timeout, vars)).toBe(120);
+    expect(inEvaluatorScope(fn.reserved_concurrent_executions, vars)).toBe(5);
     // This module reserves no concurrency: it passes none, and the evaluator's default is null.
-    expect(unwrap(fn.reserved_concurrent_executions)).toBe("var.reserved_concurrent_executions");
     expect(inEvaluator.variable("reserved_concurrent_executions").default).toBeNull();
     expect(evaluatorCall).not.toHaveProperty("reserved_concurrent_executions");
   });
 
-  it("sets the service name and the log level", () => {
-    const variables = nested(fn, "environment").variables as Record<string, string>;
-    expect(variables).toEqual({
-      POWERTOOLS_SERVICE_NAME: "${local.function_name}",
-      LOG_LEVEL: "${var.log_level}",
+  it("sets the service name (the function's name) and the log level, and logs to its log group", () => {
+    const vars = { name: "root-activity", log_level: "WARN" };
+    expect(inEvaluatorScope(nested(fn, "environment").variables, vars)).toEqual({
+      POWERTOOLS_SERVICE_NAME: inEvaluatorScope(fn.function_name, vars),
+      LOG_LEVEL: "WARN",
     });
     const logging = nested(fn, "logging_config");
-    expect(logging.log_group).toBe("${aws_cloudwatch_log_group.this.name}");
-    expect(logging.application_log_level, "Powertools follows Lambda's level with JSON logs").toBe(
-      "${var.log_level}",
-    );
+    expect(inEvaluatorScope(logging.log_group)).toBe("<aws_cloudwatch_log_group.this.name>");
+    expect(
+      inEvaluatorScope(logging.application_log_level, vars),
+      "Powertools follows Lambda's level with JSON logs",
+    ).toBe("WARN");
   });
 
   it("is created after its log group and its permissions", () => {
@@ -293,22 +317,23 @@ describe("Lambda function (modules/evaluator)", () => {
 
   it("has a log group with the validated retention and an optional KMS key", () => {
     const logGroup = inEvaluator.resource("aws_cloudwatch_log_group", "this");
-    expect(unwrap(logGroup.retention_in_days)).toBe("var.log_retention_in_days");
-    expect(unwrap(logGroup.kms_key_id)).toBe("var.log_group_kms_key_arn");
+    const vars = { log_retention_in_days: 365, log_group_kms_key_arn: "the key" };
+    expect(inEvaluatorScope(logGroup.retention_in_days, vars)).toBe(365);
+    expect(inEvaluatorScope(logGroup.kms_key_id, vars)).toBe("the key");
   });
 
   it("retries failed asynchronous invocations as configured", () => {
     const invokeConfig = inEvaluator.resource("aws_lambda_function_event_invoke_config", "this");
-    expect(unwrap(invokeConfig.function_name)).toBe("aws_lambda_function.this.function_name");
-    expect(unwrap(invokeConfig.maximum_retry_attempts)).toBe("var.maximum_retry_attempts");
+    expect(inEvaluatorScope(invokeConfig.function_name)).toBe("<aws_lambda_function.this.function_name>");
+    expect(inEvaluatorScope(invokeConfig.maximum_retry_attempts, { maximum_retry_attempts: 1 })).toBe(1);
   });
 
   it("is what the evaluator's outputs name", () => {
-    const value = (name: string): string => unwrap(evaluator.outputs[name]?.value);
-    expect(value("function_name")).toBe("aws_lambda_function.this.function_name");
-    expect(value("function_arn")).toBe("aws_lambda_function.this.arn");
-    expect(value("role_arn")).toBe("aws_iam_role.this.arn");
-    expect(value("log_group_name")).toBe("aws_cloudwatch_log_group.this.name");
+    const value = (name: string): Value => inEvaluatorScope(evaluator.outputs[name]?.value);
+    expect(value("function_name")).toBe("<aws_lambda_function.this.function_name>");
+    expect(value("function_arn")).toBe("<aws_lambda_function.this.arn>");
+    expect(value("role_arn")).toBe("<aws_iam_role.this.arn>");
+    expect(value("log_group_name")).toBe("<aws_cloudwatch_log_group.this.name>");
   });
 });
 
@@ -318,10 +343,12 @@ describe("Lambda permission", () => {
   it("lets only AWS Config, for this account, invoke the function", () => {
     expect(permission.principal).toBe("config.amazonaws.com");
     expect(permission.action).toBe("lambda:InvokeFunction");
-    expect(unwrap(permission.function_name)).toBe("module.evaluator.function_name");
-    expect(unwrap(evaluator.outputs.function_name?.value)).toBe("aws_lambda_function.this.function_name");
-    expect(unwrap(permission.source_account)).toBe("local.account_id");
-    expect(unwrap(mod.locals.account_id)).toBe("data.aws_caller_identity.current.account_id");
+    const value = (expression: unknown): Value => evaluateExpression(expression, moduleScope(mod, {}));
+    expect(value(permission.function_name)).toBe("<module.evaluator.function_name>");
+    expect(inEvaluatorScope(evaluator.outputs.function_name?.value)).toBe(
+      "<aws_lambda_function.this.function_name>",
+    );
+    expect(value(permission.source_account)).toBe("<data.aws_caller_identity.current.account_id>");
   });
 
   it("is the only permission on the function, besides the conformance pack's (conformance-pack.test.ts)", () => {

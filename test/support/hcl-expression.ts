@@ -677,6 +677,30 @@ const FUNCTIONS: Record<string, (args: Value[], call: string) => Value> = {
     if (found === undefined) throw new TerraformError(`${call}: no non-null, non-empty argument`);
     return found;
   },
+  one([list], call) {
+    const items = as<readonly Value[]>(list ?? null, "list", call);
+    if (items.length > 1) throw new TerraformError(`${call}: ${items.length} elements`);
+    return items[0] ?? null;
+  },
+  concat(args, call) {
+    return args.flatMap((list) => as<readonly Value[]>(list, "list", call));
+  },
+  tolist([list], call) {
+    return as<readonly Value[]>(list ?? null, "list", call);
+  },
+  sort([list], call) {
+    return as<readonly Value[]>(list ?? null, "list", call)
+      .map((item) => as<string>(item, "string", call))
+      .sort();
+  },
+  join([separator, list], call) {
+    return as<readonly Value[]>(list ?? null, "list", call)
+      .map((item) => as<string>(item, "string", call))
+      .join(as<string>(separator ?? null, "string", call));
+  },
+  merge(args, call) {
+    return Object.assign({}, ...args.map((map) => as<Record<string, Value>>(map, "object", call)));
+  },
   keys([map], call) {
     return Object.keys(as<Record<string, Value>>(map ?? null, "object", call)).sort();
   },
@@ -703,10 +727,14 @@ const ARITY: Record<string, number> = {
   lower: 1,
   replace: 3,
   substr: 3,
+  one: 1,
+  tolist: 1,
+  sort: 1,
+  join: 2,
 };
 
 /** Functions that take any number of arguments, at least one. */
-const VARIADIC = new Set(["coalesce"]);
+const VARIADIC = new Set(["coalesce", "concat", "merge"]);
 
 const REFERENCE_ROOTS = new Set(["var", "local", "data", "module"]);
 
@@ -896,8 +924,9 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
 
 /**
  * The value of an expression as hcl2json gives it (a string is a template: `"${var.days >= 1}"`,
- * `"${var.name}-lambda"`; a number, bool or null is itself) for `scope`, which gives the root names
- * (`{ var: { days: 30 }, local: { region: "eu-west-1" } }`).
+ * `"${var.name}-lambda"`; a number, bool or null is itself; a list or an object is that of its elements'
+ * values) for `scope`, which gives the root names (`{ var: { days: 30 }, local: { region: "eu-west-1" } }`,
+ * or moduleScope's).
  *
  * @example
  * ```ts
@@ -907,6 +936,12 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
 export function evaluateExpression(expression: unknown, scope: Readonly<Record<string, Value>>): Value {
   if (expression === null || typeof expression === "number" || typeof expression === "boolean")
     return expression;
+  // A list or an object hcl2json gives for a literal one: each element is an expression.
+  if (Array.isArray(expression)) return expression.map((item) => evaluateExpression(item, scope));
+  if (typeof expression === "object" && Object.getPrototypeOf(expression) === Object.prototype)
+    return Object.fromEntries(
+      Object.entries(expression).map(([key, value]) => [key, evaluateExpression(value, scope)]),
+    );
   if (typeof expression !== "string")
     throw new UnsupportedExpression(`not an expression: ${String(expression)}`);
   const { parts } = readTemplate(expression, 0, false);
@@ -1092,4 +1127,116 @@ export function wholeInterpolation(text: string): string | undefined {
     if (error instanceof UnsupportedExpression) return undefined;
     throw error;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A module's scope: its variables given, its locals evaluated, everything else named
+// ---------------------------------------------------------------------------------------------
+
+/** What a module declares, as loadModule gives it (only what a scope needs). */
+interface ModuleDeclarations {
+  readonly dir: string;
+  readonly locals: Readonly<Record<string, unknown>>;
+  readonly resources: Readonly<Record<string, Readonly<Record<string, Block>>>>;
+}
+
+/** An object whose every attribute is the placeholder `<prefix.attribute>`: a value only Terraform knows. */
+function named(prefix: string): Value {
+  return new Proxy(
+    {},
+    {
+      has: (_, key) => typeof key === "string",
+      get: (_, key) => (typeof key === "string" ? `<${prefix}.${key}>` : undefined),
+      ownKeys: () => {
+        throw new UnsupportedExpression(`the attributes of ${prefix} are not known here`);
+      },
+    },
+  ) as Value;
+}
+
+/** A proxy over `names` that computes each one on first use. */
+function lazy(names: readonly string[], compute: (name: string) => Value): Value {
+  const cache = new Map<string, Value>();
+  return new Proxy(
+    {},
+    {
+      has: (_, key) => typeof key === "string" && names.includes(key),
+      get: (_, key) => {
+        if (typeof key !== "string" || !names.includes(key)) return undefined;
+        if (!cache.has(key)) cache.set(key, compute(key));
+        return cache.get(key);
+      },
+      ownKeys: () => [...names],
+      getOwnPropertyDescriptor: (_, key) =>
+        typeof key === "string" && names.includes(key) ? { enumerable: true, configurable: true } : undefined,
+    },
+  ) as Value;
+}
+
+/**
+ * The scope in which Terraform evaluates `module`'s expressions for the variables `vars`: `local.<name>` is the
+ * module's local evaluated in that scope; a resource, data source or module call is named, not known, each
+ * attribute the placeholder `<address.attribute>` (`<aws_iam_role.this.arn>`, `<module.evaluator.function_name>`);
+ * a resource with count is the list of as many instances as its count gives (`<aws_sns_topic.this[0].arn>`). So a
+ * test can say what an expression is for given variables (the log group's ARN, the variable passed unchanged) and
+ * not how it is spelled. A local that refers to itself, a variable not given and for_each throw.
+ *
+ * @example
+ * ```ts
+ * evaluateExpression(policy.resources[0], moduleScope(evaluator, {})); // "<aws_cloudwatch_log_group.this.arn>:*"
+ * ```
+ */
+export function moduleScope(
+  module: ModuleDeclarations,
+  vars: Readonly<Record<string, Value>>,
+): Readonly<Record<string, Value>> {
+  const evaluating = new Set<string>();
+  const scope: Record<string, Value> = {
+    var: vars,
+    path: { module: "<path.module>", root: "<path.root>", cwd: "<path.cwd>" },
+  };
+  scope.local = lazy(Object.keys(module.locals), (name) => {
+    if (evaluating.has(name)) throw new UnsupportedExpression(`local.${name} refers to itself`);
+    evaluating.add(name);
+    try {
+      return evaluateExpression(module.locals[name], scope);
+    } finally {
+      evaluating.delete(name);
+    }
+  });
+  // data.<type>.<name> and module.<name>: any name, known only to Terraform.
+  scope.data = new Proxy(
+    {},
+    {
+      has: (_, key) => typeof key === "string",
+      get: (_, type) =>
+        typeof type === "string"
+          ? new Proxy(
+              {},
+              {
+                has: (__, name) => typeof name === "string",
+                get: (__, name) => (typeof name === "string" ? named(`data.${type}.${name}`) : undefined),
+              },
+            )
+          : undefined,
+    },
+  ) as Value;
+  scope.module = new Proxy(
+    {},
+    {
+      has: (_, key) => typeof key === "string",
+      get: (_, name) => (typeof name === "string" ? named(`module.${name}`) : undefined),
+    },
+  ) as Value;
+  for (const [type, byName] of Object.entries(module.resources)) {
+    scope[type] = lazy(Object.keys(byName), (name) => {
+      const block = byName[name] ?? {};
+      if ("for_each" in block) throw new UnsupportedExpression(`${type}.${name} has for_each`);
+      if (!("count" in block)) return named(`${type}.${name}`);
+      const count = evaluateExpression(block.count, scope);
+      if (typeof count !== "number") throw new TerraformError(`${type}.${name}: count ${describe(count)}`);
+      return Array.from({ length: count }, (_, index) => named(`${type}.${name}[${index}]`));
+    });
+  }
+  return scope;
 }
