@@ -48,7 +48,13 @@ import {
   unusedDeclarations,
   unwrap,
 } from "./support/hcl.ts";
-import { accepts, evaluateExpression, type Value } from "./support/hcl-expression.ts";
+import {
+  accepts,
+  evaluateExpression,
+  moduleScope,
+  references,
+  type Value,
+} from "./support/hcl-expression.ts";
 import { sampleValues, validationGaps } from "./support/validation-cases.ts";
 
 const MODULE_DIR = join("terraform", "modules", "organization");
@@ -69,6 +75,12 @@ const evaluatorCall = call("evaluator");
 const defaults = Object.fromEntries(
   Object.entries(mod.variables).map(([name, block]) => [name, block.default]),
 );
+
+/** What an expression of this module is for its variables `vars` (resources, data sources, module outputs named). */
+const inModule = (expression: unknown, vars: Record<string, Value> = {}): Value =>
+  evaluateExpression(expression, moduleScope(mod, vars));
+const PARTITION = "<data.aws_partition.current.partition>";
+const ACCOUNT_ID = "<data.aws_caller_identity.current.account_id>";
 
 function statementsOf(expression: unknown): PolicyStatement[] {
   return policyStatements(policyDocumentOf(mod, expression));
@@ -161,7 +173,9 @@ describe("Lambda execution role (modules/evaluator, with this module's statement
 
   it("gets no IAM or Config action from the evaluator, only this module's statement, and nothing from outside", () => {
     expect(evaluatorCall.grant_evaluation_actions).toBe(false);
-    expect(unwrap(evaluatorCall.policy_json)).toBe("data.aws_iam_policy_document.assume_member_role.json");
+    expect(references(evaluatorCall.policy_json)).toEqual([
+      "data.aws_iam_policy_document.assume_member_role.json",
+    ]);
     // No policy of this module is attached to the evaluator's role.
     expect(policiesOn(mod, "module.evaluator")).toEqual({ inline: [], attachments: [] });
     // The only roles this module creates itself are the member and aggregator roles and the
@@ -190,22 +204,29 @@ describe("Lambda execution role (modules/evaluator, with this module's statement
     const assume = all.filter((statement) => statement.actions?.includes("sts:AssumeRole"));
     expect(assume).toHaveLength(1);
     expect(assume[0]?.actions).toEqual(["sts:AssumeRole"]);
-    // The function assumes memberRoleArn(partition, <event account>, executionRoleName).
-    expect(assume[0]?.resources).toEqual([
-      memberRoleArn("${local.partition}", "*", "${var.member_role_name}"),
+    // The function assumes memberRoleArn(partition, <event account>, executionRoleName), in this partition.
+    const vars = { member_role_name: "the-member-role" };
+    expect(inModule(assume[0]?.resources, vars)).toEqual([memberRoleArn(PARTITION, "*", "the-member-role")]);
+    expect(inModule(assume[0]?.condition)).toEqual([
+      {
+        test: "StringEquals",
+        variable: "aws:ResourceOrgID",
+        values: ["<data.aws_organizations_organization.current.id>"],
+      },
     ]);
-    expect(assume[0]?.condition).toEqual([
-      { test: "StringEquals", variable: "aws:ResourceOrgID", values: ["${local.organization_id}"] },
-    ]);
-    expect(unwrap(mod.locals.organization_id)).toBe("data.aws_organizations_organization.current.id");
   });
 
   it("writes logs only to its own log group (the evaluator's)", () => {
     const logs = all.filter((statement) => statement.actions?.some((a) => a.startsWith("logs:")));
     expect(logs).toHaveLength(1);
-    expect(logs[0]?.resources).toEqual(["${aws_cloudwatch_log_group.this.arn}:*"]);
-    expect(evaluator.locals.log_group_name).toBe("/aws/lambda/${var.name}");
-    expect(unwrap(evaluatorCall.name)).toBe("var.name");
+    const inEvaluator = (expression: unknown, vars: Record<string, Value> = {}): Value =>
+      evaluateExpression(expression, moduleScope(evaluator, vars));
+    expect(inEvaluator(logs[0]?.resources)).toEqual(["<aws_cloudwatch_log_group.this.arn>:*"]);
+    // The function's log group, named after this module's name passed unchanged.
+    const name = inModule(evaluatorCall.name, { name: "root-activity" });
+    expect(name).toBe("root-activity");
+    const logGroup = declarations(evaluator).resource("aws_cloudwatch_log_group", "this");
+    expect(inEvaluator(logGroup.name, { name })).toBe("/aws/lambda/root-activity");
   });
 });
 
@@ -223,7 +244,7 @@ describe("member role", () => {
     expect(template.AWSTemplateFormatVersion).toBe("2010-09-09");
     expect(Object.keys(resources)).toEqual(["MemberRole"]);
     expect(role?.Type).toBe("AWS::IAM::Role");
-    expect(properties.RoleName).toBe("${var.member_role_name}");
+    expect(inModule(properties.RoleName, { member_role_name: "the-member-role" })).toBe("the-member-role");
     expect(properties.ManagedPolicyArns).toBeUndefined();
     expect(properties.PermissionsBoundary).toBeUndefined();
     expect(policies).toHaveLength(1);
@@ -251,38 +272,42 @@ describe("member role", () => {
     const [trust] = statements;
     expect(trust?.effect).toBe("Allow");
     expect(trust?.actions).toEqual(["sts:AssumeRole"]);
-    expect(trust?.principals).toEqual([
-      { type: "AWS", identifiers: ["arn:${local.partition}:iam::${local.account_id}:root"] },
+    // This account, narrowed by the condition to the function's execution role.
+    expect(inModule(trust?.principals)).toEqual([
+      { type: "AWS", identifiers: [`arn:${PARTITION}:iam::${ACCOUNT_ID}:root`] },
     ]);
-    expect(trust?.condition).toEqual([
-      { test: "ArnEquals", variable: "aws:PrincipalArn", values: ["${module.evaluator.role_arn}"] },
+    expect(inModule(trust?.condition)).toEqual([
+      { test: "ArnEquals", variable: "aws:PrincipalArn", values: ["<module.evaluator.role_arn>"] },
     ]);
-    expect(unwrap(evaluator.outputs.role_arn?.value)).toBe("aws_iam_role.this.arn");
+    expect(evaluateExpression(evaluator.outputs.role_arn?.value, moduleScope(evaluator, {}))).toBe(
+      "<aws_iam_role.this.arn>",
+    );
   });
 
   it("is created the same way in this account, for the management account, which StackSets never reach", () => {
     const here = resource("aws_iam_role", "member");
-    // Created exactly when local.create_member_role_here is true.
-    expect(instanceCount(here, { "local.create_member_role_here": true })).toBe(1);
-    expect(instanceCount(here, { "local.create_member_role_here": false })).toBe(0);
-    expect(unwrap(mod.locals.create_member_role_here)).toBe(
-      'var.create_member_role_in_this_account && var.call_as == "SELF"',
-    );
-    expect(here.name).toBe("${var.member_role_name}");
-    expect(unwrap(here.assume_role_policy)).toBe("data.aws_iam_policy_document.member_trust.json");
-    expect(unwrap(properties.AssumeRolePolicyDocument)).toBe(
-      "jsondecode(data.aws_iam_policy_document.member_trust.json)",
-    );
     const { inline, attachments } = rolePolicies(mod, "member");
     expect(attachments).toEqual([]);
-    // The same document in both places: the evaluator's evaluation_policy_json.
-    expect(inline.map((policy) => unwrap(policy.policy))).toEqual([
-      "module.evaluator.evaluation_policy_json",
+    expect(inline).toHaveLength(1);
+    // The role and its policy: only when asked for, and only in the management account (SELF).
+    for (const [create, callAs, count] of [
+      [true, "SELF", 1],
+      [true, "DELEGATED_ADMIN", 0],
+      [false, "SELF", 0],
+      [false, "DELEGATED_ADMIN", 0],
+    ] as const) {
+      const vars = { create_member_role_in_this_account: create, call_as: callAs };
+      expect(inModule(here.count, vars), `${create} ${callAs}`).toBe(count);
+      expect(inModule(inline[0]?.count, vars), `${create} ${callAs}`).toBe(count);
+    }
+    expect(inModule(here.name, { member_role_name: "the-member-role" })).toBe("the-member-role");
+    // The same documents in both places: the member trust, and the evaluator's evaluation_policy_json.
+    expect(references(here.assume_role_policy)).toEqual(["data.aws_iam_policy_document.member_trust.json"]);
+    expect(references(properties.AssumeRolePolicyDocument)).toEqual([
+      "data.aws_iam_policy_document.member_trust.json",
     ]);
-    expect(unwrap(policies[0]?.PolicyDocument)).toBe("jsondecode(module.evaluator.evaluation_policy_json)");
-    // Created exactly when local.create_member_role_here is true.
-    expect(instanceCount(inline[0] ?? {}, { "local.create_member_role_here": true })).toBe(1);
-    expect(instanceCount(inline[0] ?? {}, { "local.create_member_role_here": false })).toBe(0);
+    expect(references(inline[0]?.policy)).toEqual(["module.evaluator.evaluation_policy_json"]);
+    expect(references(policies[0]?.PolicyDocument)).toEqual(["module.evaluator.evaluation_policy_json"]);
   });
 
   it("has the name the rule passes as executionRoleName, which the function accepts", () => {
