@@ -358,6 +358,10 @@ resource "aws_sns_topic" "this" {
 resource "aws_iam_role" "r" {
   name = local.name
 }
+resource "aws_cloudwatch_event_rule" "per_region" {
+  for_each = toset(var.regions)
+  name     = each.key
+}
 `,
     });
     const value = (expression: string, vars: Record<string, Value>): Value =>
@@ -373,6 +377,13 @@ resource "aws_iam_role" "r" {
       "<data.aws_partition.current.partition>/<module.m.out>",
     );
     expect(value("${local.name}", { name: "n" })).toBe("n-x");
+    expect(value('${aws_cloudwatch_event_rule.per_region["b"].arn}', { regions: ["b", "a", "b"] })).toBe(
+      '<aws_cloudwatch_event_rule.per_region["b"].arn>',
+    );
+    expect(value("${keys(aws_cloudwatch_event_rule.per_region)}", { regions: ["b", "a", "b"] })).toEqual([
+      "a",
+      "b",
+    ]);
     expect(() => value("${local.loop}", {})).toThrow(/refers to itself/);
     expect(() => value("${local.name}", {})).toThrow(UnsupportedExpression);
     expect(() => value("${local.missing}", {})).toThrow(UnsupportedExpression);

@@ -36,7 +36,13 @@ import {
   unusedDeclarations,
   unwrap,
 } from "./support/hcl.ts";
-import { accepts, type Value } from "./support/hcl-expression.ts";
+import {
+  accepts,
+  evaluateExpression,
+  moduleScope,
+  references,
+  type Value,
+} from "./support/hcl-expression.ts";
 import {
   MAX_INPUT_PATHS,
   MAX_TEMPLATE_LENGTH,
@@ -56,6 +62,21 @@ const example = await loadModule(join("terraform", "examples", "single-account")
 const { resource, data, variable, call } = declarations(root);
 const inForwarding = declarations(forwarding);
 const inNotifications = declarations(notifications);
+
+const PARTITION = "<data.aws_partition.current.partition>";
+const ACCOUNT_ID = "<data.aws_caller_identity.current.account_id>";
+/** The forwarding module's variables in the tests that evaluate its expressions. */
+const FORWARDING = {
+  name: "ra",
+  regions: ["eu-west-1", "ap-south-1"],
+  destination_bus_arn: "arn:aws:events:us-east-1:123456789012:event-bus/default",
+};
+/** What an expression of the forwarding module is for its variables `vars`, with `each` for a for_each instance. */
+const inForwardingScope = (expression: unknown, vars: Record<string, Value>, each?: string): Value =>
+  evaluateExpression(expression, {
+    ...moduleScope(forwarding, vars),
+    ...(each === undefined ? {} : { each: { key: each, value: each } }),
+  });
 
 const FIXTURES_DIR = join("test", "fixtures", "cloudtrail-events");
 const fixtures: Record<string, Record<string, unknown>> = Object.fromEntries(
@@ -540,8 +561,12 @@ describe("forwarding from other regions (modules/root-activity-forwarding): leas
     expect(rule.state).toBe("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
     const target = inForwarding.resource("aws_cloudwatch_event_target", "forward");
     expect(unwrap(target.region)).toBe("each.key");
-    expect(unwrap(target.arn)).toBe("var.destination_bus_arn");
-    expect(unwrap(target.role_arn)).toBe("aws_iam_role.this.arn");
+    // Each region's rule sends to the destination bus, as the module's role.
+    expect(inForwardingScope(target.rule, FORWARDING, "ap-south-1")).toBe(
+      '<aws_cloudwatch_event_rule.forward["ap-south-1"].name>',
+    );
+    expect(inForwardingScope(target.arn, FORWARDING)).toBe(FORWARDING.destination_bus_arn);
+    expect(inForwardingScope(target.role_arn, FORWARDING)).toBe("<aws_iam_role.this.arn>");
     // A target of another account's or region's bus takes no input transformer: the event goes as it is.
     expect(target).not.toHaveProperty("input_transformer");
     for (const [type, name] of [
@@ -559,35 +584,49 @@ describe("forwarding from other regions (modules/root-activity-forwarding): leas
   it("the role: only events.amazonaws.com, for this account and exactly these rules", () => {
     const role = inForwarding.resource("aws_iam_role", "this");
     const trust = policyStatements(policyDocumentOf(forwarding, role.assume_role_policy));
-    expect(trust).toEqual([
-      {
-        sid: "EventBridgeRulesAssumeRole",
-        effect: "Allow",
-        actions: ["sts:AssumeRole"],
-        principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
-        condition: [
-          { test: "StringEquals", variable: "aws:SourceAccount", values: ["${local.account_id}"] },
-          { test: "ArnEquals", variable: "aws:SourceArn", values: "${local.rule_arns}" },
-        ],
-      },
-    ]);
-    expect(unwrap(forwarding.locals.rule_arns).replace(/\s+/g, " ")).toBe(
-      'flatten([ for region in sort(tolist(var.regions)) : concat( ["arn:${local.partition}:events:${region}:${local.account_id}:rule/${local.forward_rule_name}"], var.alarm_on_failures ? ["arn:${local.partition}:events:${region}:${local.account_id}:rule/${local.alarm_rule_name}"] : [], ) ])',
-    );
-    expect(role.name).toBe("${local.role_name}");
-    expect(forwarding.locals.role_name).toBe("${var.name}-root-forwarder");
+    /** The ARN of the rule `resource` in `region`, named as the module names it. */
+    const ruleArn = (resource: string, region: string, vars: Record<string, Value>): string =>
+      `arn:${PARTITION}:events:${region}:${ACCOUNT_ID}:rule/${String(
+        inForwardingScope(inForwarding.resource("aws_cloudwatch_event_rule", resource).name, vars, region),
+      )}`;
+    for (const alarms of [false, true]) {
+      const vars = { ...FORWARDING, alarm_on_failures: alarms };
+      // Every forwarding rule, and with alarms every alarm-forwarding rule, of every region: nothing else.
+      const rules = [...FORWARDING.regions]
+        .sort()
+        .flatMap((region) => [
+          ruleArn("forward", region, vars),
+          ...(alarms ? [ruleArn("alarm", region, vars)] : []),
+        ]);
+      expect(inForwardingScope(trust, vars), `alarms ${alarms}`).toEqual([
+        {
+          sid: "EventBridgeRulesAssumeRole",
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [ACCOUNT_ID] },
+            { test: "ArnEquals", variable: "aws:SourceArn", values: rules },
+          ],
+        },
+      ]);
+    }
+    expect(inForwardingScope(role.name, FORWARDING)).toBe("ra-root-forwarder");
   });
 
   it("the role may only events:PutEvents on the destination bus, and has nothing else", () => {
     const granted = policyStatements(inForwarding.data("aws_iam_policy_document", "this"));
-    expect(granted).toEqual([
+    expect(inForwardingScope(granted, FORWARDING)).toEqual([
       {
         sid: "PutEventsToDestinationBus",
         effect: "Allow",
         actions: ["events:PutEvents"],
-        resources: ["${var.destination_bus_arn}"],
+        resources: [FORWARDING.destination_bus_arn],
       },
     ]);
+    const [policy] = Object.values(forwarding.resources.aws_iam_role_policy ?? {});
+    expect(references(policy?.role)).toEqual(["aws_iam_role.this.id"]);
+    expect(references(policy?.policy)).toEqual(["data.aws_iam_policy_document.this.json"]);
     expect(onlyAllowsProblems(granted)).toEqual([]);
     expect(Object.keys(forwarding.resources.aws_iam_role_policy ?? {})).toEqual(["this"]);
     expect(forwarding.resources.aws_iam_role_policy_attachment).toBeUndefined();

@@ -701,6 +701,18 @@ const FUNCTIONS: Record<string, (args: Value[], call: string) => Value> = {
   merge(args, call) {
     return Object.assign({}, ...args.map((map) => as<Record<string, Value>>(map, "object", call)));
   },
+  flatten([list], call) {
+    const flat = (items: readonly Value[]): Value[] =>
+      items.flatMap((item) => (isList(item) ? flat(item) : [item]));
+    return flat(as<readonly Value[]>(list ?? null, "list", call));
+  },
+  toset([list], call) {
+    // A set of strings, as Terraform iterates it: each once, in lexical order.
+    const items = as<readonly Value[]>(list ?? null, "list", call).map((item) =>
+      as<string>(item, "string", call),
+    );
+    return [...new Set(items)].sort();
+  },
   keys([map], call) {
     return Object.keys(as<Record<string, Value>>(map ?? null, "object", call)).sort();
   },
@@ -731,6 +743,8 @@ const ARITY: Record<string, number> = {
   tolist: 1,
   sort: 1,
   join: 2,
+  flatten: 1,
+  toset: 1,
 };
 
 /** Functions that take any number of arguments, at least one. */
@@ -1177,9 +1191,10 @@ function lazy(names: readonly string[], compute: (name: string) => Value): Value
  * The scope in which Terraform evaluates `module`'s expressions for the variables `vars`: `local.<name>` is the
  * module's local evaluated in that scope; a resource, data source or module call is named, not known, each
  * attribute the placeholder `<address.attribute>` (`<aws_iam_role.this.arn>`, `<module.evaluator.function_name>`);
- * a resource with count is the list of as many instances as its count gives (`<aws_sns_topic.this[0].arn>`). So a
+ * a resource with count is the list of as many instances as its count gives (`<aws_sns_topic.this[0].arn>`), one
+ * with for_each the object of an instance per key (`<aws_cloudwatch_event_rule.forward["eu-west-1"].name>`). So a
  * test can say what an expression is for given variables (the log group's ARN, the variable passed unchanged) and
- * not how it is spelled. A local that refers to itself, a variable not given and for_each throw.
+ * not how it is spelled. A local that refers to itself and a variable not given throw.
  *
  * @example
  * ```ts
@@ -1231,7 +1246,14 @@ export function moduleScope(
   for (const [type, byName] of Object.entries(module.resources)) {
     scope[type] = lazy(Object.keys(byName), (name) => {
       const block = byName[name] ?? {};
-      if ("for_each" in block) throw new UnsupportedExpression(`${type}.${name} has for_each`);
+      if ("for_each" in block) {
+        // A set of strings or a map: one instance per key.
+        const forEach = evaluateExpression(block.for_each, scope);
+        const keys = isList(forEach)
+          ? forEach.map((key) => as<string>(key, "string", "for_each"))
+          : Object.keys(as<Record<string, Value>>(forEach, "object", "for_each"));
+        return Object.fromEntries(keys.map((key) => [key, named(`${type}.${name}[${JSON.stringify(key)}]`)]));
+      }
       if (!("count" in block)) return named(`${type}.${name}`);
       const count = evaluateExpression(block.count, scope);
       if (typeof count !== "number") throw new TerraformError(`${type}.${name}: count ${describe(count)}`);
