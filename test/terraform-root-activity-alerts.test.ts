@@ -26,6 +26,7 @@ import {
   nested,
   nestedAll,
   onlyAllowsProblems,
+  policiesOn,
   policyDocumentOf,
   policyStatements,
   type RootActivityEventsInputs,
@@ -65,6 +66,20 @@ const inNotifications = declarations(notifications);
 
 const PARTITION = "<data.aws_partition.current.partition>";
 const ACCOUNT_ID = "<data.aws_caller_identity.current.account_id>";
+const REGION = "<data.aws_region.current.region>";
+/** The root module's variables in the tests that evaluate its expressions: alerts and re-evaluation on. */
+const ROOT = {
+  name: "ra",
+  create_root_activity_alerts: true,
+  create_notifications: true,
+  root_activity_alert_reevaluate: true,
+  root_activity_alert_regions: ["us-east-1"],
+  cloudtrail_lookup: true,
+  alarm_on_failures: true,
+};
+/** What an expression of the root module is for its variables `vars`. */
+const inRootScope = (expression: unknown, vars: Record<string, Value> = ROOT): Value =>
+  evaluateExpression(expression, moduleScope(root, vars));
 /** The forwarding module's variables in the tests that evaluate its expressions. */
 const FORWARDING = {
   name: "ra",
@@ -422,10 +437,11 @@ describe("regions", () => {
     expect(instanceCount(forwardCall, { "local.forward_root_activity": true })).toBe(1);
     expect(instanceCount(forwardCall, { "local.forward_root_activity": false })).toBe(0);
     expect(moduleCallProblems(forwardCall, forwarding)).toEqual([]);
-    expect(unwrap(forwardCall.regions)).toBe("local.root_activity_forward_regions");
-    expect(unwrap(forwardCall.destination_bus_arn)).toBe("local.home_event_bus_arn");
-    expect(root.locals.home_event_bus_arn).toBe(
-      "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/default",
+    // The alert regions other than this one, to this account's default bus in this region.
+    const vars = { ...ROOT, root_activity_alert_regions: ["us-east-1", REGION, "ap-south-1"] };
+    expect(inRootScope(forwardCall.regions, vars)).toEqual(["ap-south-1", "us-east-1"]);
+    expect(inRootScope(forwardCall.destination_bus_arn)).toBe(
+      `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:event-bus/default`,
     );
     expect(unwrap(forwardCall.event_pattern)).toBe("module.root_activity_events.root_event_pattern");
     expect(unwrap(forwardCall.alarm_event_pattern)).toBe(
@@ -732,43 +748,53 @@ describe("re-evaluation after a root event (Step Functions, no Lambda code)", ()
     const trust = policyStatements(data("aws_iam_policy_document", "reevaluate_assume_role"));
     expect(trust).toHaveLength(1);
     expect(trust[0]?.principals).toEqual([{ type: "Service", identifiers: ["states.amazonaws.com"] }]);
-    expect(trust[0]?.condition).toEqual([
-      { test: "StringEquals", variable: "aws:SourceAccount", values: ["${local.account_id}"] },
-      { test: "ArnEquals", variable: "aws:SourceArn", values: ["${local.reevaluation_state_machine_arn}"] },
+    // The ARN of this module's state machine, by the name it is given.
+    const machineArn = `arn:${PARTITION}:states:${REGION}:${ACCOUNT_ID}:stateMachine:${String(inRootScope(machine.name))}`;
+    expect(inRootScope(trust[0]?.condition)).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [ACCOUNT_ID] },
+      { test: "ArnEquals", variable: "aws:SourceArn", values: [machineArn] },
     ]);
     const granted = policyStatements(data("aws_iam_policy_document", "reevaluate"));
-    expect(granted).toEqual([
+    expect(inRootScope(granted)).toEqual([
       {
         sid: "StartEvaluationOfThisRule",
         effect: "Allow",
         actions: ["config:StartConfigRulesEvaluation"],
-        resources: ["${aws_config_config_rule.this.arn}"],
+        resources: ["<aws_config_config_rule.this.arn>"],
       },
     ]);
-    expect(unwrap(machine.role_arn)).toBe("aws_iam_role.reevaluate[0].arn");
+    expect(inRootScope(machine.role_arn)).toBe("<aws_iam_role.reevaluate[0].arn>");
+    const [policy] = policiesOn(root, "aws_iam_role.reevaluate").inline;
+    expect(references(policy?.policy)).toEqual(["data.aws_iam_policy_document.reevaluate[0].json"]);
   });
 
   it("EventBridge's role: only the root event alert rules may assume it, and it may only start this state machine", () => {
     const trust = policyStatements(data("aws_iam_policy_document", "reevaluate_start_assume_role"));
     expect(trust).toHaveLength(1);
     expect(trust[0]?.principals).toEqual([{ type: "Service", identifiers: ["events.amazonaws.com"] }]);
-    expect(trust[0]?.condition).toEqual([
-      { test: "StringEquals", variable: "aws:SourceAccount", values: ["${local.account_id}"] },
-      {
-        test: "ArnEquals",
-        variable: "aws:SourceArn",
-        values:
-          "${[for key in module.root_activity_events.root_event_alert_keys : module.notifications[0].alert_rule_arns[key]]}",
-      },
+    const [account, sourceArn, ...others] = trust[0]?.condition ?? [];
+    expect(others).toEqual([]);
+    expect(inRootScope(account)).toEqual({
+      test: "StringEquals",
+      variable: "aws:SourceAccount",
+      values: [ACCOUNT_ID],
+    });
+    // The ARNs of the notification module's alert rules, for the root event alert keys only.
+    expect([sourceArn?.test, sourceArn?.variable]).toEqual(["ArnEquals", "aws:SourceArn"]);
+    expect(references(sourceArn?.values)).toEqual([
+      "module.root_activity_events.root_event_alert_keys",
+      "module.notifications[0].alert_rule_arns[*]",
     ]);
-    expect(policyStatements(data("aws_iam_policy_document", "reevaluate_start"))).toEqual([
+    expect(inRootScope(policyStatements(data("aws_iam_policy_document", "reevaluate_start")))).toEqual([
       {
         sid: "StartReevaluation",
         effect: "Allow",
         actions: ["states:StartExecution"],
-        resources: ["${aws_sfn_state_machine.reevaluate[0].arn}"],
+        resources: ["<aws_sfn_state_machine.reevaluate[0].arn>"],
       },
     ]);
+    const [policy] = policiesOn(root, "aws_iam_role.reevaluate_start").inline;
+    expect(references(policy?.policy)).toEqual(["data.aws_iam_policy_document.reevaluate_start[0].json"]);
   });
 
   it("every root event alert rule gets a second target, the state machine; the forwarding alarm's does not", () => {

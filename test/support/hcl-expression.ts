@@ -602,6 +602,12 @@ export function re2(pattern: string): RegExp {
 // Evaluation
 // ---------------------------------------------------------------------------------------------
 
+/** A set of strings as Terraform iterates it: each once, in lexical order. */
+function stringSet(list: Value, call: string): string[] {
+  const items = as<readonly Value[]>(list, "list", call).map((item) => as<string>(item, "string", call));
+  return [...new Set(items)].sort();
+}
+
 const FUNCTIONS: Record<string, (args: Value[], call: string) => Value> = {
   regex([pattern, subject], call) {
     const text = as<string>(subject ?? null, "string", call);
@@ -707,11 +713,11 @@ const FUNCTIONS: Record<string, (args: Value[], call: string) => Value> = {
     return flat(as<readonly Value[]>(list ?? null, "list", call));
   },
   toset([list], call) {
-    // A set of strings, as Terraform iterates it: each once, in lexical order.
-    const items = as<readonly Value[]>(list ?? null, "list", call).map((item) =>
-      as<string>(item, "string", call),
-    );
-    return [...new Set(items)].sort();
+    return stringSet(list ?? null, call);
+  },
+  setsubtract([list, remove], call) {
+    const removed = stringSet(remove ?? null, call);
+    return stringSet(list ?? null, call).filter((item) => !removed.includes(item));
   },
   keys([map], call) {
     return Object.keys(as<Record<string, Value>>(map ?? null, "object", call)).sort();
@@ -745,6 +751,7 @@ const ARITY: Record<string, number> = {
   join: 2,
   flatten: 1,
   toset: 1,
+  setsubtract: 2,
 };
 
 /** Functions that take any number of arguments, at least one. */
