@@ -358,6 +358,13 @@ resource "aws_sns_topic" "this" {
 resource "aws_iam_role" "r" {
   name = local.name
 }
+module "m" {
+  source = "./m"
+}
+module "counted" {
+  source = "./m"
+  count  = var.create ? 1 : 0
+}
 resource "aws_cloudwatch_event_rule" "per_region" {
   for_each = toset(var.regions)
   name     = each.key
@@ -384,6 +391,9 @@ resource "aws_cloudwatch_event_rule" "per_region" {
       "a",
       "b",
     ]);
+    expect(value("${module.counted[*].out}", { create: true })).toEqual(["<module.counted[0].out>"]);
+    expect(value("${module.counted[*].out}", { create: false })).toEqual([]);
+    expect(() => value("${module.undeclared.out}", {})).toThrow(UnsupportedExpression);
     expect(() => value("${local.loop}", {})).toThrow(/refers to itself/);
     expect(() => value("${local.name}", {})).toThrow(UnsupportedExpression);
     expect(() => value("${local.missing}", {})).toThrow(UnsupportedExpression);

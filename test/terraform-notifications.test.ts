@@ -27,7 +27,14 @@ import {
   policyStatements,
   unwrap,
 } from "./support/hcl.ts";
-import { accepts, evaluateExpression, referencedObjects, references } from "./support/hcl-expression.ts";
+import {
+  accepts,
+  evaluateExpression,
+  moduleScope,
+  referencedObjects,
+  references,
+  type Value,
+} from "./support/hcl-expression.ts";
 import { complianceChangeEvent } from "./support/input-transformer.ts";
 import { sampleValues, validationGaps } from "./support/validation-cases.ts";
 
@@ -79,6 +86,26 @@ const NEW_VARIABLES = [
 ];
 
 /** Who may assume the publisher role: the compliance rule and every root activity alert rule. */
+const ACCOUNT_ID = "<data.aws_caller_identity.current.account_id>";
+const GIVEN_TOPIC = "arn:aws:sns:eu-west-1:123456789012:security-alerts";
+const GIVEN_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+/** The notifications module's variables: its own topic and key (null), or the given ones. */
+const OWN_TOPIC = {
+  name: "ra",
+  topic_arn: null,
+  kms_key_arn: null,
+  event_bus_name: null,
+  alert_rules: {},
+  alarm_on_failures: true,
+};
+const GIVEN_TOPIC_AND_KEY = { ...OWN_TOPIC, topic_arn: GIVEN_TOPIC, kms_key_arn: GIVEN_KEY };
+/** What an expression of the notifications module is for its variables `vars`. */
+const inShared = (
+  expression: unknown,
+  vars: Record<string, Value>,
+  more: Record<string, Value> = {},
+): Value => evaluateExpression(expression, { ...moduleScope(shared, vars), ...more });
+
 const SOURCE_RULE_ARNS =
   "${concat([aws_cloudwatch_event_rule.this.arn], [for key in sort(keys(var.alert_rules)) : aws_cloudwatch_event_rule.alert[key].arn])}";
 
@@ -341,17 +368,23 @@ describe("EventBridge rule: this rule's compliance changes only", () => {
 describe("publishing to the topic: least privilege", () => {
   const target = resource("aws_cloudwatch_event_target", "this");
 
-  it("the target publishes to the topic through the module's role", () => {
-    expect(unwrap(target.rule)).toBe("aws_cloudwatch_event_rule.this.name");
-    expect(unwrap(target.event_bus_name)).toBe("var.event_bus_name");
-    expect(unwrap(target.arn)).toBe("local.topic_arn");
-    expect(unwrap(target.role_arn)).toBe("aws_iam_role.publisher.arn");
+  it("the target publishes to the topic (the module's own, or the given one) through the module's role", () => {
+    for (const [vars, topic] of [
+      [OWN_TOPIC, "<aws_sns_topic.this[0].arn>"],
+      [GIVEN_TOPIC_AND_KEY, GIVEN_TOPIC],
+    ] as const) {
+      expect(inShared(target.rule, vars)).toBe("<aws_cloudwatch_event_rule.this.name>");
+      expect(inShared(target.event_bus_name, { ...vars, event_bus_name: "the-bus" })).toBe("the-bus");
+      expect(inShared(target.arn, vars), topic).toBe(topic);
+      expect(inShared(target.role_arn, vars)).toBe("<aws_iam_role.publisher.arn>");
+      expect(inShared(shared.outputs.topic_arn?.value, vars), topic).toBe(topic);
+    }
     expect(references(target.depends_on)).toContain("aws_iam_role_policy.publisher");
-    expect(unwrap(shared.locals.topic_arn)).toBe(
-      "local.create_topic ? one(aws_sns_topic.this[*].arn) : var.topic_arn",
-    );
-    expect(unwrap(mod.locals.notification_topic_arn)).toBe("one(module.notifications[*].topic_arn)");
-    expect(unwrap(shared.outputs.topic_arn?.value)).toBe("local.topic_arn");
+    // The caller's topic ARN is the output of its one notifications module, when it has one.
+    const callerTopic = (on: boolean): Value =>
+      evaluateExpression(mod.locals.notification_topic_arn, moduleScope(mod, { create_notifications: on }));
+    expect(callerTopic(true)).toBe("<module.notifications[0].topic_arn>");
+    expect(callerTopic(false)).toBeNull();
   });
 
   it("only this module's EventBridge rules (compliance, and the root activity alerts), in this account, can assume the role", () => {
@@ -387,36 +420,52 @@ describe("publishing to the topic: least privilege", () => {
     expect(attached).toEqual([]);
 
     const granted = statements(policyDocument(inline[0]?.policy));
-    expect(granted.map((statement) => [statement.actions, statement.resources])).toEqual([
-      [["sns:Publish"], ["${local.topic_arn}"]],
-      [["kms:GenerateDataKey", "kms:Decrypt"], ["${statement.value}"]],
+    expect(granted.map((statement) => statement.actions)).toEqual([
+      ["sns:Publish"],
+      ["kms:GenerateDataKey", "kms:Decrypt"],
     ]);
+    // The topic, and the key of the dynamic statement's one instance: the topic's key.
+    const [kmsBlock, ...moreDynamic] = dynamicBlocks(policyDocument(inline[0]?.policy), "statement");
+    expect(moreDynamic).toEqual([]);
+    for (const [vars, topic, key] of [
+      [OWN_TOPIC, "<aws_sns_topic.this[0].arn>", "<aws_kms_key.this[0].arn>"],
+      [GIVEN_TOPIC_AND_KEY, GIVEN_TOPIC, GIVEN_KEY],
+    ] as const) {
+      expect(inShared(granted[0]?.resources, vars)).toEqual([topic]);
+      expect(inShared(kmsBlock?.for_each, vars)).toEqual([key]);
+      expect(inShared(granted[1]?.resources, vars, { statement: { key: 0, value: key } })).toEqual([key]);
+      // The topic's own key is the one the role may use.
+      if (vars === OWN_TOPIC)
+        expect(inShared(resource("aws_sns_topic", "this").kms_master_key_id, vars)).toBe(key);
+    }
+    // A given topic without a key (SSE off): no KMS statement.
+    expect(inShared(kmsBlock?.for_each, { ...GIVEN_TOPIC_AND_KEY, kms_key_arn: null })).toEqual([]);
     for (const statement of granted) {
       expect(statement.effect).toBe("Allow");
       expect(statement.not_actions).toBeUndefined();
       expect(statement.not_resources).toBeUndefined();
     }
-    const kms = dynamicBlocks(policyDocument(inline[0]?.policy), "statement").map((block) =>
-      unwrap(block.for_each),
-    );
-    expect(kms).toEqual(["local.encrypt ? [local.kms_key_arn] : []"]);
-    expect(unwrap(shared.locals.encrypt)).toBe("local.create_key || var.kms_key_arn != null");
   });
 
   it("the topic policy lets only CloudWatch publish, for this module's alarms in this account", () => {
     const policy = resource("aws_sns_topic_policy", "this");
-    expect(unwrap(policy.arn)).toBe("aws_sns_topic.this[0].arn");
+    // The policy of the module's own topic when its alarms publish there, and of no other topic.
+    expect(inShared(policy.count, OWN_TOPIC)).toBe(1);
+    expect(inShared(policy.count, { ...OWN_TOPIC, alarm_on_failures: false })).toBe(0);
+    expect(inShared(policy.count, GIVEN_TOPIC_AND_KEY)).toBe(0);
+    expect(inShared(policy.arn, OWN_TOPIC)).toBe("<aws_sns_topic.this[0].arn>");
     const all = statements(policyDocument(policy.policy));
     expect(all).toHaveLength(1);
     const [statement] = all;
     expect(statement?.effect).toBe("Allow");
     expect(statement?.actions).toEqual(["sns:Publish"]);
-    expect(statement?.resources).toEqual(["${aws_sns_topic.this[0].arn}"]);
+    expect(inShared(statement?.resources, OWN_TOPIC)).toEqual(["<aws_sns_topic.this[0].arn>"]);
     expect(statement?.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }]);
-    expect(statement?.condition).toContainEqual({
+    const account = statement?.condition?.find((condition) => condition.variable === "aws:SourceAccount");
+    expect(inShared(account, OWN_TOPIC)).toEqual({
       test: "StringEquals",
       variable: "aws:SourceAccount",
-      values: ["${local.account_id}"],
+      values: [ACCOUNT_ID],
     });
     const sourceArn = statement?.condition?.find((condition) => condition.variable === "aws:SourceArn");
     expect(sourceArn?.test).toBe("ArnEquals");

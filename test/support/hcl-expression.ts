@@ -1159,6 +1159,7 @@ interface ModuleDeclarations {
   readonly dir: string;
   readonly locals: Readonly<Record<string, unknown>>;
   readonly resources: Readonly<Record<string, Readonly<Record<string, Block>>>>;
+  readonly modules?: Readonly<Record<string, Block>>;
 }
 
 /** An object whose every attribute is the placeholder `<prefix.attribute>`: a value only Terraform knows. */
@@ -1243,29 +1244,34 @@ export function moduleScope(
           : undefined,
     },
   ) as Value;
-  scope.module = new Proxy(
-    {},
-    {
-      has: (_, key) => typeof key === "string",
-      get: (_, name) => (typeof name === "string" ? named(`module.${name}`) : undefined),
-    },
-  ) as Value;
+  /** The instances of `block` at `address`: one, a list by count, an object by for_each. */
+  const instances = (address: string, block: Block): Value => {
+    if ("for_each" in block) {
+      // A set of strings or a map: one instance per key.
+      const forEach = evaluateExpression(block.for_each, scope);
+      const keys = isList(forEach)
+        ? forEach.map((key) => as<string>(key, "string", "for_each"))
+        : Object.keys(as<Record<string, Value>>(forEach, "object", "for_each"));
+      return Object.fromEntries(keys.map((key) => [key, named(`${address}[${JSON.stringify(key)}]`)]));
+    }
+    if (!("count" in block)) return named(address);
+    const count = evaluateExpression(block.count, scope);
+    if (typeof count !== "number") throw new TerraformError(`${address}: count ${describe(count)}`);
+    return Array.from({ length: count }, (_, index) => named(`${address}[${index}]`));
+  };
+  const calls = module.modules;
+  scope.module =
+    calls === undefined
+      ? (new Proxy(
+          {},
+          {
+            has: (_, key) => typeof key === "string",
+            get: (_, name) => (typeof name === "string" ? named(`module.${name}`) : undefined),
+          },
+        ) as Value)
+      : lazy(Object.keys(calls), (name) => instances(`module.${name}`, calls[name] ?? {}));
   for (const [type, byName] of Object.entries(module.resources)) {
-    scope[type] = lazy(Object.keys(byName), (name) => {
-      const block = byName[name] ?? {};
-      if ("for_each" in block) {
-        // A set of strings or a map: one instance per key.
-        const forEach = evaluateExpression(block.for_each, scope);
-        const keys = isList(forEach)
-          ? forEach.map((key) => as<string>(key, "string", "for_each"))
-          : Object.keys(as<Record<string, Value>>(forEach, "object", "for_each"));
-        return Object.fromEntries(keys.map((key) => [key, named(`${type}.${name}[${JSON.stringify(key)}]`)]));
-      }
-      if (!("count" in block)) return named(`${type}.${name}`);
-      const count = evaluateExpression(block.count, scope);
-      if (typeof count !== "number") throw new TerraformError(`${type}.${name}: count ${describe(count)}`);
-      return Array.from({ length: count }, (_, index) => named(`${type}.${name}[${index}]`));
-    });
+    scope[type] = lazy(Object.keys(byName), (name) => instances(`${type}.${name}`, byName[name] ?? {}));
   }
   return scope;
 }
