@@ -29,7 +29,7 @@ import {
   undocumentedVariables,
   unwrap,
 } from "./support/hcl.ts";
-import { accepts } from "./support/hcl-expression.ts";
+import { accepts, evaluateExpression, moduleScope, type Value } from "./support/hcl-expression.ts";
 import {
   complianceChangeEvent,
   type InputTransformer,
@@ -63,6 +63,20 @@ const NOTIFICATION_VARIABLES = [
   "notify_on",
   "alarm_on_failures",
 ];
+
+const PARTITION = "<data.aws_partition.current.partition>";
+const REGION = "<data.aws_region.current.region>";
+const ACCOUNT_ID = "<data.aws_caller_identity.current.account_id>";
+/** The module's variables in the tests that evaluate its expressions: notifications on, in the management account. */
+const ON = {
+  name: "ra",
+  create_notifications: true,
+  call_as: "SELF",
+  create_member_role_in_this_account: true,
+};
+/** What an expression of the module is for its variables `vars`. */
+const inModule = (expression: unknown, vars: Record<string, Value> = ON): Value =>
+  evaluateExpression(expression, moduleScope(mod, vars));
 
 const MEMBER_ACCOUNT = "111122223333";
 const NAME = "root-activity";
@@ -248,28 +262,31 @@ describe("central event bus: only the organization may put events", () => {
   const statements = policyStatements(policyDocumentOf(mod, policy.policy));
 
   it("is the bus <name>-compliance, whose ARN the member accounts target", () => {
-    expect(bus.name).toBe("${local.compliance_event_bus}");
-    expect(mod.locals.compliance_event_bus).toBe("${var.name}-compliance");
-    expect(mod.locals.compliance_event_bus_arn).toBe(
-      "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/${local.compliance_event_bus}",
+    expect(inModule(bus.name)).toBe("ra-compliance");
+    // The ARN the member accounts target is this bus's: in this account and region, by its name.
+    expect(inModule(mod.locals.compliance_event_bus_arn)).toBe(
+      `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:event-bus/ra-compliance`,
     );
-    expect(unwrap(policy.event_bus_name)).toBe("aws_cloudwatch_event_bus.compliance[0].name");
+    expect(inModule(policy.event_bus_name)).toBe("<aws_cloudwatch_event_bus.compliance[0].name>");
   });
 
   it("allows only events:PutEvents on this bus, only to principals of this organization", () => {
-    expect(statements).toEqual([
+    expect(inModule(statements)).toEqual([
       {
         sid: "OrganizationPutEvents",
         effect: "Allow",
         actions: ["events:PutEvents"],
-        resources: ["${aws_cloudwatch_event_bus.compliance[0].arn}"],
+        resources: ["<aws_cloudwatch_event_bus.compliance[0].arn>"],
         principals: [{ type: "AWS", identifiers: ["*"] }],
         condition: [
-          { test: "StringEquals", variable: "aws:PrincipalOrgID", values: ["${local.organization_id}"] },
+          {
+            test: "StringEquals",
+            variable: "aws:PrincipalOrgID",
+            values: ["<data.aws_organizations_organization.current.id>"],
+          },
         ],
       },
     ]);
-    expect(unwrap(mod.locals.organization_id)).toBe("data.aws_organizations_organization.current.id");
   });
 });
 
@@ -357,7 +374,9 @@ describe("forwarding from the member accounts (StackSet template)", () => {
   });
 
   it("the role: only EventBridge, for this account and this rule, can assume it", () => {
-    expect(role?.Properties.AssumeRolePolicyDocument).toEqual({
+    const ruleName = inModule(rule?.Properties.Name);
+    expect(ruleName).toBe("ra-forward");
+    expect(inModule(role?.Properties.AssumeRolePolicyDocument)).toEqual({
       Version: "2012-10-17",
       Statement: [
         {
@@ -369,39 +388,39 @@ describe("forwarding from the member accounts (StackSet template)", () => {
             StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
             ArnEquals: {
               "aws:SourceArn": {
-                "Fn::Sub":
-                  "arn:$${AWS::Partition}:events:$${AWS::Region}:$${AWS::AccountId}:rule/${local.forwarding_event_rule}",
+                "Fn::Sub": `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${ruleName}`,
               },
             },
           },
         },
       ],
     });
-    expect(rule?.Properties.Name).toBe("${local.forwarding_event_rule}");
   });
 
   it("the role may only events:PutEvents on the central bus", () => {
     const policies = role?.Properties.Policies as { PolicyDocument: unknown }[];
     expect(policies).toHaveLength(1);
-    expect(policies[0]?.PolicyDocument).toEqual({
+    // The central bus of this account and region, by its name.
+    const bus = `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:event-bus/${String(
+      inModule(resource("aws_cloudwatch_event_bus", "compliance").name),
+    )}`;
+    expect(inModule(policies[0]?.PolicyDocument)).toEqual({
       Version: "2012-10-17",
       Statement: [
-        {
-          Sid: "PutEventsToCentralBus",
-          Effect: "Allow",
-          Action: "events:PutEvents",
-          Resource: "${local.compliance_event_bus_arn}",
-        },
+        { Sid: "PutEventsToCentralBus", Effect: "Allow", Action: "events:PutEvents", Resource: bus },
       ],
     });
   });
 
   it("the rule targets the central bus through the role (the bus grants an organization)", () => {
     expect(rule?.Properties.State).toBe("ENABLED");
-    expect(rule?.Properties.Targets).toEqual([
+    const bus = `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:event-bus/${String(
+      inModule(resource("aws_cloudwatch_event_bus", "compliance").name),
+    )}`;
+    expect(inModule(rule?.Properties.Targets)).toEqual([
       {
         Id: "central-compliance-bus",
-        Arn: "${local.compliance_event_bus_arn}",
+        Arn: bus,
         RoleArn: { "Fn::GetAtt": ["ComplianceForwardingRole", "Arn"] },
       },
     ]);
@@ -414,26 +433,28 @@ describe("forwarding from this account (call_as = SELF, which StackSets never re
     expect(trust).toHaveLength(1);
     expect(trust[0]?.principals).toEqual([{ type: "Service", identifiers: ["events.amazonaws.com"] }]);
     expect(trust[0]?.actions).toEqual(["sts:AssumeRole"]);
-    expect(trust[0]?.condition).toEqual([
-      { test: "StringEquals", variable: "aws:SourceAccount", values: ["${local.account_id}"] },
+    expect(inModule(trust[0]?.condition)).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [ACCOUNT_ID] },
       {
         test: "ArnEquals",
         variable: "aws:SourceArn",
-        values: ["${aws_cloudwatch_event_rule.forward_here[0].arn}"],
+        values: ["<aws_cloudwatch_event_rule.forward_here[0].arn>"],
       },
     ]);
-    expect(policyStatements(data("aws_iam_policy_document", "forward_here"))).toEqual([
+    expect(inModule(policyStatements(data("aws_iam_policy_document", "forward_here")))).toEqual([
       {
         sid: "PutEventsToCentralBus",
         effect: "Allow",
         actions: ["events:PutEvents"],
-        resources: ["${aws_cloudwatch_event_bus.compliance[0].arn}"],
+        resources: ["<aws_cloudwatch_event_bus.compliance[0].arn>"],
       },
     ]);
+    // That rule sends to that bus as that role.
     const target = resource("aws_cloudwatch_event_target", "forward_here");
-    expect(unwrap(target.arn)).toBe("aws_cloudwatch_event_bus.compliance[0].arn");
-    expect(unwrap(target.role_arn)).toBe("aws_iam_role.forward_here[0].arn");
-    expect(resource("aws_iam_role", "forward_here").name).toBe("${local.forwarding_role}");
+    expect(inModule(target.rule)).toBe("<aws_cloudwatch_event_rule.forward_here[0].name>");
+    expect(inModule(target.arn)).toBe("<aws_cloudwatch_event_bus.compliance[0].arn>");
+    expect(inModule(target.role_arn)).toBe("<aws_iam_role.forward_here[0].arn>");
+    expect(inModule(resource("aws_iam_role", "forward_here").name)).toBe("ra-forwarder");
   });
 });
 
