@@ -25,7 +25,6 @@ import {
   exampleProblems,
   FUNCTION_OUTPUTS,
   hardCodedArnProblems,
-  instanceCount,
   loadModule,
   loadTerraformFiles,
   moduleCallProblems,
@@ -81,6 +80,7 @@ const inModule = (expression: unknown, vars: Record<string, Value> = {}): Value 
   evaluateExpression(expression, moduleScope(mod, vars));
 const PARTITION = "<data.aws_partition.current.partition>";
 const ACCOUNT_ID = "<data.aws_caller_identity.current.account_id>";
+const REGION = "<data.aws_region.current.region>";
 
 function statementsOf(expression: unknown): PolicyStatement[] {
   return policyStatements(policyDocumentOf(mod, expression));
@@ -335,7 +335,6 @@ describe("StackSet", () => {
     expect(unwrap(stackSet.template_body)).toBe("jsonencode(local.stack_set_template)");
     // The member role template, plus the forwarding resources only with notifications.
     expect(unwrap(mod.locals.stack_set_template)).toContain("local.member_role_template.Resources");
-    expect(unwrap(stackSet.call_as)).toBe("var.call_as");
     expect(nested(stackSet, "lifecycle").ignore_changes).toEqual(["${administration_role_arn}"]);
   });
 
@@ -347,12 +346,16 @@ describe("StackSet", () => {
   });
 
   it("targets organizational units (the root by default) in this region only", () => {
-    expect(unwrap(instance.stack_set_name)).toBe("aws_cloudformation_stack_set.member_role.name");
-    expect(unwrap(instance.stack_set_instance_region)).toBe("local.region");
+    expect(inModule(instance.stack_set_name)).toBe("<aws_cloudformation_stack_set.member_role.name>");
+    expect(inModule(instance.stack_set_instance_region)).toBe(REGION);
     expect(instance).not.toHaveProperty("region");
     expect(instance).not.toHaveProperty("account_id");
-    expect(unwrap(instance.call_as)).toBe("var.call_as");
-    expect(nested(instance, "deployment_targets").organizational_unit_ids).toBe("${local.target_ou_ids}");
+    expect(inModule(instance.call_as, { call_as: "DELEGATED_ADMIN" })).toBe("DELEGATED_ADMIN");
+    expect(inModule(stackSet.call_as, { call_as: "DELEGATED_ADMIN" })).toBe("DELEGATED_ADMIN");
+    const targets = nested(instance, "deployment_targets").organizational_unit_ids;
+    expect(inModule(targets, { organizational_unit_ids: ["ou-ab12-abcdefgh"] })).toEqual([
+      "ou-ab12-abcdefgh",
+    ]);
     expect(unwrap(mod.locals.target_ou_ids)).toBe(
       "length(var.organizational_unit_ids) > 0 ? var.organizational_unit_ids : data.aws_organizations_organization.current.roots[*].id",
     );
@@ -363,10 +366,9 @@ describe("StackSet", () => {
   it("takes its rollout speed and failure tolerance from validated variables", () => {
     for (const block of [stackSet, instance]) {
       const preferences = nested(block, "operation_preferences");
-      expect(unwrap(preferences.failure_tolerance_percentage)).toBe(
-        "var.stack_set_failure_tolerance_percentage",
-      );
-      expect(unwrap(preferences.max_concurrent_percentage)).toBe("var.stack_set_max_concurrent_percentage");
+      const vars = { stack_set_failure_tolerance_percentage: 10, stack_set_max_concurrent_percentage: 25 };
+      expect(inModule(preferences.failure_tolerance_percentage, vars)).toBe(10);
+      expect(inModule(preferences.max_concurrent_percentage, vars)).toBe(25);
     }
   });
 });
@@ -380,7 +382,9 @@ describe("Lambda permission", () => {
     for (const permission of Object.values(permissions)) {
       expect(permission.principal).toBe("config.amazonaws.com");
       expect(permission.action).toBe("lambda:InvokeFunction");
-      expect(unwrap(permission.function_name)).toBe("module.evaluator.function_name");
+      expect(inModule(permission.function_name, { lambda_invoke_source_account_ids: [] })).toBe(
+        "<module.evaluator.function_name>",
+      );
       expect(permission, "no condition Lambda would accept for a service principal").not.toHaveProperty(
         "principal_org_id",
       );
@@ -390,10 +394,21 @@ describe("Lambda permission", () => {
 
   it("is one aws:SourceAccount statement per listed account, or the organization-wide statement when none is listed", () => {
     const perAccount = permissions.config_account ?? {};
-    expect(unwrap(perAccount.for_each)).toBe("toset(var.lambda_invoke_source_account_ids)");
-    expect(unwrap(perAccount.source_account)).toBe("each.value");
     const wide = permissions.config_organization ?? {};
-    expect(unwrap(wide.count)).toBe("length(var.lambda_invoke_source_account_ids) == 0 ? 1 : 0");
+    const listed = { lambda_invoke_source_account_ids: ["444455556666", "111122223333", "111122223333"] };
+    // One statement for each listed account, whose source account it is.
+    expect(inModule(perAccount.for_each, listed)).toEqual(["111122223333", "444455556666"]);
+    for (const account of ["111122223333", "444455556666"]) {
+      expect(
+        evaluateExpression(perAccount.source_account, {
+          ...moduleScope(mod, listed),
+          each: { key: account, value: account },
+        }),
+      ).toBe(account);
+    }
+    expect(inModule(wide.count, listed)).toBe(0);
+    expect(inModule(perAccount.for_each, { lambda_invoke_source_account_ids: [] })).toEqual([]);
+    expect(inModule(wide.count, { lambda_invoke_source_account_ids: [] })).toBe(1);
     // Member accounts' Config invokes it: a source account or rule ARN of this account would block them,
     // and Lambda accepts no account wildcard in source_arn.
     expect(wide).not.toHaveProperty("source_account");
@@ -406,12 +421,15 @@ describe("organization Config rule", () => {
   const rule = resource("aws_config_organization_custom_rule", "this");
 
   it("is a periodic rule run by the module's function", () => {
-    expect(unwrap(rule.lambda_function_arn)).toBe("module.evaluator.function_arn");
-    expect(unwrap(evaluator.outputs.function_arn?.value)).toBe("aws_lambda_function.this.arn");
+    expect(inModule(rule.lambda_function_arn)).toBe("<module.evaluator.function_arn>");
+    expect(evaluateExpression(evaluator.outputs.function_arn?.value, moduleScope(evaluator, {}))).toBe(
+      "<aws_lambda_function.this.arn>",
+    );
     expect(rule.trigger_types).toEqual(["ScheduledNotification"]);
-    expect(unwrap(rule.maximum_execution_frequency)).toBe("var.maximum_execution_frequency");
-    expect(unwrap(rule.excluded_accounts)).toBe("var.excluded_accounts");
-    expect(rule.name).toBe("${local.rule_name}");
+    const vars = { name: "ra", maximum_execution_frequency: "One_Hour", excluded_accounts: ["111122223333"] };
+    expect(inModule(rule.maximum_execution_frequency, vars)).toBe("One_Hour");
+    expect(inModule(rule.excluded_accounts, vars)).toEqual(["111122223333"]);
+    expect(inModule(rule.name, vars)).toBe("ra");
   });
 
   it("passes the rule parameters the function knows, as strings, including executionRoleName", () => {
@@ -461,12 +479,14 @@ describe("aggregator", () => {
   const source = nested(aggregator, "organization_aggregation_source");
 
   it("aggregates the whole organization, in this region unless all regions are asked for", () => {
-    // Created exactly when var.create_aggregator is true.
-    expect(instanceCount(aggregator, { "var.create_aggregator": true })).toBe(1);
-    expect(instanceCount(aggregator, { "var.create_aggregator": false })).toBe(0);
-    expect(unwrap(source.role_arn)).toBe("aws_iam_role.aggregator[0].arn");
-    expect(unwrap(source.all_regions)).toBe("var.aggregator_all_regions");
-    expect(unwrap(source.regions)).toBe("var.aggregator_all_regions ? null : [local.region]");
+    // Created exactly when var.create_aggregator is true, with its own role.
+    expect(inModule(aggregator.count, { create_aggregator: true })).toBe(1);
+    expect(inModule(aggregator.count, { create_aggregator: false })).toBe(0);
+    expect(inModule(source.role_arn, { create_aggregator: true })).toBe("<aws_iam_role.aggregator[0].arn>");
+    for (const all of [true, false]) {
+      expect(inModule(source.all_regions, { aggregator_all_regions: all })).toBe(all);
+      expect(inModule(source.regions, { aggregator_all_regions: all })).toEqual(all ? null : [REGION]);
+    }
     expect(dependsOn(aggregator)).toContain("aws_iam_role_policy_attachment.aggregator");
   });
 
