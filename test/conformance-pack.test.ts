@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_PARAMETERS, LOOKBACK_DAYS_MAX, parseRuleParameters } from "../rule/params.ts";
 import { conditionUses, parseCloudFormation, refs, resolve } from "./support/cfn.ts";
 import { type Block, declarations, dependsOn, loadModule, nested, unwrap } from "./support/hcl.ts";
-import { accepts, evaluateExpression, type Value } from "./support/hcl-expression.ts";
+import { accepts, evaluateExpression, moduleScope, type Value } from "./support/hcl-expression.ts";
 import { sampleValues } from "./support/validation-cases.ts";
 
 const TEMPLATE_PATH = join("terraform", "conformance-packs", "root-activity.yaml");
@@ -43,9 +43,6 @@ const FREQUENCY_PARAMETER = "RootActivityMaximumExecutionFrequency";
 const templateParameterOf = (ruleParameter: string): string =>
   `RootActivityParam${ruleParameter.charAt(0).toUpperCase()}${ruleParameter.slice(1)}`;
 
-/** The same mapping as the modules' for expression writes it (checked below against their locals). */
-const TERRAFORM_PARAMETER_NAME = '"RootActivityParam${upper(substr(name, 0, 1))}${substr(name, 1, -1)}"';
-
 /** The rule parameters of CONTRACT.md (issue 11 names) and the evaluator, with their defaults as Config passes them. */
 const RULE_PARAMETER_DEFAULTS: Record<string, string | undefined> = {
   lookbackDays: String(DEFAULT_PARAMETERS.lookbackDays),
@@ -57,6 +54,23 @@ const RULE_PARAMETER_DEFAULTS: Record<string, string | undefined> = {
   // Organization deployments only; a function in the evaluated account has none.
   executionRoleName: undefined,
 };
+
+const PARTITION = "<data.aws_partition.current.partition>";
+const REGION = "<data.aws_region.current.region>";
+const ACCOUNT_ID = "<data.aws_caller_identity.current.account_id>";
+
+/** A module's variables at their defaults, with `overrides`. */
+const defaultsOf = (module: typeof root, overrides: Record<string, Value> = {}): Record<string, Value> => ({
+  ...Object.fromEntries(
+    Object.entries(module.variables)
+      .filter(([, block]) => "default" in block)
+      .map(([name, block]) => [name, block.default as Value]),
+  ),
+  ...overrides,
+});
+/** What an expression of `module` is for its variables at their defaults with `overrides`. */
+const inModule = (module: typeof root, expression: unknown, overrides: Record<string, Value> = {}): Value =>
+  evaluateExpression(expression, moduleScope(module, defaultsOf(module, overrides)));
 
 /** Parameter values for the template: every default, the function ARN, and `overrides`. */
 function values(overrides: Record<string, string> = {}): Record<string, string> {
@@ -247,15 +261,32 @@ describe.each(MODULES)("%s: the pack's rule is the module's rule", (_, module, p
   });
 
   it("passes the function, the frequency and every entry of local.rule_parameters, each to a template parameter", () => {
-    expect(unwrap(module.locals.conformance_pack_input_parameters).replace(/\s+/g, " ")).toBe(
-      `merge( { ${ARN_PARAMETER} = module.evaluator.function_arn ${FREQUENCY_PARAMETER} = var.maximum_execution_frequency }, { for name, value in local.rule_parameters : ${TERRAFORM_PARAMETER_NAME} => value }, )`,
-    );
+    // Every rule parameter the module's own rule gets (CloudTrail regions too), under its template parameter's name.
+    const overrides = {
+      maximum_execution_frequency: "One_Hour",
+      cloudtrail_regions: ["us-east-1", "eu-west-1"],
+    };
+    const ruleParameterValues = inModule(module, module.locals.rule_parameters, overrides) as Record<
+      string,
+      string
+    >;
+    expect(ruleParameterValues).toMatchObject({ cloudTrailRegions: "us-east-1,eu-west-1" });
     const dynamic = nested(pack.dynamic as Block, "input_parameter");
-    expect(unwrap(dynamic.for_each)).toBe("local.conformance_pack_input_parameters");
-    expect(nested(dynamic, "content")).toEqual({
-      parameter_name: "${input_parameter.key}",
-      parameter_value: "${input_parameter.value}",
+    const given = inModule(module, dynamic.for_each, overrides) as Record<string, Value>;
+    expect(given).toEqual({
+      [ARN_PARAMETER]: "<module.evaluator.function_arn>",
+      [FREQUENCY_PARAMETER]: "One_Hour",
+      ...Object.fromEntries(
+        Object.entries(ruleParameterValues).map(([name, value]) => [templateParameterOf(name), value]),
+      ),
     });
+    // Each entry one input parameter, its name and value unchanged.
+    for (const [key, value] of Object.entries(given)) {
+      expect(
+        evaluateExpression(nested(dynamic, "content"), { input_parameter: { key, value } }),
+        key,
+      ).toEqual({ parameter_name: key, parameter_value: value });
+    }
     const keys = ruleParameterKeys(module);
     expect(keys).toContain("lookbackDays");
     for (const key of keys) {
@@ -346,16 +377,16 @@ describe("terraform: the single-account pack", () => {
   const permission = resource("aws_lambda_permission", "conformance_pack");
 
   it("lets only AWS Config invoke the function, for this account's conformance pack rules in this region", () => {
-    expect(unwrap(permission.count)).toBe("var.create_conformance_pack ? 1 : 0");
+    for (const on of [false, true])
+      expect(inModule(root, permission.count, { create_conformance_pack: on })).toBe(on ? 1 : 0);
     expect(permission.action).toBe("lambda:InvokeFunction");
     expect(permission.principal).toBe("config.amazonaws.com");
-    expect(unwrap(permission.function_name)).toBe("module.evaluator.function_name");
-    expect(unwrap(permission.source_account)).toBe("local.account_id");
-    expect(unwrap(permission.source_arn)).toBe("local.conformance_pack_rule_arn_pattern");
+    expect(inModule(root, permission.function_name)).toBe("<module.evaluator.function_name>");
+    expect(inModule(root, permission.source_account)).toBe(ACCOUNT_ID);
     // Pack rules are service-linked rules of config-conforms.amazonaws.com (AWS managed policy
     // ConfigConformsServiceRolePolicy); Lambda compares the source ARN with StringLike.
-    expect(root.locals.conformance_pack_rule_arn_pattern).toBe(
-      "arn:${local.partition}:config:${local.region}:${local.account_id}:config-rule/aws-service-rule/config-conforms.amazonaws.com/*",
+    expect(inModule(root, permission.source_arn)).toBe(
+      `arn:${PARTITION}:config:${REGION}:${ACCOUNT_ID}:config-rule/aws-service-rule/config-conforms.amazonaws.com/*`,
     );
   });
 
@@ -371,24 +402,26 @@ describe("terraform: the single-account pack", () => {
   it("runs the same function as the module's rule, with the same trigger", () => {
     const ruleSource = nested(resource("aws_config_config_rule", "this"), "source");
     expect(ruleSource.owner).toBe(source.Owner);
-    expect(unwrap(ruleSource.source_identifier)).toBe("module.evaluator.function_arn");
+    expect(inModule(root, ruleSource.source_identifier)).toBe("<module.evaluator.function_arn>");
     const detail = nested(ruleSource, "source_detail");
     const [templateDetail] = source.SourceDetails;
     expect(detail.event_source).toBe(templateDetail?.EventSource);
     expect(detail.message_type).toBe(templateDetail?.MessageType);
-    expect(unwrap(detail.maximum_execution_frequency)).toBe("var.maximum_execution_frequency");
+    expect(
+      inModule(root, detail.maximum_execution_frequency, { maximum_execution_frequency: "One_Hour" }),
+    ).toBe("One_Hour");
   });
 
   it("outputs the pack, its rule's name prefix and the Audit Manager keywords", () => {
-    expect(unwrap(root.outputs.conformance_pack_name?.value)).toBe(
-      "one(aws_config_conformance_pack.this[*].name)",
-    );
-    expect(unwrap(root.outputs.conformance_pack_rule_name_prefix?.value)).toBe(
-      'var.create_conformance_pack ? "${local.rule_name}-conformance-pack-" : null',
-    );
-    expect(unwrap(root.outputs.audit_manager_keywords?.value)).toBe(
-      'concat(["Custom_${local.rule_name}"], var.create_conformance_pack ? ["Custom_${local.rule_name}-conformance-pack"] : [])',
-    );
+    const output = (name: string, on: boolean): Value =>
+      inModule(root, root.outputs[name]?.value, { name: "ra", create_conformance_pack: on });
+    expect(output("conformance_pack_name", true)).toBe("<aws_config_conformance_pack.this[0].name>");
+    expect(output("conformance_pack_name", false)).toBeNull();
+    // AWS Config names the pack's rule <ConfigRuleName>-conformance-pack-<id>; the template's rule is renamed to the module's.
+    expect(output("conformance_pack_rule_name_prefix", true)).toBe("ra-conformance-pack-");
+    expect(output("conformance_pack_rule_name_prefix", false)).toBeNull();
+    expect(output("audit_manager_keywords", true)).toEqual(["Custom_ra", "Custom_ra-conformance-pack"]);
+    expect(output("audit_manager_keywords", false)).toEqual(["Custom_ra"]);
   });
 });
 
@@ -412,7 +445,9 @@ describe("terraform: the organization pack", () => {
   });
 
   it("skips the accounts the organization rule skips", () => {
-    expect(unwrap(pack.excluded_accounts)).toBe("var.excluded_accounts");
+    expect(inModule(organization, pack.excluded_accounts, { excluded_accounts: ["111122223333"] })).toEqual([
+      "111122223333",
+    ]);
   });
 
   it("passes executionRoleName, so the function evaluates each account through the member role", () => {
@@ -423,15 +458,25 @@ describe("terraform: the organization pack", () => {
 
   it("runs the same function as the organization rule, with the same trigger", () => {
     const orgRule = resource("aws_config_organization_custom_rule", "this");
-    expect(unwrap(orgRule.lambda_function_arn)).toBe("module.evaluator.function_arn");
+    expect(inModule(organization, orgRule.lambda_function_arn)).toBe("<module.evaluator.function_arn>");
     expect(orgRule.trigger_types).toEqual([source.SourceDetails[0]?.MessageType]);
-    expect(unwrap(orgRule.maximum_execution_frequency)).toBe("var.maximum_execution_frequency");
+    expect(
+      inModule(organization, orgRule.maximum_execution_frequency, {
+        maximum_execution_frequency: "One_Hour",
+      }),
+    ).toBe("One_Hour");
   });
 
   it("outputs the Audit Manager keywords without the suffix AWS Config adds", () => {
-    expect(unwrap(organization.outputs.audit_manager_keywords?.value)).toBe(
-      'concat(["Custom_OrgConfigRule-${local.rule_name}"], var.create_conformance_pack ? ["Custom_${local.rule_name}-conformance-pack"] : [])',
+    const keywords = (on: boolean): Value =>
+      inModule(organization, organization.outputs.audit_manager_keywords?.value, {
+        name: "ra",
+        create_conformance_pack: on,
+      });
+    expect(keywords(true)).toEqual(["Custom_OrgConfigRule-ra", "Custom_ra-conformance-pack"]);
+    expect(keywords(false)).toEqual(["Custom_OrgConfigRule-ra"]);
+    expect(inModule(organization, organization.locals.member_rule_name_prefix, { name: "ra" })).toBe(
+      "OrgConfigRule-ra-",
     );
-    expect(organization.locals.member_rule_name_prefix).toBe("OrgConfigRule-${var.name}-");
   });
 });

@@ -571,6 +571,17 @@ variable "days" {
       b: ["a", "b"],
     });
     expect(() => evaluateExpression("${var.list[2]}", scope)).toThrow(TerraformError);
+    expect(
+      evaluateExpression('${[upper("ab"), tostring(30), tostring(false), join(",", sort(["b", "a"]))]}', {}),
+    ).toEqual(["AB", "30", "false", "a,b"]);
+    expect(evaluateExpression("${merge({ a = 1 }, length([1]) > 0 ? { b = 2 } : {})}", {})).toEqual({
+      a: 1,
+      b: 2,
+    });
+    expect(evaluateExpression('${flatten([["a"], [["b"]], []])}', {})).toEqual(["a", "b"]);
+    expect(evaluateExpression('${setsubtract(toset(["b", "a", "b", "c"]), ["c"])}', {})).toEqual(["a", "b"]);
+    expect(evaluateExpression("${one([])}", {})).toBeNull();
+    expect(() => evaluateExpression('${one(["a", "b"])}', {})).toThrow(TerraformError);
   });
 
   it("evaluates a string as the template hcl2json gives: literal text, interpolations, $${ and the string functions", () => {
@@ -605,7 +616,7 @@ variable "name" {
     // Act, Assess
     expect(() => accepts(module.variables, "name", "root-x")).toThrow(UnsupportedExpression);
     for (const expression of [
-      "can(upper(var.x))",
+      "can(title(var.x))",
       'can(regex("(?i)A", var.x))',
       'can(regex("\\\\bA", var.x))',
       "var.x + 1",

@@ -655,6 +655,14 @@ const FUNCTIONS: Record<string, (args: Value[], call: string) => Value> = {
       throw new TerraformError(`${call}: ${String(error)}`);
     }
   },
+  upper([text], call) {
+    return as<string>(text ?? null, "string", call).toUpperCase();
+  },
+  tostring([value], call) {
+    // Terraform writes a number or a bool as its literal; a string stays.
+    if (typeof value === "number" || typeof value === "boolean") return String(value);
+    return as<string>(value ?? null, "string", call);
+  },
   lower([text], call) {
     return as<string>(text ?? null, "string", call).toLowerCase();
   },
@@ -746,6 +754,8 @@ const ARITY: Record<string, number> = {
   replace: 3,
   substr: 3,
   one: 1,
+  upper: 1,
+  tostring: 1,
   tolist: 1,
   sort: 1,
   join: 2,
