@@ -20,6 +20,7 @@ import {
   nestedAll,
   unwrap,
 } from "./support/hcl.ts";
+import { evaluateExpression, moduleScope, type Value } from "./support/hcl-expression.ts";
 import { sampleValues, validationGaps } from "./support/validation-cases.ts";
 
 const MODULE_DIR = join("terraform", "modules", "organization");
@@ -29,6 +30,26 @@ const events = await loadModule(join("terraform", "modules", "root-activity-even
 const forwarding = await loadModule(join("terraform", "modules", "root-activity-forwarding"));
 const example = await loadModule(join("terraform", "examples", "organization"));
 const { resource, variable, call } = declarations(mod);
+
+const PARTITION = "<data.aws_partition.current.partition>";
+const REGION = "<data.aws_region.current.region>";
+const ACCOUNT_ID = "<data.aws_caller_identity.current.account_id>";
+/** The module's variables in the tests that evaluate its expressions: the alerts on, in two more regions. */
+const ON = {
+  name: "ra",
+  create_root_activity_alerts: true,
+  create_notifications: true,
+  root_activity_alert_regions: ["us-east-1", "ap-south-1"],
+  alarm_on_failures: true,
+};
+/** What an expression of the module is for its variables `vars`. */
+const inModule = (expression: unknown, vars: Record<string, Value> = ON): Value =>
+  evaluateExpression(expression, moduleScope(mod, vars));
+/** The central bus's ARN: in this account and region, by the bus's name. */
+const centralBus = (): string =>
+  `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:event-bus/${String(
+    inModule(declarations(mod).resource("aws_cloudwatch_event_bus", "compliance").name),
+  )}`;
 
 type CfnResource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string };
 
@@ -136,44 +157,51 @@ describe("member accounts: the forwarding role (member role's StackSet)", () => 
       "{ for logical_id, resource in local.root_forwarding_role_resources : logical_id => resource if local.create_root_activity_alerts }",
     );
     expect(role?.Type).toBe("AWS::IAM::Role");
-    expect(role?.Properties.RoleName).toBe("${local.root_forwarding_role}");
+    expect(inModule(role?.Properties.RoleName)).toBe("ra-root-forwarder");
     expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
   it("only events.amazonaws.com, for that account and exactly its forwarding rules in the alert regions, may assume it", () => {
     const document = role?.Properties.AssumeRolePolicyDocument as { Statement: Record<string, unknown>[] };
-    expect(document.Statement).toEqual([
-      {
-        Sid: "EventBridgeRulesAssumeRole",
-        Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
-          ArnEquals: { "aws:SourceArn": "${local.root_forwarding_rule_arns}" },
+    for (const alarms of [false, true]) {
+      const vars = { ...ON, alarm_on_failures: alarms };
+      /** The ARN, in the member account, of the template's rule `logicalId` in `region`, by its name. */
+      const ruleArn = (
+        resources: Record<string, CfnResource>,
+        logicalId: string,
+        region: string,
+      ): unknown => ({
+        "Fn::Sub": `arn:\${AWS::Partition}:events:${region}:\${AWS::AccountId}:rule/${String(
+          inModule(resources[logicalId]?.Properties.Name, vars),
+        )}`,
+      });
+      // This region and the alert regions, each once: its forwarding rule, and with alarms its alarm's rule.
+      const rules = [REGION, "ap-south-1", "us-east-1"].flatMap((region) => [
+        ruleArn(ruleResources, "RootActivityForwardingRule", region),
+        ...(alarms ? [ruleArn(alarmResources, "RootActivityAlarmForwardingRule", region)] : []),
+      ]);
+      expect(inModule(document.Statement, vars), `alarms ${alarms}`).toEqual([
+        {
+          Sid: "EventBridgeRulesAssumeRole",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: {
+            StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+            ArnEquals: { "aws:SourceArn": rules },
+          },
         },
-      },
-    ]);
-    expect(unwrap(mod.locals.root_forwarding_rule_arns).replace(/\s+/g, " ")).toBe(
-      'flatten([ for region in sort(tolist(local.root_activity_alert_regions)) : concat( [{ "Fn::Sub" = "arn:$${AWS::Partition}:events:${region}:$${AWS::AccountId}:rule/${local.root_forward_rule}" }], var.alarm_on_failures ? [{ "Fn::Sub" = "arn:$${AWS::Partition}:events:${region}:$${AWS::AccountId}:rule/${local.root_alarm_forward_rule}" }] : [], ) ])',
-    );
-    expect(unwrap(mod.locals.root_activity_alert_regions)).toBe(
-      "toset(concat([local.region], var.root_activity_alert_regions))",
-    );
+      ]);
+    }
   });
 
   it("may only events:PutEvents on the central bus", () => {
     const policies = role?.Properties.Policies as { PolicyDocument: unknown }[];
     expect(policies).toHaveLength(1);
-    expect(policies[0]?.PolicyDocument).toEqual({
+    expect(inModule(policies[0]?.PolicyDocument)).toEqual({
       Version: "2012-10-17",
       Statement: [
-        {
-          Sid: "PutEventsToCentralBus",
-          Effect: "Allow",
-          Action: "events:PutEvents",
-          Resource: "${local.compliance_event_bus_arn}",
-        },
+        { Sid: "PutEventsToCentralBus", Effect: "Allow", Action: "events:PutEvents", Resource: centralBus() },
       ],
     });
   });
@@ -225,9 +253,23 @@ describe("member accounts: the forwarding rules (regional StackSet, one instance
         },
       ],
     });
-    expect(mod.locals.root_forwarding_role_arn).toEqual({
-      "Fn::Sub": "arn:$${AWS::Partition}:iam::$${AWS::AccountId}:role/${local.root_forwarding_role}",
-    });
+    // To the central bus, as the member account's forwarding role (by its name).
+    const forwardingRole = inModule(roleResources.RootActivityForwardingRole?.Properties.RoleName);
+    const targets = [
+      {
+        Id: "central-root-activity-bus",
+        Arn: centralBus(),
+        RoleArn: {
+          "Fn::Sub": `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${String(forwardingRole)}`,
+        },
+      },
+    ];
+    expect(inModule(rule?.Properties.Targets)).toEqual(targets);
+    expect(inModule(alarmResources.RootActivityAlarmForwardingRule?.Properties.Targets)).toEqual(targets);
+    // The alarm watches that rule.
+    expect(inModule(alarmResources.RootActivityForwardingAlarm?.Properties.Dimensions)).toEqual([
+      { Name: "RuleName", Value: inModule(rule?.Properties.Name) },
+    ]);
   });
 
   it("with alarm_on_failures: the alarm on FailedInvocations of the rule, and a rule forwarding its state changes", () => {
