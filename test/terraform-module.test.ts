@@ -74,6 +74,13 @@ const inEvaluator = declarations(evaluator);
 const evaluatorCall = call("evaluator");
 
 const policyDocument = (expression: unknown): Block => policyDocumentOf(mod, expression);
+const PARTITION = "<data.aws_partition.current.partition>";
+const ACCOUNT_ID = "<data.aws_caller_identity.current.account_id>";
+/** What an expression of this module is for its variables `vars`, by default with its own Config recorder. */
+const inModule = (
+  expression: unknown,
+  vars: Record<string, Value> = { create_config_recorder: true },
+): Value => evaluateExpression(expression, moduleScope(mod, vars));
 /** What an expression of the evaluator is for the evaluator's variables `vars` (resources named, not known). */
 const inEvaluatorScope = (expression: unknown, vars: Record<string, Value> = {}): Value =>
   evaluateExpression(expression, moduleScope(evaluator, vars));
@@ -444,13 +451,14 @@ describe("configuration recorder", () => {
     const trust = policyDocument(resource("aws_iam_role", "config_recorder").assume_role_policy);
     const [statement] = statements(trust);
     expect(statement?.principals).toEqual([{ type: "Service", identifiers: ["config.amazonaws.com"] }]);
-    expect(statement?.condition).toContainEqual({
+    expect(inModule(statement?.condition)).toContainEqual({
       test: "StringEquals",
       variable: "aws:SourceAccount",
-      values: ["${local.account_id}"],
+      values: [ACCOUNT_ID],
     });
-    expect(resource("aws_iam_role_policy_attachment", "config_recorder").policy_arn).toBe(
-      "arn:${local.partition}:iam::aws:policy/service-role/AWS_ConfigRole",
+    // AWS's managed policy for Config, in this partition.
+    expect(inModule(resource("aws_iam_role_policy_attachment", "config_recorder").policy_arn)).toBe(
+      `arn:${PARTITION}:iam::aws:policy/service-role/AWS_ConfigRole`,
     );
   });
 });
@@ -467,7 +475,11 @@ describe("Config bucket", () => {
       variable: "aws:SecureTransport",
       values: ["false"],
     });
-    expect(deny?.resources).toEqual(["${aws_s3_bucket.config[0].arn}", "${aws_s3_bucket.config[0].arn}/*"]);
+    // The module's bucket and every object in it.
+    expect(inModule(deny?.resources)).toEqual([
+      "<aws_s3_bucket.config[0].arn>",
+      "<aws_s3_bucket.config[0].arn>/*",
+    ]);
   });
 
   it("scopes every grant to the Config service principal with aws:SourceAccount", () => {
@@ -475,16 +487,22 @@ describe("Config bucket", () => {
     expect(grants.length).toBeGreaterThan(0);
     for (const grant of grants) {
       expect(grant.principals).toEqual([{ type: "Service", identifiers: ["config.amazonaws.com"] }]);
-      expect(grant.condition, grant.sid).toContainEqual({
+      expect(inModule(grant.condition), grant.sid).toContainEqual({
         test: "StringEquals",
         variable: "aws:SourceAccount",
-        values: ["${local.account_id}"],
+        values: [ACCOUNT_ID],
       });
       for (const action of grant.actions ?? []) expect(action).not.toContain("*");
     }
     const delivery = grants.find((grant) => grant.actions?.includes("s3:PutObject"));
-    expect(delivery?.resources).toEqual(["${aws_s3_bucket.config[0].arn}/${local.config_delivery_prefix}/*"]);
-    expect(mod.locals.config_delivery_prefix).toBe("AWSLogs/${local.account_id}/Config");
+    // Only where Config writes for this account: the delivery channel of this bucket has no key prefix, so
+    // AWSLogs/<account>/Config/.
+    const channel = resource("aws_config_delivery_channel", "this");
+    expect(inModule(channel.s3_bucket_name)).toBe("<aws_s3_bucket.config[0].id>");
+    expect(channel).not.toHaveProperty("s3_key_prefix");
+    expect(inModule(delivery?.resources)).toEqual([
+      `<aws_s3_bucket.config[0].arn>/AWSLogs/${ACCOUNT_ID}/Config/*`,
+    ]);
   });
 
   it("is private and encrypted", () => {
