@@ -27,7 +27,13 @@ import {
   type TerraformModule,
   unwrap,
 } from "./support/hcl.ts";
-import { accepts } from "./support/hcl-expression.ts";
+import {
+  accepts,
+  evaluateExpression,
+  moduleScope,
+  references,
+  type Value,
+} from "./support/hcl-expression.ts";
 import { sampleValues, validationGaps } from "./support/validation-cases.ts";
 
 const root = await loadModule("terraform");
@@ -58,7 +64,12 @@ const defaultsOf = (module: TerraformModule): Record<string, unknown> =>
   Object.fromEntries(Object.entries(module.variables).map(([name, block]) => [name, block.default]));
 
 /** The value Terraform writes for a literal template: `$${` is an escaped `${`. */
-const rendered = (text: string): string => text.replaceAll("$${", "${");
+const PARTITION = "<data.aws_partition.current.partition>";
+/** The policy variable IAM replaces with the caller's account (written $${...} in Terraform). */
+const PRINCIPAL_ACCOUNT = "${aws:PrincipalAccount}";
+/** What an expression of the evaluator is for its variables `vars`. */
+const inEvaluator = (expression: unknown, vars: Record<string, Value>): Value =>
+  evaluateExpression(expression, moduleScope(evaluator, vars));
 
 /** The longest region names AWS has (14 characters), as many as the validation allows. */
 const LONGEST_REGIONS = Array.from({ length: 50 }, (_, i) => `ap-southeast-${i % 10}`.padEnd(14, "x"));
@@ -204,7 +215,11 @@ describe("permissions: single-account function role", () => {
   const call = declarations(root).call("evaluator");
 
   it("the evaluator gets grant_cloudtrail_lookup = var.cloudtrail_lookup", () => {
-    expect(unwrap(call.grant_cloudtrail_lookup)).toBe("var.cloudtrail_lookup");
+    for (const lookup of [true, false]) {
+      expect(
+        evaluateExpression(call.grant_cloudtrail_lookup, moduleScope(root, { cloudtrail_lookup: lookup })),
+      ).toBe(lookup);
+    }
     // A single account does not know its organization: account:ListRegions uses wildcards there.
     expect(call).not.toHaveProperty("organization");
   });
@@ -212,10 +227,8 @@ describe("permissions: single-account function role", () => {
   it("with the lookup on: exactly LookupEvents and ListAccountAliases on * and ListRegions on the account's own ARNs", () => {
     const statements = evaluatorRoleStatements(evaluator, root, call, { cloudtrail_lookup: true });
     expect(onlyAllowsProblems(statements)).toEqual([]);
-    const granted = cloudTrailStatements(statements).map((statement) => ({
-      ...statement,
-      resources: statement.resources?.map(rendered),
-    }));
+    // The evaluator without an organization, as this module calls it.
+    const granted = inEvaluator(cloudTrailStatements(statements), { organization: null });
     expect(granted).toEqual([
       {
         sid: "LookupCloudTrailEvents",
@@ -234,8 +247,8 @@ describe("permissions: single-account function role", () => {
         effect: "Allow",
         actions: ["account:ListRegions"],
         resources: [
-          "arn:${local.partition}:account::${aws:PrincipalAccount}:account",
-          "arn:${local.partition}:account::${local.management_account}:account/${local.organization}/${aws:PrincipalAccount}",
+          `arn:${PARTITION}:account::${PRINCIPAL_ACCOUNT}:account`,
+          `arn:${PARTITION}:account::*:account/o-*/${PRINCIPAL_ACCOUNT}`,
         ],
       },
     ]);
@@ -258,14 +271,22 @@ describe("permissions: single-account function role", () => {
   });
 
   it("account:ListRegions: the caller's account in both ARN forms, wildcards only for what a single account cannot know", () => {
-    expect(unwrap(evaluator.locals.management_account)).toBe(
-      'var.organization == null ? "*" : var.organization.management_account_id',
-    );
-    expect(unwrap(evaluator.locals.organization)).toBe(
-      'var.organization == null ? "o-*" : var.organization.id',
-    );
+    const listRegions = cloudTrailStatements(
+      renderedStatements(declarations(evaluator).data("aws_iam_policy_document", "evaluation"), {
+        grant_cloudtrail_lookup: true,
+      }),
+    ).find((statement) => statement.actions?.includes("account:ListRegions"));
+    const resources = (organization: Value): Value => inEvaluator(listRegions?.resources, { organization });
+    // With an organization, its ID and management account; without one, only those two are wildcards.
+    expect(resources({ id: "o-abcdefghij", management_account_id: "111122223333" })).toEqual([
+      `arn:${PARTITION}:account::${PRINCIPAL_ACCOUNT}:account`,
+      `arn:${PARTITION}:account::111122223333:account/o-abcdefghij/${PRINCIPAL_ACCOUNT}`,
+    ]);
+    expect(resources(null)).toEqual([
+      `arn:${PARTITION}:account::${PRINCIPAL_ACCOUNT}:account`,
+      `arn:${PARTITION}:account::*:account/o-*/${PRINCIPAL_ACCOUNT}`,
+    ]);
     expect(declarations(evaluator).variable("organization").default).toBeNull();
-    expect(unwrap(evaluator.locals.partition)).toBe("data.aws_partition.current.partition");
   });
 
   it("only LookupEvents and ListAccountAliases join the actions on *: neither has a resource type", () => {
@@ -291,10 +312,17 @@ describe("permissions: organization", () => {
   const memberPolicies = template.Resources.MemberRole?.Properties.Policies as { PolicyDocument: unknown }[];
 
   it("the evaluator gets the lookup switch and the organization, for the member roles' document", () => {
-    expect(unwrap(call.grant_cloudtrail_lookup)).toBe("var.cloudtrail_lookup");
-    expect(call.organization).toEqual({
-      id: "${local.organization_id}",
-      management_account_id: "${data.aws_organizations_organization.current.master_account_id}",
+    for (const lookup of [true, false]) {
+      expect(
+        evaluateExpression(
+          call.grant_cloudtrail_lookup,
+          moduleScope(organization, { cloudtrail_lookup: lookup }),
+        ),
+      ).toBe(lookup);
+    }
+    expect(evaluateExpression(call.organization, moduleScope(organization, {}))).toEqual({
+      id: "<data.aws_organizations_organization.current.id>",
+      management_account_id: "<data.aws_organizations_organization.current.master_account_id>",
     });
     // What the evaluator accepts as an organization is in test/terraform-validations.test.ts.
   });
@@ -312,25 +340,32 @@ describe("permissions: organization", () => {
 
   it("the member role (StackSet and this account) gets them exactly when the lookup is on", () => {
     // Both member roles use the evaluator's evaluation document.
-    expect(unwrap(memberPolicies[0]?.PolicyDocument)).toBe(
-      "jsondecode(module.evaluator.evaluation_policy_json)",
-    );
-    expect(unwrap(declarations(organization).resource("aws_iam_role_policy", "member").policy)).toBe(
+    expect(references(memberPolicies[0]?.PolicyDocument)).toEqual([
       "module.evaluator.evaluation_policy_json",
-    );
-    expect(unwrap(evaluator.outputs.evaluation_policy_json?.value)).toBe(
+    ]);
+    expect(references(declarations(organization).resource("aws_iam_role_policy", "member").policy)).toEqual([
+      "module.evaluator.evaluation_policy_json",
+    ]);
+    expect(references(evaluator.outputs.evaluation_policy_json?.value)).toEqual([
       "data.aws_iam_policy_document.evaluation.json",
-    );
+    ]);
     const document = policyDocumentOf(organization, memberPolicies[0]?.PolicyDocument, { evaluator });
     const on = cloudTrailStatements(renderedStatements(document, { grant_cloudtrail_lookup: true }));
-    expect(on.map((statement) => [statement.actions, statement.resources?.map(rendered)])).toEqual([
+    // The evaluator with this organization, as this module calls it: its ID and management account.
+    const withOrganization = evaluateExpression(call.organization, moduleScope(organization, {}));
+    expect(
+      on.map((statement) => [
+        statement.actions,
+        inEvaluator(statement.resources, { organization: withOrganization }),
+      ]),
+    ).toEqual([
       [["cloudtrail:LookupEvents"], ["*"]],
       [["iam:ListAccountAliases"], ["*"]],
       [
         ["account:ListRegions"],
         [
-          "arn:${local.partition}:account::${aws:PrincipalAccount}:account",
-          "arn:${local.partition}:account::${local.management_account}:account/${local.organization}/${aws:PrincipalAccount}",
+          `arn:${PARTITION}:account::${PRINCIPAL_ACCOUNT}:account`,
+          `arn:${PARTITION}:account::<data.aws_organizations_organization.current.master_account_id>:account/<data.aws_organizations_organization.current.id>/${PRINCIPAL_ACCOUNT}`,
         ],
       ],
     ]);
