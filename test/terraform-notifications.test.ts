@@ -106,9 +106,6 @@ const inShared = (
   more: Record<string, Value> = {},
 ): Value => evaluateExpression(expression, { ...moduleScope(shared, vars), ...more });
 
-const SOURCE_RULE_ARNS =
-  "${concat([aws_cloudwatch_event_rule.this.arn], [for key in sort(keys(var.alert_rules)) : aws_cloudwatch_event_rule.alert[key].arn])}";
-
 const CONFIG_COMPLIANCE_TYPES = ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA"];
 
 describe("notifications.tf", () => {
@@ -394,16 +391,25 @@ describe("publishing to the topic: least privilege", () => {
     expect(statement?.effect).toBe("Allow");
     expect(statement?.actions).toEqual(["sts:AssumeRole"]);
     expect(statement?.principals).toEqual([{ type: "Service", identifiers: ["events.amazonaws.com"] }]);
-    expect(statement?.condition).toEqual(
-      expect.arrayContaining([
-        { test: "StringEquals", variable: "aws:SourceAccount", values: ["${local.account_id}"] },
-        {
-          test: "ArnEquals",
-          variable: "aws:SourceArn",
-          values: SOURCE_RULE_ARNS,
-        },
-      ]),
-    );
+    // The compliance rule and the rule of each alert, by key, and no other.
+    const alertRules = { "sign-in": {}, api: {} };
+    expect(inShared(statement?.condition, { ...OWN_TOPIC, alert_rules: alertRules })).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [ACCOUNT_ID] },
+      {
+        test: "ArnEquals",
+        variable: "aws:SourceArn",
+        values: [
+          "<aws_cloudwatch_event_rule.this.arn>",
+          '<aws_cloudwatch_event_rule.alert["api"].arn>',
+          '<aws_cloudwatch_event_rule.alert["sign-in"].arn>',
+        ],
+      },
+    ]);
+    expect(inShared(statement?.condition, OWN_TOPIC)).toContainEqual({
+      test: "ArnEquals",
+      variable: "aws:SourceArn",
+      values: ["<aws_cloudwatch_event_rule.this.arn>"],
+    });
   });
 
   it("the role may only publish to the topic and use the topic's key", () => {
