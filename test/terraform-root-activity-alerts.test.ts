@@ -489,28 +489,31 @@ describe("alert rules -> topic (modules/notifications)", () => {
   });
 
   it("each rule publishes its message to the topic through the publisher role", () => {
-    expect(unwrap(target.for_each)).toBe("var.alert_rules");
-    expect(unwrap(target.rule)).toBe("aws_cloudwatch_event_rule.alert[each.key].name");
-    expect(unwrap(target.arn)).toBe("local.topic_arn");
-    expect(unwrap(target.role_arn)).toBe("aws_iam_role.publisher.arn");
-    const transformer = nested(target, "input_transformer");
-    expect(unwrap(transformer.input_paths)).toBe("each.value.input_paths");
-    expect(unwrap(transformer.input_template)).toBe("each.value.input_template");
-    expect(dependsOn(target)).toEqual(["aws_iam_role_policy.publisher"]);
-    // The role, which may only publish to the topic, trusts exactly these rules and the compliance rule.
-    const trust = policyStatements(
-      policyDocumentOf(
-        notifications,
-        inNotifications.resource("aws_iam_role", "publisher").assume_role_policy,
-      ),
+    // One target per alert: its own rule's, to the module's topic as the publisher role, with its message.
+    const alertRules = Object.fromEntries(
+      Object.entries(rendered.alerts).map(([key, alert]) => [
+        key,
+        { input_paths: alert.inputPaths, input_template: alert.inputTemplate },
+      ]),
     );
-    expect(trust).toHaveLength(1);
-    expect(trust[0]?.condition).toContainEqual({
-      test: "ArnEquals",
-      variable: "aws:SourceArn",
-      values:
-        "${concat([aws_cloudwatch_event_rule.this.arn], [for key in sort(keys(var.alert_rules)) : aws_cloudwatch_event_rule.alert[key].arn])}",
-    });
+    const vars = { name: "ra", topic_arn: null, kms_key_arn: null, alert_rules: alertRules };
+    const inTarget = (expression: unknown, key: string): Value =>
+      evaluateExpression(expression, {
+        ...moduleScope(notifications, vars),
+        each: { key, value: alertRules[key] ?? null },
+      });
+    expect(evaluateExpression(target.for_each, moduleScope(notifications, vars))).toEqual(alertRules);
+    for (const key of ALERTS) {
+      expect(inTarget(target.rule, key)).toBe(
+        `<aws_cloudwatch_event_rule.alert[${JSON.stringify(key)}].name>`,
+      );
+      expect(inTarget(target.arn, key)).toBe("<aws_sns_topic.this[0].arn>");
+      expect(inTarget(target.role_arn, key)).toBe("<aws_iam_role.publisher.arn>");
+      expect(inTarget(nested(target, "input_transformer"), key), key).toEqual(alertRules[key]);
+    }
+    expect(dependsOn(target)).toEqual(["aws_iam_role_policy.publisher"]);
+    // The role, which may only publish to the topic, trusts exactly these rules and the compliance rule
+    // (test/terraform-notifications.test.ts).
   });
 
   it("the notifications module accepts the alerts it is passed, read-only calls on or off", () => {
