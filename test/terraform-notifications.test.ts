@@ -543,25 +543,36 @@ describe("publishing to the topic: least privilege", () => {
 
   it("the module's topic is encrypted with a customer managed key, never alias/aws/sns", () => {
     const topic = resource("aws_sns_topic", "this");
-    expect(unwrap(topic.kms_master_key_id)).toBe("local.kms_key_arn");
-    expect(unwrap(shared.locals.kms_key_arn)).toBe(
-      "local.create_key ? one(aws_kms_key.this[*].arn) : var.kms_key_arn",
-    );
+    // The module's own key, or the key given for it (whose validation refuses an alias).
+    expect(inShared(topic.kms_master_key_id, OWN_TOPIC)).toBe("<aws_kms_key.this[0].arn>");
+    expect(inShared(topic.kms_master_key_id, { ...OWN_TOPIC, kms_key_arn: GIVEN_KEY })).toBe(GIVEN_KEY);
     expect(notificationsSource).not.toContain('"alias/aws/sns"');
     expect(sharedSource).not.toContain('"alias/aws/sns"');
-    // Created exactly when local.create_topic is true.
-    expect(instanceCount(topic, { "local.create_topic": true })).toBe(1);
-    expect(instanceCount(topic, { "local.create_topic": false })).toBe(0);
-    expect(unwrap(shared.locals.create_topic)).toBe("var.topic_arn == null");
+    // Created exactly when no topic is given.
+    expect(inShared(topic.count, OWN_TOPIC)).toBe(1);
+    expect(inShared(topic.count, GIVEN_TOPIC_AND_KEY)).toBe(0);
   });
 
   it("subscribes each e-mail address to the topic", () => {
     const subscription = resource("aws_sns_topic_subscription", "email");
     expect(subscription.protocol).toBe("email");
-    expect(unwrap(subscription.endpoint)).toBe("each.value");
-    expect(unwrap(subscription.topic_arn)).toBe("local.topic_arn");
-    expect(unwrap(subscription.for_each)).toBe("toset(var.emails)");
-    expect(unwrap(notificationsCall.emails)).toBe("var.notification_emails");
+    const emails = ["b@example.com", "a@example.com", "b@example.com"];
+    for (const [vars, topic] of [
+      [OWN_TOPIC, "<aws_sns_topic.this[0].arn>"],
+      [GIVEN_TOPIC_AND_KEY, GIVEN_TOPIC],
+    ] as const) {
+      const given = { ...vars, emails };
+      // Each address once, to the topic.
+      expect(inShared(subscription.for_each, given)).toEqual(["a@example.com", "b@example.com"]);
+      for (const email of ["a@example.com", "b@example.com"]) {
+        const each = { each: { key: email, value: email } };
+        expect(inShared(subscription.endpoint, given, each)).toBe(email);
+        expect(inShared(subscription.topic_arn, given, each)).toBe(topic);
+      }
+    }
+    expect(
+      evaluateExpression(notificationsCall.emails, moduleScope(mod, { notification_emails: emails })),
+    ).toEqual(emails);
   });
 });
 
@@ -580,9 +591,10 @@ describe("failure alarms", () => {
       "notification_failures",
     ]);
     for (const [name, alarm] of Object.entries(alarms).filter(([name]) => name !== "alert_failures")) {
-      expect(unwrap(alarm.count), name).toBe("var.alarm_on_failures ? 1 : 0");
-      expect(alarm.alarm_actions, name).toEqual(["${local.topic_arn}"]);
-      expect(alarm.ok_actions, name).toEqual(["${local.topic_arn}"]);
+      for (const on of [true, false])
+        expect(inShared(alarm.count, { ...OWN_TOPIC, alarm_on_failures: on }), name).toBe(on ? 1 : 0);
+      expect(inShared(alarm.alarm_actions, OWN_TOPIC), name).toEqual(["<aws_sns_topic.this[0].arn>"]);
+      expect(inShared(alarm.ok_actions, GIVEN_TOPIC_AND_KEY), name).toEqual([GIVEN_TOPIC]);
       expect(alarm.statistic, name).toBe("Sum");
       expect(unwrap(alarm.alarm_description), name).toBe(`var.alarm_descriptions.${name}`);
       expect(String(descriptions[name]).length, name).toBeGreaterThan(40);
@@ -593,9 +605,13 @@ describe("failure alarms", () => {
     const alarm = alarms.evaluator_errors ?? {};
     expect(alarm.namespace).toBe("AWS/Lambda");
     expect(alarm.metric_name).toBe("Errors");
-    expect(alarm.dimensions).toEqual({ FunctionName: "${var.function_name}" });
-    expect(notificationsCall.function_name).toBe("${module.evaluator.function_name}");
-    expect(unwrap(evaluator.outputs.function_name?.value)).toBe("aws_lambda_function.this.function_name");
+    // The function the caller passes: its evaluator's.
+    expect(inShared(alarm.dimensions, { function_name: "the-function" })).toEqual({
+      FunctionName: "the-function",
+    });
+    expect(evaluateExpression(notificationsCall.function_name, moduleScope(mod, {}))).toBe(
+      "<module.evaluator.function_name>",
+    );
     expect([alarm.comparison_operator, alarm.threshold, alarm.period, alarm.evaluation_periods]).toEqual([
       "GreaterThanThreshold",
       0,
@@ -613,18 +629,34 @@ describe("failure alarms", () => {
     expect(await metricsSource).toContain('addMetric("EvaluationsPosted", MetricUnit.Count, 1)');
     // Powertools' `service` dimension is POWERTOOLS_SERVICE_NAME, which the evaluator module sets to
     // the function name, and gives as its function_name output.
-    expect(alarm.dimensions).toEqual({ service: "${var.function_name}" });
-    expect(notificationsCall.function_name).toBe("${module.evaluator.function_name}");
-    expect(unwrap(evaluator.outputs.function_name?.value)).toBe("aws_lambda_function.this.function_name");
-    const fn = declarations(evaluator).resource("aws_lambda_function", "this");
-    expect((nested(fn, "environment").variables as Record<string, string>).POWERTOOLS_SERVICE_NAME).toBe(
-      "${local.function_name}",
+    expect(inShared(alarm.dimensions, { function_name: "the-function" })).toEqual({
+      service: "the-function",
+    });
+    expect(evaluateExpression(notificationsCall.function_name, moduleScope(mod, {}))).toBe(
+      "<module.evaluator.function_name>",
     );
-    expect(unwrap(fn.function_name)).toBe("local.function_name");
+    const fn = declarations(evaluator).resource("aws_lambda_function", "this");
+    const inEvaluator = (expression: unknown): Value =>
+      evaluateExpression(expression, moduleScope(evaluator, { name: "the-function", log_level: "INFO" }));
+    expect(inEvaluator(nested(fn, "environment").variables)).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: inEvaluator(fn.function_name),
+    });
+    expect(inEvaluator(fn.function_name)).toBe("the-function");
     expect([alarm.comparison_operator, alarm.threshold]).toEqual(["LessThanThreshold", 1]);
-    expect(alarm.period).toBe("${local.rule_period_seconds[var.maximum_execution_frequency]}");
+    // Two rule periods of the frequency the caller passes unchanged.
+    for (const [frequency, seconds] of [
+      ["One_Hour", 3600],
+      ["TwentyFour_Hours", 86400],
+    ] as const) {
+      expect(inShared(alarm.period, { maximum_execution_frequency: frequency }), frequency).toBe(seconds);
+      expect(
+        evaluateExpression(
+          notificationsCall.maximum_execution_frequency,
+          moduleScope(mod, { maximum_execution_frequency: frequency }),
+        ),
+      ).toBe(frequency);
+    }
     expect([alarm.evaluation_periods, alarm.datapoints_to_alarm]).toEqual([2, 2]);
-    expect(unwrap(notificationsCall.maximum_execution_frequency)).toBe("var.maximum_execution_frequency");
     expect(alarm.treat_missing_data).toBe("breaching");
   });
 
