@@ -643,7 +643,7 @@ describe("failure alarms", () => {
     });
     expect(inEvaluator(fn.function_name)).toBe("the-function");
     expect([alarm.comparison_operator, alarm.threshold]).toEqual(["LessThanThreshold", 1]);
-    // Two rule periods of the frequency the caller passes unchanged.
+    // Periods of the rule period of the frequency the caller passes unchanged (two of them, below).
     for (const [frequency, seconds] of [
       ["One_Hour", 3600],
       ["TwentyFour_Hours", 86400],

@@ -849,17 +849,24 @@ describe("re-evaluation after a root event (Step Functions, no Lambda code)", ()
 
 describe("outputs, example and documentation", () => {
   it("outputs give the alert rules, the regions, the forwarder role and the state machine, null when off", () => {
-    const value = (name: string): string => unwrap(root.outputs[name]?.value);
-    expect(value("root_activity_alert_rule_arns")).toBe(
-      "local.create_root_activity_alerts ? one(module.notifications[*].alert_rule_arns) : null",
+    const value = (name: string, vars: Record<string, Value>): Value =>
+      inRootScope(root.outputs[name]?.value, vars);
+    const on = { ...ROOT, root_activity_alert_regions: ["us-east-1", "ap-south-1"] };
+    expect(value("root_activity_alert_rule_arns", on)).toBe("<module.notifications[0].alert_rule_arns>");
+    expect(value("root_activity_alert_regions", on)).toEqual([REGION, "ap-south-1", "us-east-1"]);
+    expect(value("root_activity_forwarder_role_arn", on)).toBe(
+      "<module.root_activity_forwarding[0].role_arn>",
     );
-    expect(value("root_activity_alert_regions")).toBe(
-      "local.create_root_activity_alerts ? sort(tolist(local.root_activity_alert_regions)) : null",
-    );
-    expect(value("root_activity_forwarder_role_arn")).toBe(
-      "one(module.root_activity_forwarding[*].role_arn)",
-    );
-    expect(value("reevaluation_state_machine_arn")).toBe("one(aws_sfn_state_machine.reevaluate[*].arn)");
+    expect(value("reevaluation_state_machine_arn", on)).toBe("<aws_sfn_state_machine.reevaluate[0].arn>");
+    const off = { ...on, create_root_activity_alerts: false };
+    for (const name of [
+      "root_activity_alert_rule_arns",
+      "root_activity_alert_regions",
+      "root_activity_forwarder_role_arn",
+      "reevaluation_state_machine_arn",
+    ]) {
+      expect(value(name, off), name).toBeNull();
+    }
     expect(undocumentedOutputs(root)).toEqual([]);
   });
 
