@@ -29,7 +29,13 @@ import {
   undocumentedVariables,
   unwrap,
 } from "./support/hcl.ts";
-import { accepts, evaluateExpression, moduleScope, type Value } from "./support/hcl-expression.ts";
+import {
+  accepts,
+  evaluateExpression,
+  moduleScope,
+  references,
+  type Value,
+} from "./support/hcl-expression.ts";
 import {
   complianceChangeEvent,
   type InputTransformer,
@@ -462,25 +468,30 @@ describe("central rule -> topic (the notifications module, on the central bus)",
   const target = inShared.resource("aws_cloudwatch_event_target", "this");
 
   it("publishes through a role only the central rule can assume, which may only publish to the topic", () => {
-    expect(unwrap(target.role_arn)).toBe("aws_iam_role.publisher.arn");
-    expect(unwrap(target.event_bus_name)).toBe("var.event_bus_name");
-    expect(unwrap(notificationsCall.event_bus_name)).toBe("aws_cloudwatch_event_bus.compliance[0].name");
+    // The notifications module runs on the central bus: its rule and its target.
+    const bus = inModule(notificationsCall.event_bus_name);
+    expect(bus).toBe("<aws_cloudwatch_event_bus.compliance[0].name>");
+    const vars = { name: "ra", event_bus_name: bus, alert_rules: { api: {} } };
+    const inNotifications = (expression: unknown): Value =>
+      evaluateExpression(expression, moduleScope(shared, vars));
+    expect(inNotifications(target.event_bus_name)).toBe(bus);
+    expect(inNotifications(inShared.resource("aws_cloudwatch_event_rule", "this").event_bus_name)).toBe(bus);
+    expect(inNotifications(target.role_arn)).toBe("<aws_iam_role.publisher.arn>");
     const role = inShared.resource("aws_iam_role", "publisher");
     const trust = policyStatements(policyDocumentOf(shared, role.assume_role_policy));
     expect(trust).toHaveLength(1);
     expect(trust[0]?.principals).toEqual([{ type: "Service", identifiers: ["events.amazonaws.com"] }]);
-    expect(trust[0]?.condition).toEqual([
-      { test: "StringEquals", variable: "aws:SourceAccount", values: ["${local.account_id}"] },
+    // The central rule and the root activity alert rules on the central bus, in this account.
+    expect(inNotifications(trust[0]?.condition)).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [ACCOUNT_ID] },
       {
         test: "ArnEquals",
         variable: "aws:SourceArn",
-        // The central rule and the root activity alert rules on the central bus.
-        values:
-          "${concat([aws_cloudwatch_event_rule.this.arn], [for key in sort(keys(var.alert_rules)) : aws_cloudwatch_event_rule.alert[key].arn])}",
+        values: ["<aws_cloudwatch_event_rule.this.arn>", '<aws_cloudwatch_event_rule.alert["api"].arn>'],
       },
     ]);
     const policy = inShared.resource("aws_iam_role_policy", "publisher");
-    expect(unwrap(policy.role)).toBe("aws_iam_role.publisher.id");
+    expect(references(policy.role)).toEqual(["aws_iam_role.publisher.id"]);
     const actions = policyStatements(policyDocumentOf(shared, policy.policy)).flatMap(
       (statement) => statement.actions ?? [],
     );
@@ -495,7 +506,9 @@ describe("central rule -> topic (the notifications module, on the central bus)",
     expect(statement?.actions).toEqual(["sns:Publish"]);
     const sourceArn = statement?.condition?.find((condition) => condition.variable === "aws:SourceArn");
     expect(sourceArn?.test).toBe("ArnEquals");
-    expect(String(sourceArn?.values)).toContain("aws_cloudwatch_metric_alarm.notification_failures[*].arn");
+    expect(references(sourceArn?.values)).toContain(
+      "aws_cloudwatch_metric_alarm.notification_failures[*].arn",
+    );
   });
 });
 
