@@ -152,10 +152,16 @@ describe("evaluator module call", () => {
   });
 
   it("names the function, the log group and the role after var.name", () => {
-    expect(unwrap(evaluatorCall.name)).toBe("var.name");
-    expect(evaluator.locals.function_name).toBe("${var.name}");
-    expect(evaluator.locals.log_group_name).toBe("/aws/lambda/${var.name}");
-    expect(evaluator.locals.role_name).toBe("${var.name}-lambda");
+    const name = inModule(evaluatorCall.name, { name: "root-activity" });
+    expect(name).toBe("root-activity");
+    const { resource: inner } = inEvaluator;
+    expect(inEvaluatorScope(inner("aws_lambda_function", "this").function_name, { name })).toBe(
+      "root-activity",
+    );
+    expect(inEvaluatorScope(inner("aws_cloudwatch_log_group", "this").name, { name })).toBe(
+      "/aws/lambda/root-activity",
+    );
+    expect(inEvaluatorScope(inner("aws_iam_role", "this").name, { name })).toBe("root-activity-lambda");
     expect(String(evaluatorCall.description)).toMatch(/root user/);
   });
 
@@ -373,11 +379,13 @@ describe("Config rule", () => {
 
   it("is a periodic custom Lambda rule", () => {
     expect(source.owner).toBe("CUSTOM_LAMBDA");
-    expect(unwrap(source.source_identifier)).toBe("module.evaluator.function_arn");
-    expect(unwrap(evaluator.outputs.function_arn?.value)).toBe("aws_lambda_function.this.arn");
+    expect(inModule(source.source_identifier)).toBe("<module.evaluator.function_arn>");
+    expect(inEvaluatorScope(evaluator.outputs.function_arn?.value)).toBe("<aws_lambda_function.this.arn>");
     const detail = nested(source, "source_detail");
     expect(detail.message_type).toBe("ScheduledNotification");
-    expect(unwrap(detail.maximum_execution_frequency)).toBe("var.maximum_execution_frequency");
+    expect(inModule(detail.maximum_execution_frequency, { maximum_execution_frequency: "One_Hour" })).toBe(
+      "One_Hour",
+    );
   });
 
   it("is created after the permission and the module's recorder", () => {
@@ -425,7 +433,11 @@ describe("configuration recorder", () => {
       "aws_s3_bucket_public_access_block",
     ]) {
       const [block] = Object.values(mod.resources[type] ?? {});
-      expect(unwrap(block?.count), type).toMatch(/^var\.create_config_recorder\b/);
+      // None without create_config_recorder, whatever else is set.
+      expect(
+        inModule(block?.count, { create_config_recorder: false, config_recorder_role_arn: null }),
+        type,
+      ).toBe(0);
     }
   });
 
@@ -433,7 +445,9 @@ describe("configuration recorder", () => {
     const group = nested(recorder, "recording_group");
     expect(group.all_supported).toBe(false);
     expect(group.include_global_resource_types).toBe(false);
-    expect(unwrap(group.resource_types)).toBe("var.config_recorder_resource_types");
+    expect(inModule(group.resource_types, { config_recorder_resource_types: ["AWS::IAM::User"] })).toEqual([
+      "AWS::IAM::User",
+    ]);
     expect(nested(group, "recording_strategy").use_only).toBe("INCLUSION_BY_RESOURCE_TYPES");
     expect(variable("config_recorder_resource_types").default).toEqual(["AWS::Config::ResourceCompliance"]);
   });
@@ -521,7 +535,10 @@ describe("Config bucket", () => {
       nested(resource("aws_s3_bucket_server_side_encryption_configuration", "config"), "rule"),
       "apply_server_side_encryption_by_default",
     );
-    expect(unwrap(sse.sse_algorithm)).toBe('var.config_bucket_kms_key_arn == null ? "AES256" : "aws:kms"');
+    // SSE-S3 by default, SSE-KMS with the given key.
+    expect(inModule(sse.sse_algorithm, { config_bucket_kms_key_arn: null })).toBe("AES256");
+    expect(inModule(sse.sse_algorithm, { config_bucket_kms_key_arn: "the key" })).toBe("aws:kms");
+    expect(inModule(sse.kms_master_key_id, { config_bucket_kms_key_arn: "the key" })).toBe("the key");
   });
 });
 
@@ -626,15 +643,17 @@ describe("outputs", () => {
         "config_bucket_name",
       ]),
     );
-    expect(unwrap(mod.outputs.config_recorder_name?.value)).toBe(
-      "one(aws_config_configuration_recorder.this[*].name)",
-    );
-    expect(unwrap(mod.outputs.config_bucket_name?.value)).toBe("one(aws_s3_bucket.config[*].id)");
+    const output = (name: string, on: boolean): Value =>
+      inModule(mod.outputs[name]?.value, { create_config_recorder: on });
+    expect(output("config_recorder_name", true)).toBe("<aws_config_configuration_recorder.this[0].name>");
+    expect(output("config_bucket_name", true)).toBe("<aws_s3_bucket.config[0].id>");
+    expect(output("config_recorder_name", false)).toBeNull();
+    expect(output("config_bucket_name", false)).toBeNull();
   });
 
   it("give the function, its role and its log group from the evaluator module", () => {
     for (const [output, inner] of Object.entries(FUNCTION_OUTPUTS)) {
-      expect(unwrap(mod.outputs[output]?.value), output).toBe(`module.evaluator.${inner}`);
+      expect(inModule(mod.outputs[output]?.value), output).toBe(`<module.evaluator.${inner}>`);
       expect(evaluator.outputs, output).toHaveProperty(inner);
     }
   });
