@@ -25,6 +25,7 @@ import {
 } from "./support/hcl.ts";
 import {
   accepts,
+  callScope,
   evaluateExpression,
   moduleScope,
   referencedObjects,
@@ -397,6 +398,89 @@ resource "aws_cloudwatch_event_rule" "per_region" {
     expect(() => value("${local.loop}", {})).toThrow(/refers to itself/);
     expect(() => value("${local.name}", {})).toThrow(UnsupportedExpression);
     expect(() => value("${local.missing}", {})).toThrow(UnsupportedExpression);
+  });
+});
+
+describe("moduleScope() with the modules the calls run and data sources' attributes", () => {
+  it("evaluates a call's outputs for its arguments, gives data sources' attributes, and keeps what only Terraform knows unknown", async () => {
+    // Prepare
+    const child = await fixture({
+      "main.tf": `
+variable "names" {}
+variable "suffix" {
+  default = "-x"
+}
+resource "aws_cloudwatch_event_rule" "each" {
+  for_each = var.names
+  name     = "\${each.key}\${var.suffix}"
+}
+output "arns" {
+  value = { for key in keys(var.names) : key => aws_cloudwatch_event_rule.each[key].arn }
+}
+output "pattern" {
+  value = jsonencode({ b = ["<&>"], a = 1 })
+}
+`,
+    });
+    const parent = await fixture({
+      "main.tf": `
+data "aws_iam_policy_document" "counted" {
+  count = var.on ? 1 : 0
+}
+data "aws_organizations_organization" "current" {}
+locals {
+  domain = lookup({ aws = "console.aws.amazon.com" }, data.aws_partition.current.partition, "other")
+  roots  = data.aws_organizations_organization.current.roots[*].id
+}
+module "child" {
+  source = "./child"
+  count  = var.on ? 1 : 0
+  names  = { a = 1, b = 2 }
+}
+module "wrong" {
+  source  = "./child"
+  names   = {}
+  unknown = 1
+}
+`,
+    });
+    const scope = (vars: Record<string, Value>, data: Record<string, Value> = {}) =>
+      moduleScope(parent, vars, { modules: { child, wrong: child }, data });
+    const value = (expression: string, vars: Record<string, Value>, data?: Record<string, Value>): Value =>
+      evaluateExpression(expression, scope(vars, data));
+    // Act, Assess
+    expect(value("${one(module.child[*].arns)}", { on: true })).toEqual({
+      a: '<aws_cloudwatch_event_rule.each["a"].arn>',
+      b: '<aws_cloudwatch_event_rule.each["b"].arn>',
+    });
+    expect(value("${one(module.child[*].arns)}", { on: false })).toBeNull();
+    // Terraform's jsonencode: keys sorted, HTML characters escaped.
+    expect(value("${module.child[0].pattern}", { on: true })).toBe('{"a":1,"b":["\\u003c\\u0026\\u003e"]}');
+    expect(() => value("${module.wrong.arns}", {})).toThrow(/does not declare/);
+    // The child's variables: the call's arguments, the defaults for the rest.
+    const inChild = callScope(parent, { on: true }, "child", child, { modules: { child } });
+    expect(evaluateExpression("${keys(var.names)}", inChild)).toEqual(["a", "b"]);
+    expect(evaluateExpression("${var.suffix}", inChild)).toBe("-x");
+    // A declared data source is counted; one the options give is its attributes.
+    expect(value("${data.aws_iam_policy_document.counted[*].json}", { on: true })).toEqual([
+      "<data.aws_iam_policy_document.counted[0].json>",
+    ]);
+    expect(value("${local.domain}", {}, { "aws_partition.current": { partition: "aws" } })).toBe(
+      "console.aws.amazon.com",
+    );
+    expect(value("${local.domain}", {}, { "aws_partition.current": { partition: "aws-cn" } })).toBe("other");
+    expect(
+      value("${local.roots}", {}, { "aws_organizations_organization.current": { roots: [{ id: "r-1" }] } }),
+    ).toEqual(["r-1"]);
+    // Unknown: an index, an attribute or a splat of a placeholder is one; what needs its value is not known here.
+    expect(value("${local.roots}", {})).toBe("<data.aws_organizations_organization.current.roots[*].id>");
+    expect(value('${data.x.y.map["k"].arn}', {})).toBe('<data.x.y.map["k"].arn>');
+    // Of any type: a branch of a conditional whatever the other's.
+    expect(value('${true ? ["r-0"] : local.roots}', {})).toEqual(["r-0"]);
+    expect(() => value("${local.domain}", {})).toThrow(UnsupportedExpression);
+    expect(() => value("${length(local.roots)}", {})).toThrow(UnsupportedExpression);
+    expect(() => value("${[for id in local.roots : id]}", {})).toThrow(UnsupportedExpression);
+    expect(value("${jsondecode(data.x.y.json)}", {})).toBe("<jsondecode(data.x.y.json)>");
   });
 });
 

@@ -487,6 +487,55 @@ function isObject(value: Value): value is { readonly [key: string]: Value } {
   return kindOf(value) === "object";
 }
 
+/**
+ * The placeholders moduleScope() makes (`<aws_iam_role.this.arn>`): values only Terraform knows. An attribute, an
+ * index or a splat of one is the placeholder of that address (`<module.notifications[0].alert_rule_arns["api"]>`);
+ * what would need its value (its length, a for expression over it, a key it would pick) is not known here.
+ */
+const PLACEHOLDERS = new Set<string>();
+
+/** The placeholder `<address>`. */
+function placeholder(address: string): string {
+  const text = `<${address}>`;
+  PLACEHOLDERS.add(text);
+  return text;
+}
+
+/** Whether `value` is one of moduleScope()'s placeholders, a value only Terraform knows. */
+export function isPlaceholder(value: Value | undefined): value is string {
+  return typeof value === "string" && PLACEHOLDERS.has(value);
+}
+
+/** The address a placeholder stands for: `<a.b>` -> `a.b`. */
+const addressOf = (value: string): string => value.slice(1, -1);
+
+/** Fails where an argument is a placeholder whose value the function would need. */
+function known(value: Value | undefined, call: string): Value | undefined {
+  if (isPlaceholder(value)) throw new UnsupportedExpression(`${call}: ${value} is not known here`);
+  return value;
+}
+
+/**
+ * Terraform's jsonencode(): Go's encoding/json, so object keys sorted, and <, >, & and the line and paragraph
+ * separators escaped.
+ */
+function jsonEncode(value: Value): string {
+  const sorted = (item: Value): Value => {
+    if (isList(item)) return item.map(sorted);
+    if (isObject(item))
+      return Object.fromEntries(
+        Object.keys(item)
+          .sort()
+          .map((key) => [key, sorted(item[key] ?? null)]),
+      );
+    return item;
+  };
+  return JSON.stringify(sorted(value)).replace(
+    /[<>&\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 /** Terraform's `==`: values of different types are not equal, collections compare element by element. */
 function equal(left: Value, right: Value): boolean {
   const kind = kindOf(left);
@@ -617,6 +666,7 @@ const FUNCTIONS: Record<string, (args: Value[], call: string) => Value> = {
     return match.length === 1 ? match[0] : match.slice(1).map((group) => group ?? null);
   },
   length([value], call) {
+    known(value, call);
     if (typeof value === "string") return [...segmenter.segment(value)].length;
     if (value === null || value === undefined) throw new TerraformError(`${call}: null has no length`);
     if (isList(value)) return value.length;
@@ -648,12 +698,23 @@ const FUNCTIONS: Record<string, (args: Value[], call: string) => Value> = {
     return as<string>(text ?? null, "string", call).includes(as<string>(part ?? null, "string", call));
   },
   jsondecode([text], call) {
+    // The document a data source renders: known to Terraform only.
+    if (isPlaceholder(text)) return placeholder(`jsondecode(${addressOf(text)})`);
     try {
       return JSON.parse(as<string>(text ?? null, "string", call)) as Value;
     } catch (error) {
       if (error instanceof UnsupportedExpression || error instanceof TerraformError) throw error;
       throw new TerraformError(`${call}: ${String(error)}`);
     }
+  },
+  jsonencode([value], call) {
+    if (value === undefined) throw new UnsupportedExpression(`${call} without an argument`);
+    return jsonEncode(value);
+  },
+  lookup([map, key, fallback], call) {
+    const record = as<Record<string, Value>>(map ?? null, "object", call);
+    const name = as<string>(known(key, call) ?? null, "string", call);
+    return name in record ? (record[name] ?? null) : (fallback ?? null);
   },
   upper([text], call) {
     return as<string>(text ?? null, "string", call).toUpperCase();
@@ -748,6 +809,8 @@ const ARITY: Record<string, number> = {
   floor: 1,
   strcontains: 2,
   jsondecode: 1,
+  jsonencode: 1,
+  lookup: 3,
   keys: 1,
   values: 1,
   lower: 1,
@@ -781,6 +844,7 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
     }
     case "attribute": {
       const object = evaluateNode(node.object, scope);
+      if (isPlaceholder(object)) return placeholder(`${addressOf(object)}.${node.name}`);
       const where = node.object.kind === "name" ? `${node.object.name}.${node.name}` : node.name;
       // A reference the test gave no value for is the test's gap, not an error Terraform would make.
       if (
@@ -797,7 +861,12 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
     }
     case "index": {
       const object = evaluateNode(node.object, scope);
-      const key = evaluateNode(node.key, scope);
+      const key = known(evaluateNode(node.key, scope), "[]") ?? null;
+      if (isPlaceholder(object)) {
+        if (typeof key !== "string" && typeof key !== "number")
+          throw new UnsupportedExpression(`${object}[${describe(key)}]`);
+        return placeholder(`${addressOf(object)}[${JSON.stringify(key)}]`);
+      }
       if (object === null) throw new TerraformError("an index into null");
       if (isList(object)) {
         const at = as<number>(key, "number", "[]");
@@ -814,6 +883,9 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
     }
     case "splat": {
       const object = evaluateNode(node.object, scope);
+      // A list only Terraform knows: the placeholder of what the splat takes from each of its elements.
+      if (isPlaceholder(object))
+        return evaluateNode(node.each, { ...scope, [SPLAT]: placeholder(`${addressOf(object)}[*]`) });
       // A splat of null is an empty tuple, of a value that is not a list a tuple of that value.
       const items = object === null ? [] : isList(object) ? object : [object];
       return items.map((item) => evaluateNode(node.each, { ...scope, [SPLAT]: item }));
@@ -896,7 +968,9 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
       }
       const kinds = [kindOf(result), kindOf(otherResult)];
       // Terraform would convert one branch to the other's type (or fail): not modelled here.
-      if (!kinds.includes("null") && kinds[0] !== kinds[1])
+      // A placeholder is of any type.
+      const typed = !isPlaceholder(result) && !isPlaceholder(otherResult);
+      if (typed && !kinds.includes("null") && kinds[0] !== kinds[1])
         throw new UnsupportedExpression(`conditional branches of types ${kinds.join(" and ")}`);
       return result;
     }
@@ -917,7 +991,7 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
         .join("");
     }
     case "for": {
-      const collection = evaluateNode(node.collection, scope);
+      const collection = known(evaluateNode(node.collection, scope), "for") ?? null;
       if (collection === null) throw new TerraformError("for: iterating over null");
       // A map's or object's elements come in the order of their keys.
       const entries: [Value, Value][] = isList(collection)
@@ -1170,6 +1244,26 @@ interface ModuleDeclarations {
   readonly locals: Readonly<Record<string, unknown>>;
   readonly resources: Readonly<Record<string, Readonly<Record<string, Block>>>>;
   readonly modules?: Readonly<Record<string, Block>>;
+  readonly data?: Readonly<Record<string, Readonly<Record<string, Block>>>>;
+  readonly variables?: Readonly<Record<string, Block>>;
+  readonly outputs?: Readonly<Record<string, Block>>;
+}
+
+/** A module a call's outputs are evaluated from: it needs its variables and outputs. */
+type CalledModule = ModuleDeclarations & {
+  readonly variables: Readonly<Record<string, Block>>;
+  readonly outputs: Readonly<Record<string, Block>>;
+};
+
+/** What moduleScope() knows beyond the variables: the modules the calls run, the data sources' attributes. */
+export interface ScopeOptions {
+  /**
+   * The module each call named here runs (call name -> module as loadModule gives it): `module.<call>` is then its
+   * outputs, evaluated for the arguments the call passes (its variables' defaults for the rest), not placeholders.
+   */
+  readonly modules?: Readonly<Record<string, CalledModule>>;
+  /** The attributes of data sources (`{ "aws_caller_identity.current": { account_id: "123456789012" } }`). */
+  readonly data?: Readonly<Record<string, Value>>;
 }
 
 /** An object whose every attribute is the placeholder `<prefix.attribute>`: a value only Terraform knows. */
@@ -1178,7 +1272,7 @@ function named(prefix: string): Value {
     {},
     {
       has: (_, key) => typeof key === "string",
-      get: (_, key) => (typeof key === "string" ? `<${prefix}.${key}>` : undefined),
+      get: (_, key) => (typeof key === "string" ? placeholder(`${prefix}.${key}`) : undefined),
       ownKeys: () => {
         throw new UnsupportedExpression(`the attributes of ${prefix} are not known here`);
       },
@@ -1205,14 +1299,35 @@ function lazy(names: readonly string[], compute: (name: string) => Value): Value
   ) as Value;
 }
 
+/** The arguments of a module block that are not the called module's variables. */
+const META_ARGUMENTS = new Set(["source", "version", "count", "for_each", "providers", "depends_on"]);
+
+/**
+ * The variables of `child` as the module call `block` sets them, evaluated in the caller's `scope` on first use: a
+ * variable the call does not pass is its default, one without a default is Terraform's error.
+ */
+function callVariables(scope: Readonly<Record<string, Value>>, block: Block, child: CalledModule): Value {
+  for (const argument of Object.keys(block))
+    if (!META_ARGUMENTS.has(argument) && !(argument in child.variables))
+      throw new TerraformError(`the module call passes ${argument}, which ${child.dir} does not declare`);
+  return lazy(Object.keys(child.variables), (name) => {
+    if (name in block) return evaluateExpression(block[name], scope);
+    const variable = child.variables[name] ?? {};
+    if (!("default" in variable)) throw new TerraformError(`the module call does not pass ${name}`);
+    return evaluateExpression(variable.default, {});
+  });
+}
+
 /**
  * The scope in which Terraform evaluates `module`'s expressions for the variables `vars`: `local.<name>` is the
  * module's local evaluated in that scope; a resource, data source or module call is named, not known, each
  * attribute the placeholder `<address.attribute>` (`<aws_iam_role.this.arn>`, `<module.evaluator.function_name>`);
- * a resource with count is the list of as many instances as its count gives (`<aws_sns_topic.this[0].arn>`), one
- * with for_each the object of an instance per key (`<aws_cloudwatch_event_rule.forward["eu-west-1"].name>`). So a
- * test can say what an expression is for given variables (the log group's ARN, the variable passed unchanged) and
- * not how it is spelled. A local that refers to itself and a variable not given throw.
+ * a resource, data source or module call with count is the list of as many instances as its count gives
+ * (`<aws_sns_topic.this[0].arn>`), one with for_each the object of an instance per key
+ * (`<aws_cloudwatch_event_rule.forward["eu-west-1"].name>`). So a test can say what an expression is for given
+ * variables (the log group's ARN, the variable passed unchanged) and not how it is spelled. `options` gives what
+ * Terraform would otherwise know alone: the modules the calls run (their outputs evaluated) and data sources'
+ * attributes. A local that refers to itself and a variable not given throw.
  *
  * @example
  * ```ts
@@ -1222,6 +1337,7 @@ function lazy(names: readonly string[], compute: (name: string) => Value): Value
 export function moduleScope(
   module: ModuleDeclarations,
   vars: Readonly<Record<string, Value>>,
+  options: ScopeOptions = {},
 ): Readonly<Record<string, Value>> {
   const evaluating = new Set<string>();
   const scope: Record<string, Value> = {
@@ -1237,7 +1353,30 @@ export function moduleScope(
       evaluating.delete(name);
     }
   });
-  // data.<type>.<name> and module.<name>: any name, known only to Terraform.
+  /** The instances of `block` at `address`: one, a list by count, an object by for_each; each `single(address)`. */
+  const instances = (address: string, block: Block, single: (at: string) => Value = named): Value => {
+    if ("for_each" in block) {
+      // A set of strings or a map: one instance per key.
+      const forEach = evaluateExpression(block.for_each, scope);
+      const keys = isList(forEach)
+        ? forEach.map((key) => as<string>(key, "string", "for_each"))
+        : Object.keys(as<Record<string, Value>>(forEach, "object", "for_each"));
+      return Object.fromEntries(keys.map((key) => [key, single(`${address}[${JSON.stringify(key)}]`)]));
+    }
+    if (!("count" in block)) return single(address);
+    const count = evaluateExpression(block.count, scope);
+    if (typeof count !== "number") throw new TerraformError(`${address}: count ${describe(count)}`);
+    return Array.from({ length: count }, (_, index) => single(`${address}[${index}]`));
+  };
+  // data.<type>.<name>: the declared ones counted; any name known only to Terraform unless options give it.
+  const data = (type: string, name: string): Value => {
+    const given = options.data?.[`${type}.${name}`];
+    const single = given === undefined ? named : () => given;
+    const block = module.data?.[type]?.[name];
+    return block === undefined
+      ? single(`data.${type}.${name}`)
+      : instances(`data.${type}.${name}`, block, single);
+  };
   scope.data = new Proxy(
     {},
     {
@@ -1248,28 +1387,19 @@ export function moduleScope(
               {},
               {
                 has: (__, name) => typeof name === "string",
-                get: (__, name) => (typeof name === "string" ? named(`data.${type}.${name}`) : undefined),
+                get: (__, name) => (typeof name === "string" ? data(type, name) : undefined),
               },
             )
           : undefined,
     },
   ) as Value;
-  /** The instances of `block` at `address`: one, a list by count, an object by for_each. */
-  const instances = (address: string, block: Block): Value => {
-    if ("for_each" in block) {
-      // A set of strings or a map: one instance per key.
-      const forEach = evaluateExpression(block.for_each, scope);
-      const keys = isList(forEach)
-        ? forEach.map((key) => as<string>(key, "string", "for_each"))
-        : Object.keys(as<Record<string, Value>>(forEach, "object", "for_each"));
-      return Object.fromEntries(keys.map((key) => [key, named(`${address}[${JSON.stringify(key)}]`)]));
-    }
-    if (!("count" in block)) return named(address);
-    const count = evaluateExpression(block.count, scope);
-    if (typeof count !== "number") throw new TerraformError(`${address}: count ${describe(count)}`);
-    return Array.from({ length: count }, (_, index) => named(`${address}[${index}]`));
-  };
   const calls = module.modules;
+  /** A call of a module `options` gives: its outputs, evaluated as the call sets its variables. */
+  const outputs = (block: Block, child: CalledModule): Value => {
+    if ("for_each" in block) throw new UnsupportedExpression("each in a module call's arguments");
+    const inner = moduleScope(child, callVariables(scope, block, child) as Record<string, Value>);
+    return lazy(Object.keys(child.outputs), (name) => evaluateExpression(child.outputs[name]?.value, inner));
+  };
   scope.module =
     calls === undefined
       ? (new Proxy(
@@ -1279,9 +1409,39 @@ export function moduleScope(
             get: (_, name) => (typeof name === "string" ? named(`module.${name}`) : undefined),
           },
         ) as Value)
-      : lazy(Object.keys(calls), (name) => instances(`module.${name}`, calls[name] ?? {}));
+      : lazy(Object.keys(calls), (name) => {
+          const block = calls[name] ?? {};
+          const child = options.modules?.[name];
+          if (child === undefined) return instances(`module.${name}`, block);
+          const value = outputs(block, child);
+          return instances(`module.${name}`, block, () => value);
+        });
   for (const [type, byName] of Object.entries(module.resources)) {
     scope[type] = lazy(Object.keys(byName), (name) => instances(`${type}.${name}`, byName[name] ?? {}));
   }
   return scope;
+}
+
+/**
+ * The scope in which Terraform evaluates the expressions of `child` as `module` (for `vars` and `options`, as
+ * moduleScope() takes them) calls it in its module block `call`: the child's variables the call's arguments
+ * evaluated in the caller (their defaults where it passes none). So a test can say what a called module does with
+ * what the caller passes.
+ *
+ * @example
+ * ```ts
+ * evaluateExpression(rule.event_bus_name, callScope(organization, vars, "notifications", notifications));
+ * ```
+ */
+export function callScope(
+  module: ModuleDeclarations,
+  vars: Readonly<Record<string, Value>>,
+  call: string,
+  child: CalledModule,
+  options: ScopeOptions = {},
+): Readonly<Record<string, Value>> {
+  const block = module.modules?.[call];
+  if (block === undefined) throw new Error(`module ${call} is not called in ${module.dir}`);
+  const scope = moduleScope(module, vars, options);
+  return moduleScope(child, callVariables(scope, block, child) as Record<string, Value>);
 }
