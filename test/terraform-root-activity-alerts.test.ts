@@ -74,6 +74,8 @@ const ROOT = {
   create_notifications: true,
   root_activity_alert_reevaluate: true,
   root_activity_alert_regions: ["us-east-1"],
+  root_activity_alert_read_only: true,
+  root_activity_alert_reevaluate_delay_minutes: 15,
   cloudtrail_lookup: true,
   alarm_on_failures: true,
 };
@@ -394,40 +396,55 @@ describe("variables", () => {
       /create_root_activity_alerts = true needs create_notifications = true/,
     );
     // Everything else of the alerts is switched on both, so the precondition is the only error.
-    expect(unwrap(root.locals.create_root_activity_alerts)).toBe(
-      "var.create_root_activity_alerts && var.create_notifications",
-    );
+    for (const [alerts, notify] of [
+      [true, false],
+      [true, true],
+      [false, true],
+      [false, false],
+    ] as const) {
+      const vars = { ...ROOT, create_root_activity_alerts: alerts, create_notifications: notify };
+      expect(inRootScope(root.locals.create_root_activity_alerts, vars), `${alerts}, ${notify}`).toBe(
+        alerts && notify,
+      );
+    }
   });
 });
 
 describe("regions", () => {
-  /** The regions alerted on and forwarded from, as the module computes them. */
-  function regionsFor(home: string, listed: string[]): { alerted: string[]; forwarded: string[] } {
-    expect(unwrap(root.locals.root_activity_alert_regions)).toBe(
-      "toset(concat([local.region], var.root_activity_alert_regions))",
-    );
-    expect(unwrap(root.locals.root_activity_forward_regions)).toBe(
-      "setsubtract(local.root_activity_alert_regions, [local.region])",
-    );
-    const alerted = [...new Set([home, ...listed])].sort();
-    return { alerted, forwarded: alerted.filter((region) => region !== home) };
+  /**
+   * The regions alerted on and forwarded from, as the module computes them, for the listed regions
+   * (REGION: the one the module is deployed in).
+   */
+  function regionsFor(listed: string[]): { alerted: Value; forwarded: Value; forwarding: Value } {
+    const vars = { ...ROOT, root_activity_alert_regions: listed };
+    return {
+      alerted: inRootScope(root.locals.root_activity_alert_regions, vars),
+      forwarded: inRootScope(root.locals.root_activity_forward_regions, vars),
+      forwarding: inRootScope(root.locals.forward_root_activity, vars),
+    };
   }
 
   it("by default: this region and us-east-1, where root console sign-ins and IAM calls are recorded", () => {
-    expect(regionsFor("eu-west-1", ["us-east-1"])).toEqual({
-      alerted: ["eu-west-1", "us-east-1"],
+    expect(regionsFor(["us-east-1"])).toEqual({
+      alerted: [REGION, "us-east-1"],
       forwarded: ["us-east-1"],
+      forwarding: true,
     });
     // Deployed in us-east-1, nothing is forwarded and no forwarding is created.
-    expect(regionsFor("us-east-1", ["us-east-1"]).forwarded).toEqual([]);
-    expect(unwrap(root.locals.forward_root_activity)).toBe(
-      "local.create_root_activity_alerts && length(local.root_activity_forward_regions) > 0",
-    );
+    expect(regionsFor([REGION])).toEqual({ alerted: [REGION], forwarded: [], forwarding: false });
+    // Without the alerts, no forwarding either.
+    expect(
+      inRootScope(root.locals.forward_root_activity, { ...ROOT, create_root_activity_alerts: false }),
+    ).toBe(false);
   });
 
   it("this region is always included: the alert rules and the topic are here", () => {
-    expect(regionsFor("eu-west-1", []).alerted).toEqual(["eu-west-1"]);
-    expect(regionsFor("eu-west-1", ["eu-west-1", "ap-south-1"]).forwarded).toEqual(["ap-south-1"]);
+    expect(regionsFor([]).alerted).toEqual([REGION]);
+    expect(regionsFor(["eu-west-1", REGION, "ap-south-1", "eu-west-1"])).toEqual({
+      alerted: [REGION, "ap-south-1", "eu-west-1"],
+      forwarded: ["ap-south-1", "eu-west-1"],
+      forwarding: true,
+    });
   });
 
   it("the other regions forward to this region's default bus, through modules/root-activity-forwarding", () => {
@@ -443,12 +460,15 @@ describe("regions", () => {
     expect(inRootScope(forwardCall.destination_bus_arn)).toBe(
       `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:event-bus/default`,
     );
-    expect(unwrap(forwardCall.event_pattern)).toBe("module.root_activity_events.root_event_pattern");
-    expect(unwrap(forwardCall.alarm_event_pattern)).toBe(
-      "module.root_activity_events.forwarding_alarm_event_pattern",
+    // The events module's patterns, and the name and alarm_on_failures given, unchanged.
+    expect(inRootScope(forwardCall.event_pattern)).toBe("<module.root_activity_events.root_event_pattern>");
+    expect(inRootScope(forwardCall.alarm_event_pattern)).toBe(
+      "<module.root_activity_events.forwarding_alarm_event_pattern>",
     );
-    expect(unwrap(forwardCall.alarm_on_failures)).toBe("var.alarm_on_failures");
-    expect(unwrap(forwardCall.name)).toBe("var.name");
+    for (const alarms of [true, false]) {
+      expect(inRootScope(forwardCall.alarm_on_failures, { ...ROOT, alarm_on_failures: alarms })).toBe(alarms);
+    }
+    expect(inRootScope(forwardCall.name, { ...ROOT, name: "prod-ra" })).toBe("prod-ra");
   });
 });
 
@@ -458,32 +478,78 @@ describe("alert rules -> topic (modules/notifications)", () => {
   const target = inNotifications.resource("aws_cloudwatch_event_target", "alert");
 
   it("the module passes its alerts, with the forwarding alarm's only where something forwards with alarms", () => {
-    expect(unwrap(notificationsCall.alert_rules)).toBe("local.root_activity_alert_rules");
-    expect(unwrap(root.locals.root_activity_alert_rules).replace(/\s+/g, " ")).toBe(
-      '{ for key, alert in module.root_activity_events.alerts : key => alert if local.create_root_activity_alerts && (key != "fwd-alarm" || (local.forward_root_activity && var.alarm_on_failures)) }',
-    );
+    const given = "the module's alert rules";
+    expect(
+      evaluateExpression(notificationsCall.alert_rules, { local: { root_activity_alert_rules: given } }),
+    ).toBe(given);
+    /** The keys of the alerts passed for `vars`, the events module giving every alert. */
+    const passed = (vars: Record<string, Value>): string[] =>
+      Object.keys(
+        evaluateExpression(root.locals.root_activity_alert_rules, {
+          ...moduleScope(root, vars),
+          module: {
+            root_activity_events: {
+              alerts: Object.fromEntries(ALERTS.map((key) => [key, `the ${key} alert`])),
+            },
+          },
+        }) as Record<string, Value>,
+      );
+    const forwarded = { ...ROOT, root_activity_alert_regions: ["us-east-1"] };
+    expect(passed(forwarded)).toEqual(ALERTS);
+    expect(passed({ ...forwarded, alarm_on_failures: false })).toEqual(ROOT_EVENT_ALERTS);
+    expect(passed({ ...forwarded, root_activity_alert_regions: [REGION] })).toEqual(ROOT_EVENT_ALERTS);
+    expect(passed({ ...forwarded, create_root_activity_alerts: false })).toEqual([]);
+    expect(passed({ ...forwarded, create_notifications: false })).toEqual([]);
     const eventsCall = call("root_activity_events");
     expect(eventsCall.source).toBe("./modules/root-activity-events");
     expect(moduleCallProblems(eventsCall, events)).toEqual([]);
-    expect(unwrap(eventsCall.read_only)).toBe("var.root_activity_alert_read_only");
+    for (const readOnly of [true, false]) {
+      expect(inRootScope(eventsCall.read_only, { ...ROOT, root_activity_alert_read_only: readOnly })).toBe(
+        readOnly,
+      );
+    }
     expect(unwrap(eventsCall.console_domain)).toBe("local.console_domain");
-    // The names the forwarding module gives its rule and alarm.
-    expect(eventsCall.forwarding_rule_name).toBe("${var.name}-root-forward");
-    expect(eventsCall.forwarding_alarm_name).toBe("${var.name}-root-forward-failures");
-    expect(forwarding.locals.forward_rule_name).toBe("${var.name}-root-forward");
-    expect(forwarding.locals.alarm_name).toBe("${var.name}-root-forward-failures");
-    expect(unwrap(eventsCall.message_suffix)).toBe("local.reevaluation_note");
+    // The names the forwarding module gives its rule and alarm, for the name this module passes it.
+    const name = inRootScope(call("root_activity_forwarding").name);
+    expect(inRootScope(eventsCall.forwarding_rule_name)).toBe(
+      inForwardingScope(inForwarding.resource("aws_cloudwatch_event_rule", "forward").name, { name }),
+    );
+    expect(inRootScope(eventsCall.forwarding_alarm_name)).toBe(
+      inForwardingScope(inForwarding.resource("aws_cloudwatch_metric_alarm", "forward_failures").alarm_name, {
+        name,
+      }),
+    );
+    expect(inRootScope(eventsCall.forwarding_rule_name)).toBe("ra-root-forward");
+    // The note on the re-evaluation (below), into every message.
+    expect(inRootScope(eventsCall.message_suffix)).toBe(inRootScope(root.locals.reevaluation_note));
   });
 
   it("one rule per alert on the bus of the notifications (the default bus here), in the alert's state", () => {
-    expect(unwrap(rule.for_each)).toBe("var.alert_rules");
-    expect(rule.name).toBe("${local.alert_rule_prefix}${each.key}");
-    expect(notifications.locals.alert_rule_prefix).toBe("${var.name}-root-");
-    expect(unwrap(rule.event_bus_name)).toBe("var.event_bus_name");
+    const alertRules = Object.fromEntries(
+      ALERTS.map((key) => [
+        key,
+        { description: `${key}'s description`, event_pattern: `${key}'s pattern`, state: `${key}'s state` },
+      ]),
+    );
+    const vars = { name: "ra", alert_rules: alertRules, event_bus_name: "the-bus" };
+    // One rule per alert, named after its key, with that alert's pattern, state and description.
+    const instances = evaluateExpression(rule.for_each, moduleScope(notifications, vars));
+    expect(Object.keys(instances as Record<string, Value>)).toEqual(ALERTS);
+    for (const key of ALERTS) {
+      const inRule = (expression: unknown): Value =>
+        evaluateExpression(expression, {
+          ...moduleScope(notifications, vars),
+          each: { key, value: alertRules[key] ?? null },
+        });
+      expect(inRule(rule.name)).toBe(`ra-root-${key}`);
+      expect(inRule(rule.event_bus_name)).toBe("the-bus");
+      expect(inRule(rule.event_pattern)).toBe(`${key}'s pattern`);
+      expect(inRule(rule.state)).toBe(`${key}'s state`);
+      expect(inRule(rule.description)).toBe(`${key}'s description`);
+    }
+    // This module passes no bus: the default one.
     expect(notificationsCall).not.toHaveProperty("event_bus_name");
-    expect(unwrap(rule.event_pattern)).toBe("each.value.event_pattern");
-    expect(unwrap(rule.state)).toBe("each.value.state");
-    expect(unwrap(rule.description)).toBe("each.value.description");
+    expect(inNotifications.variable("event_bus_name").default).toBeNull();
     // Every rule name fits EventBridge's 64 characters for the longest name the module accepts.
     for (const key of ALERTS) expect(`${"a".repeat(48)}-root-${key}`.length, key).toBeLessThanOrEqual(64);
   });
@@ -538,12 +604,41 @@ describe("alert rules -> topic (modules/notifications)", () => {
 
   it("failed deliveries of any alert rule raise the alarm <name>-root-alert-failures", () => {
     const alarm = inNotifications.resource("aws_cloudwatch_metric_alarm", "alert_failures");
-    expect(unwrap(alarm.count)).toBe("var.alarm_on_failures && length(var.alert_rules) > 0 ? 1 : 0");
-    expect(alarm.alarm_name).toBe("${var.name}-root-alert-failures");
-    expect(alarm.alarm_actions).toEqual(["${local.topic_arn}"]);
-    expect(alarm.ok_actions).toEqual(["${local.topic_arn}"]);
+    // Given in another order than their keys': the queries come in the order of the keys.
+    const alertRules = Object.fromEntries([...ALERTS].reverse().map((key) => [key, `the ${key} alert`]));
+    const vars = {
+      name: "ra",
+      alert_rules: alertRules,
+      alarm_on_failures: true,
+      topic_arn: null,
+      kms_key_arn: null,
+      event_bus_name: null,
+    };
+    const inAlarm = (
+      expression: unknown,
+      given: Record<string, Value> = vars,
+      more: Record<string, Value> = {},
+    ) => evaluateExpression(expression, { ...moduleScope(notifications, given), ...more });
+    // With alarms and at least one alert rule only.
+    for (const alarms of [true, false]) {
+      for (const rules of [alertRules, {}]) {
+        expect(inAlarm(alarm.count, { ...vars, alarm_on_failures: alarms, alert_rules: rules })).toBe(
+          alarms && Object.keys(rules).length > 0 ? 1 : 0,
+        );
+      }
+    }
+    expect(inAlarm(alarm.alarm_name)).toBe("ra-root-alert-failures");
+    const given = "arn:aws:sns:eu-west-1:123456789012:security-alerts";
+    for (const [topicArn, topic] of [
+      [null, "<aws_sns_topic.this[0].arn>"],
+      [given, given],
+    ] as const) {
+      expect(inAlarm(alarm.alarm_actions, { ...vars, topic_arn: topicArn })).toEqual([topic]);
+      expect(inAlarm(alarm.ok_actions, { ...vars, topic_arn: topicArn })).toEqual([topic]);
+    }
     const [perRule = {}] = dynamicBlocks(alarm, "metric_query");
-    expect(unwrap(perRule.for_each)).toBe("local.alert_keys");
+    // One query per alert rule, in the order of their keys, each on FailedInvocations of that rule.
+    expect(inAlarm(perRule.for_each)).toEqual(ALERTS);
     const [content] = nestedAll(perRule, "content");
     expect(content?.return_data).toBe(false);
     const metric = nested(content ?? {}, "metric");
@@ -553,20 +648,27 @@ describe("alert rules -> topic (modules/notifications)", () => {
       "Sum",
       300,
     ]);
-    expect(unwrap(metric.dimensions).replace(/\s+/g, " ")).toBe(
-      "var.event_bus_name == null ? { RuleName = aws_cloudwatch_event_rule.alert[metric_query.value].name } : { EventBusName = var.event_bus_name RuleName = aws_cloudwatch_event_rule.alert[metric_query.value].name }",
-    );
+    const ids = ALERTS.map((key, index) => {
+      const query = { metric_query: { key: index, value: key } };
+      const rule = `<aws_cloudwatch_event_rule.alert[${JSON.stringify(key)}].name>`;
+      // A rule on the default bus has the RuleName dimension only.
+      expect(inAlarm(metric.dimensions, vars, query), key).toEqual({ RuleName: rule });
+      expect(inAlarm(metric.dimensions, { ...vars, event_bus_name: "the-bus" }, query), key).toEqual({
+        EventBusName: "the-bus",
+        RuleName: rule,
+      });
+      return inAlarm(content?.id, vars, query);
+    });
+    expect(new Set(ids).size).toBe(ALERTS.length);
+    // The alarm's value is the sum of every query.
     const [sum] = nestedAll(alarm, "metric_query");
-    expect(unwrap(sum?.expression)).toBe(
-      'SUM([${join(",", [for index, _ in local.alert_keys : "m${index}"])}])',
-    );
+    expect(inAlarm(sum?.expression)).toBe(`SUM([${ids.join(",")}])`);
     expect(sum?.return_data).toBe(true);
     expect([alarm.comparison_operator, alarm.threshold, alarm.treat_missing_data]).toEqual([
       "GreaterThanThreshold",
       0,
       "notBreaching",
     ]);
-    expect(unwrap(notifications.locals.alert_keys)).toBe("sort(keys(var.alert_rules))");
   });
 });
 
