@@ -9,18 +9,14 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { declarations, dependsOn, loadModule, moduleCallProblems, nested, nestedAll } from "./support/hcl.ts";
 import {
-  declarations,
-  dependsOn,
-  evaluateBoolCondition,
-  instanceCount,
-  loadModule,
-  moduleCallProblems,
-  nested,
-  nestedAll,
-  unwrap,
-} from "./support/hcl.ts";
-import { evaluateExpression, moduleScope, type Value } from "./support/hcl-expression.ts";
+  callScope,
+  evaluateExpression,
+  moduleScope,
+  type ScopeOptions,
+  type Value,
+} from "./support/hcl-expression.ts";
 import { sampleValues, validationGaps } from "./support/validation-cases.ts";
 
 const MODULE_DIR = join("terraform", "modules", "organization");
@@ -28,6 +24,7 @@ const mod = await loadModule(MODULE_DIR);
 const root = await loadModule("terraform");
 const events = await loadModule(join("terraform", "modules", "root-activity-events"));
 const forwarding = await loadModule(join("terraform", "modules", "root-activity-forwarding"));
+const shared = await loadModule(join("terraform", "modules", "notifications"));
 const example = await loadModule(join("terraform", "examples", "organization"));
 const { resource, variable, call } = declarations(mod);
 
@@ -41,10 +38,43 @@ const ON = {
   create_notifications: true,
   root_activity_alert_regions: ["us-east-1", "ap-south-1"],
   alarm_on_failures: true,
+  root_activity_alert_read_only: false,
+  call_as: "SELF",
 };
+/** The modules the module's calls run. */
+const CALLS: ScopeOptions = {
+  modules: { root_activity_events: events, notifications: shared, root_activity_forwarding: forwarding },
+};
+/** The same in the commercial partition, whose console the messages link to. */
+const IN_AWS: ScopeOptions = { ...CALLS, data: { "aws_partition.current": { partition: "aws" } } };
 /** What an expression of the module is for its variables `vars`. */
 const inModule = (expression: unknown, vars: Record<string, Value> = ON): Value =>
-  evaluateExpression(expression, moduleScope(mod, vars));
+  evaluateExpression(expression, moduleScope(mod, vars, CALLS));
+/** What an expression of the module the module's call `name` runs (`module`) is for its variables `vars`. */
+const inCall = (
+  name: string,
+  module: Parameters<typeof callScope>[3],
+  expression: unknown,
+  vars: Record<string, Value> = ON,
+  options: ScopeOptions = CALLS,
+): Value => evaluateExpression(expression, callScope(mod, vars, name, module, options));
+/** What the patterns-and-messages module gives for the alerts of `vars` (the forwarding names of name "ra"). */
+const eventsOutput = (output: string, vars: Record<string, Value> = ON): Value =>
+  evaluateExpression(
+    events.outputs[output]?.value,
+    moduleScope(events, {
+      read_only: vars.root_activity_alert_read_only ?? null,
+      console_domain: "console.aws.amazon.com",
+      forwarding_rule_name: "ra-root-forward",
+      forwarding_alarm_name: "ra-root-forward-failures",
+      message_suffix: "",
+    }),
+  );
+/** The alerts are off: asked for without notifications, or not asked for. */
+const ALERTS_OFF: Record<string, Value>[] = [
+  { ...ON, create_notifications: false },
+  { ...ON, create_root_activity_alerts: false },
+];
 /** The central bus's ARN: in this account and region, by the bus's name. */
 const centralBus = (): string =>
   `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:event-bus/${String(
@@ -92,35 +122,61 @@ describe("variables", () => {
       [true, true, true],
       [false, false, true],
     ] as const) {
-      expect(
-        evaluateBoolCondition(String(precondition?.condition), {
-          "var.create_root_activity_alerts": alerts,
-          "var.create_notifications": notify,
-        }),
-      ).toBe(ok);
+      const vars = { create_root_activity_alerts: alerts, create_notifications: notify };
+      expect(inModule(precondition?.condition, vars), JSON.stringify(vars)).toBe(ok);
     }
     expect(String(precondition?.error_message)).toMatch(/needs create_notifications = true/);
-    expect(unwrap(mod.locals.create_root_activity_alerts)).toBe(
-      "var.create_root_activity_alerts && var.create_notifications",
-    );
+    // The alerts are on only with notifications as well.
+    for (const [alerts, notify] of [
+      [true, true],
+      [true, false],
+      [false, true],
+      [false, false],
+    ] as const) {
+      const vars = { create_root_activity_alerts: alerts, create_notifications: notify };
+      expect(inModule("${local.create_root_activity_alerts}", vars), JSON.stringify(vars)).toBe(
+        alerts && notify,
+      );
+    }
   });
 });
 
 describe("alert rules on the central bus", () => {
-  const notificationsCall = call("notifications");
-
   it("the central bus's rules get every alert, the forwarding alarm's with alarm_on_failures", () => {
-    expect(unwrap(notificationsCall.alert_rules)).toBe("local.root_activity_alert_rules");
-    expect(unwrap(notificationsCall.event_bus_name)).toBe("aws_cloudwatch_event_bus.compliance[0].name");
-    expect(unwrap(mod.locals.root_activity_alert_rules).replace(/\s+/g, " ")).toBe(
-      '{ for key, alert in module.root_activity_events.alerts : key => alert if local.create_root_activity_alerts && (key != "fwd-alarm" || var.alarm_on_failures) }',
-    );
     const eventsCall = call("root_activity_events");
     expect(eventsCall.source).toBe("../root-activity-events");
     expect(moduleCallProblems(eventsCall, events)).toEqual([]);
-    expect(unwrap(eventsCall.read_only)).toBe("var.root_activity_alert_read_only");
-    expect(unwrap(eventsCall.forwarding_rule_name)).toBe("local.root_forward_rule");
-    expect(unwrap(eventsCall.forwarding_alarm_name)).toBe("local.root_forwarding_alarm");
+    // The notifications module's rules: the alerts as the patterns-and-messages module renders them for
+    // root_activity_alert_read_only and the forwarding names, the forwarding alarm's only with alarms.
+    const alertRules = (vars: Record<string, Value>): Value =>
+      inCall("notifications", shared, "${var.alert_rules}", vars, IN_AWS);
+    for (const readOnly of [true, false]) {
+      for (const alarms of [true, false]) {
+        const vars = { ...ON, root_activity_alert_read_only: readOnly, alarm_on_failures: alarms };
+        const { "fwd-alarm": alarm, ...rootEvents } = eventsOutput("alerts", vars) as Record<string, Value>;
+        expect(alarm).toBeDefined();
+        expect(alertRules(vars), JSON.stringify({ readOnly, alarms })).toEqual(
+          alarms ? { ...rootEvents, "fwd-alarm": alarm } : rootEvents,
+        );
+      }
+    }
+    for (const vars of ALERTS_OFF) expect(alertRules(vars), JSON.stringify(vars)).toEqual({});
+    // On the central bus.
+    expect(inCall("notifications", shared, "${var.event_bus_name}")).toBe(
+      "<aws_cloudwatch_event_bus.compliance[0].name>",
+    );
+    // The console links of the messages: this partition's console.
+    for (const [partition, domain] of [
+      ["aws", "console.aws.amazon.com"],
+      ["aws-cn", "console.amazonaws.cn"],
+      ["aws-us-gov", "console.amazonaws-us-gov.com"],
+      ["aws-iso", "console.aws.amazon.com"],
+    ] as const) {
+      const scope = callScope(mod, ON, "root_activity_events", events, {
+        data: { "aws_partition.current": { partition } },
+      });
+      expect(evaluateExpression("${var.console_domain}", scope), partition).toBe(domain);
+    }
     // No re-evaluation note: the organization module cannot re-evaluate (README).
     expect(eventsCall).not.toHaveProperty("message_suffix");
   });
@@ -128,23 +184,30 @@ describe("alert rules on the central bus", () => {
   it("the central bus still accepts only this organization, and only events:PutEvents", () => {
     // The bus policy is unchanged by the alerts (checked in terraform-organization-notifications.test.ts).
     const bus = resource("aws_cloudwatch_event_bus_policy", "compliance");
-    expect(unwrap(bus.policy)).toBe("data.aws_iam_policy_document.compliance_event_bus[0].json");
+    expect(inModule(bus.policy)).toBe("<data.aws_iam_policy_document.compliance_event_bus[0].json>");
   });
 
   it("the names are the forwarding module's, so this account and the member accounts match", () => {
-    expect(mod.locals.root_forward_rule).toBe("${var.name}-root-forward");
-    expect(mod.locals.root_alarm_forward_rule).toBe("${var.name}-root-alarm-fwd");
-    expect(mod.locals.root_forwarding_alarm).toBe("${var.name}-root-forward-failures");
-    expect(mod.locals.root_forwarding_role).toBe("${var.name}-root-forwarder");
-    expect(forwarding.locals.forward_rule_name).toBe("${var.name}-root-forward");
-    expect(forwarding.locals.alarm_rule_name).toBe("${var.name}-root-alarm-fwd");
-    expect(forwarding.locals.alarm_name).toBe("${var.name}-root-forward-failures");
-    expect(forwarding.locals.role_name).toBe("${var.name}-root-forwarder");
-    const longest = "a".repeat(46);
-    expect(`${longest}-root-forwarder`.length).toBeLessThanOrEqual(64);
-    expect(
-      String(mod.locals.root_alerts_stack_set_name).replace("${var.name}", longest).length,
-    ).toBeLessThanOrEqual(128);
+    // The member accounts' names (the templates') and this account's (its forwarding module's, as called here).
+    for (const [here, there, name] of [
+      ["root_forward_rule", "forward_rule_name", "ra-root-forward"],
+      ["root_alarm_forward_rule", "alarm_rule_name", "ra-root-alarm-fwd"],
+      ["root_forwarding_alarm", "alarm_name", "ra-root-forward-failures"],
+      ["root_forwarding_role", "role_name", "ra-root-forwarder"],
+    ] as const) {
+      expect(inModule(`\${local.${here}}`), here).toBe(name);
+      expect(inCall("root_activity_forwarding", forwarding, `\${local.${there}}`), there).toBe(name);
+    }
+    // Within their services' limits for the longest name the module accepts.
+    const longest = { ...ON, name: "a".repeat(46) };
+    for (const [local, limit] of [
+      ["root_forwarding_role", 64],
+      ["root_forward_rule", 64],
+      ["root_alarm_forward_rule", 64],
+      ["root_alerts_stack_set_name", 128],
+    ] as const) {
+      expect(String(inModule(`\${local.${local}}`, longest)).length, local).toBeLessThanOrEqual(limit);
+    }
   });
 });
 
@@ -153,9 +216,24 @@ describe("member accounts: the forwarding role (member role's StackSet)", () => 
 
   it("is added to the member role's template only with the alerts", () => {
     expect(Object.keys(roleResources)).toEqual(["RootActivityForwardingRole"]);
-    expect(unwrap(mod.locals.stack_set_template)).toContain(
-      "{ for logical_id, resource in local.root_forwarding_role_resources : logical_id => resource if local.create_root_activity_alerts }",
-    );
+    // In the member role's StackSet's template exactly when the alerts are on.
+    const template = (vars: Record<string, Value>): Record<string, Record<string, Value>> => {
+      const stackSet = resource("aws_cloudformation_stack_set", "member_role");
+      return JSON.parse(
+        String(
+          inModule(stackSet.template_body, {
+            ...vars,
+            member_role_name: "member",
+            notify_on: ["NON_COMPLIANT"],
+          }),
+        ),
+      );
+    };
+    expect(template(ON).Resources?.RootActivityForwardingRole).toEqual(inModule(role));
+    for (const vars of ALERTS_OFF)
+      expect(Object.keys(template(vars).Resources ?? {}), JSON.stringify(vars)).not.toContain(
+        "RootActivityForwardingRole",
+      );
     expect(role?.Type).toBe("AWS::IAM::Role");
     expect(inModule(role?.Properties.RoleName)).toBe("ra-root-forwarder");
     expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
@@ -213,45 +291,77 @@ describe("member accounts: the forwarding rules (regional StackSet, one instance
   const rule = ruleResources.RootActivityForwardingRule;
 
   it("a service-managed StackSet with automatic deployment, only with the alerts, no IAM capability", () => {
-    // Created exactly when local.create_root_activity_alerts is true.
-    expect(instanceCount(stackSet, { "local.create_root_activity_alerts": true })).toBe(1);
-    expect(instanceCount(stackSet, { "local.create_root_activity_alerts": false })).toBe(0);
+    // Created exactly when the alerts are on.
+    const stackSets = (vars: Record<string, Value>): Value =>
+      inModule("${aws_cloudformation_stack_set.root_alerts[*].name}", vars);
+    expect(stackSets(ON)).toEqual(["<aws_cloudformation_stack_set.root_alerts[0].name>"]);
+    for (const vars of ALERTS_OFF) expect(stackSets(vars), JSON.stringify(vars)).toEqual([]);
     expect(stackSet.permission_model).toBe("SERVICE_MANAGED");
     expect(nested(stackSet, "auto_deployment")).toEqual({
       enabled: true,
       retain_stacks_on_account_removal: false,
     });
     expect(stackSet).not.toHaveProperty("capabilities");
-    expect(unwrap(stackSet.template_body)).toBe("jsonencode(local.root_alerts_template)");
-    expect(unwrap(stackSet.call_as)).toBe("var.call_as");
-    expect(stackSet.name).toBe("${local.root_alerts_stack_set_name}");
+    // The template: the forwarding rule, with alarms the alarm and the rule forwarding its state changes.
+    for (const alarms of [true, false]) {
+      const vars = { ...ON, alarm_on_failures: alarms };
+      const body = JSON.parse(String(inModule(stackSet.template_body, vars)));
+      expect(body, `alarms ${alarms}`).toEqual({
+        AWSTemplateFormatVersion: "2010-09-09",
+        Description: `root-activity alerts: forwards the root activity events of this account and region to ${centralBus()}`,
+        Resources: {
+          RootActivityForwardingRule: inModule(rule, vars),
+          ...(alarms ? (inModule(mod.locals.root_forwarding_alarm_resources, vars) as object) : {}),
+        },
+      });
+    }
+    expect(inModule(stackSet.call_as, { ...ON, call_as: "DELEGATED_ADMIN" })).toBe("DELEGATED_ADMIN");
+    expect(inModule(stackSet.name)).toBe("ra-root-alerts");
   });
 
   it("one instance per alert region, in the OUs of the member role, after the member role (which holds the forwarding role)", () => {
-    expect(unwrap(instance.for_each)).toBe(
-      "local.create_root_activity_alerts ? local.root_activity_alert_regions : toset([])",
-    );
-    expect(unwrap(instance.stack_set_instance_region)).toBe("each.key");
-    expect(nested(instance, "deployment_targets").organizational_unit_ids).toBe("${local.target_ou_ids}");
-    expect(unwrap(instance.call_as)).toBe("var.call_as");
+    // This region and the alert regions, each once; none without the alerts.
+    const regions = (vars: Record<string, Value>): Value =>
+      inModule("${keys(aws_cloudformation_stack_set_instance.root_alerts)}", vars);
+    expect(regions(ON)).toEqual([REGION, "ap-south-1", "us-east-1"].sort());
+    expect(regions({ ...ON, root_activity_alert_regions: [] })).toEqual([REGION]);
+    for (const vars of ALERTS_OFF) expect(regions(vars), JSON.stringify(vars)).toEqual([]);
+    // Each instance in its own region, of this StackSet.
+    const each = { ...moduleScope(mod, ON, CALLS), each: { key: "ap-south-1", value: "ap-south-1" } };
+    expect(evaluateExpression(instance.stack_set_instance_region, each)).toBe("ap-south-1");
+    expect(inModule(instance.stack_set_name)).toBe("<aws_cloudformation_stack_set.root_alerts[0].name>");
+    // The member role's OUs: the given ones, or the organization's root.
+    const memberRole = resource("aws_cloudformation_stack_set_instance", "member_role");
+    for (const organizational_unit_ids of [["ou-ab12-abcdefgh"], []]) {
+      const targets = (block: Record<string, unknown>): Value =>
+        evaluateExpression(
+          nested(block, "deployment_targets").organizational_unit_ids,
+          moduleScope(
+            mod,
+            { ...ON, organizational_unit_ids },
+            {
+              data: { "aws_organizations_organization.current": { roots: [{ id: "r-ab12" }] } },
+            },
+          ),
+        );
+      expect(targets(instance)).toEqual(
+        organizational_unit_ids.length > 0 ? organizational_unit_ids : ["r-ab12"],
+      );
+      expect(targets(instance)).toEqual(targets(memberRole));
+    }
+    expect(inModule(instance.call_as, { ...ON, call_as: "DELEGATED_ADMIN" })).toBe("DELEGATED_ADMIN");
     expect(dependsOn(instance)).toEqual(["aws_cloudformation_stack_set_instance.member_role"]);
   });
 
   it("the rule: root events -> central bus through the forwarding role, on all management events", () => {
     expect(rule?.Type).toBe("AWS::Events::Rule");
-    expect(rule?.Properties).toEqual({
-      Name: "${local.root_forward_rule}",
-      Description:
-        "Forwards the root activity events of this account and region to ${local.compliance_event_bus_arn}",
-      EventPattern: "${module.root_activity_events.root_event_pattern_object}",
+    // Every root event, as the patterns-and-messages module gives it.
+    const { Targets, ...properties } = inModule(rule?.Properties) as Record<string, Value>;
+    expect(properties).toEqual({
+      Name: "ra-root-forward",
+      Description: `Forwards the root activity events of this account and region to ${centralBus()}`,
+      EventPattern: eventsOutput("root_event_pattern_object"),
       State: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
-      Targets: [
-        {
-          Id: "central-root-activity-bus",
-          Arn: "${local.compliance_event_bus_arn}",
-          RoleArn: "${local.root_forwarding_role_arn}",
-        },
-      ],
     });
     // To the central bus, as the member account's forwarding role (by its name).
     const forwardingRole = inModule(roleResources.RootActivityForwardingRole?.Properties.RoleName);
@@ -264,7 +374,7 @@ describe("member accounts: the forwarding rules (regional StackSet, one instance
         },
       },
     ];
-    expect(inModule(rule?.Properties.Targets)).toEqual(targets);
+    expect(Targets).toEqual(targets);
     expect(inModule(alarmResources.RootActivityAlarmForwardingRule?.Properties.Targets)).toEqual(targets);
     // The alarm watches that rule.
     expect(inModule(alarmResources.RootActivityForwardingAlarm?.Properties.Dimensions)).toEqual([
@@ -273,18 +383,14 @@ describe("member accounts: the forwarding rules (regional StackSet, one instance
   });
 
   it("with alarm_on_failures: the alarm on FailedInvocations of the rule, and a rule forwarding its state changes", () => {
-    expect(unwrap(mod.locals.root_alerts_template)).toBeDefined();
-    const template = mod.locals.root_alerts_template as { Resources: string };
-    expect(unwrap(template.Resources).replace(/\s+/g, " ")).toBe(
-      "merge( local.root_forwarding_rule_resources, { for logical_id, resource in local.root_forwarding_alarm_resources : logical_id => resource if var.alarm_on_failures }, )",
-    );
+    // (In the template with alarm_on_failures only: the StackSet's test above.)
     const alarm = alarmResources.RootActivityForwardingAlarm;
     expect(alarm?.Type).toBe("AWS::CloudWatch::Alarm");
-    expect(alarm?.Properties).toMatchObject({
-      AlarmName: "${local.root_forwarding_alarm}",
+    expect(inModule(alarm?.Properties)).toMatchObject({
+      AlarmName: "ra-root-forward-failures",
       Namespace: "AWS/Events",
       MetricName: "FailedInvocations",
-      Dimensions: [{ Name: "RuleName", Value: "${local.root_forward_rule}" }],
+      Dimensions: [{ Name: "RuleName", Value: "ra-root-forward" }],
       Statistic: "Sum",
       Threshold: 0,
       ComparisonOperator: "GreaterThanThreshold",
@@ -293,17 +399,11 @@ describe("member accounts: the forwarding rules (regional StackSet, one instance
     // No action: an alarm notifies only topics of its own region and account.
     expect(alarm?.Properties).not.toHaveProperty("AlarmActions");
     const alarmRule = alarmResources.RootActivityAlarmForwardingRule;
-    expect(alarmRule?.Properties).toMatchObject({
-      Name: "${local.root_alarm_forward_rule}",
-      EventPattern: "${module.root_activity_events.forwarding_alarm_event_pattern_object}",
+    // The forwarding alarm's state changes, as the patterns-and-messages module gives them (its target: above).
+    expect(inModule(alarmRule?.Properties)).toMatchObject({
+      Name: "ra-root-alarm-fwd",
+      EventPattern: eventsOutput("forwarding_alarm_event_pattern_object"),
       State: "ENABLED",
-      Targets: [
-        {
-          Id: "central-root-activity-bus",
-          Arn: "${local.compliance_event_bus_arn}",
-          RoleArn: "${local.root_forwarding_role_arn}",
-        },
-      ],
     });
   });
 });
@@ -314,52 +414,74 @@ describe("this account (call_as = SELF): every alert region -> central bus", () 
   it("uses the forwarding module with every alert region, this one included", () => {
     expect(forwardCall.source).toBe("../root-activity-forwarding");
     expect(moduleCallProblems(forwardCall, forwarding)).toEqual([]);
-    // Created exactly when local.forward_root_activity_here is true.
-    expect(instanceCount(forwardCall, { "local.forward_root_activity_here": true })).toBe(1);
-    expect(instanceCount(forwardCall, { "local.forward_root_activity_here": false })).toBe(0);
-    expect(unwrap(mod.locals.forward_root_activity_here)).toBe(
-      'local.create_root_activity_alerts && var.call_as == "SELF"',
-    );
-    expect(unwrap(forwardCall.regions)).toBe("local.root_activity_alert_regions");
-    expect(unwrap(forwardCall.destination_bus_arn)).toBe("local.compliance_event_bus_arn");
-    expect(unwrap(forwardCall.event_pattern)).toBe("module.root_activity_events.root_event_pattern");
-    expect(unwrap(forwardCall.alarm_event_pattern)).toBe(
-      "module.root_activity_events.forwarding_alarm_event_pattern",
+    // Called exactly with the alerts in the management account (call_as = SELF).
+    const calls = (vars: Record<string, Value>): number =>
+      (moduleScope(mod, vars, CALLS).module as Record<string, Value[]>).root_activity_forwarding?.length ??
+      -1;
+    expect(calls(ON)).toBe(1);
+    expect(calls({ ...ON, call_as: "DELEGATED_ADMIN" })).toBe(0);
+    for (const vars of ALERTS_OFF) expect(calls(vars), JSON.stringify(vars)).toBe(0);
+    const given = (name: string): Value => inCall("root_activity_forwarding", forwarding, `\${var.${name}}`);
+    // This region and the alert regions, each once, to the central bus.
+    expect(given("regions")).toEqual([REGION, "ap-south-1", "us-east-1"].sort());
+    expect(given("destination_bus_arn")).toBe(centralBus());
+    expect(given("name")).toBe("ra");
+    expect(
+      inCall("root_activity_forwarding", forwarding, "${var.alarm_on_failures}", {
+        ...ON,
+        alarm_on_failures: false,
+      }),
+    ).toBe(false);
+    // Every root event, and the forwarding alarm's state changes: the patterns the member accounts' rules use.
+    expect(JSON.parse(String(given("event_pattern")))).toEqual(eventsOutput("root_event_pattern_object"));
+    expect(JSON.parse(String(given("alarm_event_pattern")))).toEqual(
+      eventsOutput("forwarding_alarm_event_pattern_object"),
     );
     expect(dependsOn(forwardCall)).toEqual(["aws_cloudwatch_event_bus_policy.compliance"]);
-    for (const [callSelf, alerts, expected] of [
-      ["SELF", true, true],
-      ["DELEGATED_ADMIN", true, false],
-      ["SELF", false, false],
-    ] as const) {
-      expect(
-        evaluateBoolCondition(String(mod.locals.forward_root_activity_here), {
-          "local.create_root_activity_alerts": alerts,
-          "var.call_as": callSelf,
-        }),
-      ).toBe(expected);
-    }
   });
 });
 
 describe("outputs, example and documentation", () => {
   it("outputs give the alert rules, the regions, the StackSet and its template", () => {
-    const value = (name: string): string => unwrap(mod.outputs[name]?.value);
-    expect(value("root_activity_alert_rule_arns")).toBe(
-      "local.create_root_activity_alerts ? one(module.notifications[*].alert_rule_arns) : null",
+    const value = (name: string, vars: Record<string, Value> = ON): Value =>
+      evaluateExpression(mod.outputs[name]?.value, moduleScope(mod, vars, IN_AWS));
+    // The central bus's alert rules, by key: the notifications module's.
+    const keys = ["api", "assumed", "failed", "fwd-alarm", "signevent", "signin"];
+    expect(value("root_activity_alert_rule_arns")).toEqual(
+      Object.fromEntries(
+        keys.map((key) => [key, `<aws_cloudwatch_event_rule.alert[${JSON.stringify(key)}].arn>`]),
+      ),
     );
-    expect(value("root_alerts_stack_set_name")).toBe("one(aws_cloudformation_stack_set.root_alerts[*].name)");
-    expect(value("root_alerts_template_body")).toBe("jsonencode(local.root_alerts_template)");
-    expect(value("root_activity_alert_regions")).toBe(
-      "local.create_root_activity_alerts ? sort(tolist(local.root_activity_alert_regions)) : null",
-    );
+    expect(value("root_alerts_stack_set_name")).toBe("<aws_cloudformation_stack_set.root_alerts[0].name>");
+    expect(value("root_activity_alert_regions")).toEqual([REGION, "ap-south-1", "us-east-1"].sort());
+    for (const vars of ALERTS_OFF) {
+      for (const name of [
+        "root_activity_alert_rule_arns",
+        "root_alerts_stack_set_name",
+        "root_activity_alert_regions",
+      ])
+        expect(value(name, vars), `${name} ${JSON.stringify(vars)}`).toBeNull();
+    }
+    // The template the StackSet deploys, for the accounts it does not reach.
+    for (const alarms of [true, false]) {
+      const vars = { ...ON, alarm_on_failures: alarms };
+      const stackSet = resource("aws_cloudformation_stack_set", "root_alerts");
+      expect(value("root_alerts_template_body", vars)).toBe(
+        evaluateExpression(stackSet.template_body, moduleScope(mod, vars, IN_AWS)),
+      );
+    }
   });
 
   it("the example turns notifications and alerts on with the e-mail addresses", () => {
     const [, moduleCall] = Object.entries(example.modules)[0] ?? [];
-    expect(unwrap(moduleCall?.create_notifications)).toBe("length(var.notification_emails) > 0");
-    expect(unwrap(moduleCall?.create_root_activity_alerts)).toBe("length(var.notification_emails) > 0");
-    expect(unwrap(moduleCall?.root_activity_alert_regions)).toBe("var.root_activity_alert_regions");
+    for (const emails of [["security@example.com"], []]) {
+      const vars = { notification_emails: emails, root_activity_alert_regions: ["us-east-1"] };
+      const given = (argument: string): Value =>
+        evaluateExpression(moduleCall?.[argument], moduleScope(example, vars));
+      expect(given("create_notifications"), `${emails}`).toBe(emails.length > 0);
+      expect(given("create_root_activity_alerts"), `${emails}`).toBe(emails.length > 0);
+      expect(given("root_activity_alert_regions")).toEqual(["us-east-1"]);
+    }
   });
 
   it("the module README explains the forwarding, the delegated administrator case and why there is no re-evaluation", async () => {
