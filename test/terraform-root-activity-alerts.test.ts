@@ -15,6 +15,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type EventPattern, matches } from "./support/event-pattern.ts";
 import {
+  type Block,
   declarations,
   dependsOn,
   docsTables,
@@ -35,7 +36,6 @@ import {
   undocumentedOutputs,
   undocumentedVariables,
   unusedDeclarations,
-  unwrap,
 } from "./support/hcl.ts";
 import {
   accepts,
@@ -82,6 +82,25 @@ const ROOT = {
 /** What an expression of the root module is for its variables `vars`. */
 const inRootScope = (expression: unknown, vars: Record<string, Value> = ROOT): Value =>
   evaluateExpression(expression, moduleScope(root, vars));
+/**
+ * The root module's scope for its variables `vars`, its calls running the modules they call (the evaluator's
+ * outputs left unknown), in `partition`.
+ */
+const wiredScope = (vars: Record<string, Value>, partition = "aws"): Readonly<Record<string, Value>> =>
+  moduleScope(
+    root,
+    { notification_topic_arn: null, notification_kms_key_arn: null, ...vars },
+    {
+      modules: { root_activity_events: events, notifications, root_activity_forwarding: forwarding },
+      data: { "aws_partition.current": { partition } },
+    },
+  );
+/** What an expression of the root module is in wiredScope(vars), with `more` in scope. */
+const inWiredScope = (
+  expression: unknown,
+  vars: Record<string, Value> = ROOT,
+  more: Record<string, Value> = {},
+): Value => evaluateExpression(expression, { ...wiredScope(vars), ...more });
 /** The forwarding module's variables in the tests that evaluate its expressions. */
 const FORWARDING = {
   name: "ra",
@@ -94,6 +113,13 @@ const inForwardingScope = (expression: unknown, vars: Record<string, Value>, eac
     ...moduleScope(forwarding, vars),
     ...(each === undefined ? {} : { each: { key: each, value: each } }),
   });
+
+/** The region each instance of the forwarding module's `block` is placed in for `vars`, by instance key. */
+function instanceRegions(block: Block, vars: Record<string, Value>): Record<string, Value> {
+  const forEach = inForwardingScope(block.for_each, vars);
+  const keys = Array.isArray(forEach) ? forEach.map(String) : Object.keys(forEach as Record<string, Value>);
+  return Object.fromEntries(keys.map((key) => [key, inForwardingScope(block.region, vars, key)]));
+}
 
 const FIXTURES_DIR = join("test", "fixtures", "cloudtrail-events");
 const fixtures: Record<string, Record<string, unknown>> = Object.fromEntries(
@@ -114,6 +140,29 @@ const writeOnly = renderRootActivityEvents(events, { ...INPUTS, read_only: false
 
 const ROOT_EVENT_ALERTS = ["api", "assumed", "failed", "signevent", "signin"];
 const ALERTS = [...ROOT_EVENT_ALERTS, "fwd-alarm"].sort();
+
+/** The alerts as the events module outputs them and the notifications module takes them. */
+const asAlertRules = (alerts: typeof rendered.alerts): Record<string, Record<string, Value>> =>
+  Object.fromEntries(
+    Object.entries(alerts).map(([key, alert]) => [
+      key,
+      {
+        description: alert.description,
+        event_pattern: JSON.stringify(alert.eventPattern),
+        input_paths: alert.inputPaths,
+        input_template: alert.inputTemplate,
+        state: alert.state,
+      },
+    ]),
+  );
+/** The alert rules `alerts` with their patterns decoded, to compare them whatever the order of their keys. */
+const decoded = (alerts: Value): Record<string, Value> =>
+  Object.fromEntries(
+    Object.entries(alerts as Record<string, Record<string, Value>>).map(([key, alert]) => [
+      key,
+      { ...alert, event_pattern: JSON.parse(String(alert.event_pattern)) as Value },
+    ]),
+  );
 
 /** The alerts an event matches. */
 const alertsFor = (alerts: typeof rendered.alerts, event: unknown): string[] =>
@@ -300,16 +349,17 @@ describe("root activity events: what each alert matches", () => {
     expect(undocumentedVariables(events)).toEqual([]);
     expect(undocumentedOutputs(events)).toEqual([]);
     expect(unusedDeclarations(events)).toEqual([]);
-    for (const [output, local] of [
-      ["root_event_pattern", "jsonencode(local.root_event_pattern)"],
-      ["root_event_pattern_object", "local.root_event_pattern"],
-      ["alerts", "local.alerts"],
-      ["root_event_alert_keys", "local.root_event_alert_keys"],
-      ["forwarding_alarm_event_pattern", "jsonencode(local.forwarding_alarm_source_pattern)"],
-      ["forwarding_alarm_event_pattern_object", "local.forwarding_alarm_source_pattern"],
-    ] as const) {
-      expect(unwrap(events.outputs[output]?.value), output).toBe(local);
-    }
+    // The patterns (as JSON and as objects), the alerts and the keys of the root event alerts, as rendered.
+    const output = (name: string): Value =>
+      evaluateExpression(events.outputs[name]?.value, moduleScope(events, { ...INPUTS }));
+    expect(JSON.parse(String(output("root_event_pattern")))).toEqual(rendered.rootEventPattern);
+    expect(output("root_event_pattern_object")).toEqual(rendered.rootEventPattern);
+    expect(JSON.parse(String(output("forwarding_alarm_event_pattern")))).toEqual(
+      rendered.forwardingAlarmSourcePattern,
+    );
+    expect(output("forwarding_alarm_event_pattern_object")).toEqual(rendered.forwardingAlarmSourcePattern);
+    expect(decoded(output("alerts"))).toEqual(decoded(asAlertRules(rendered.alerts)));
+    expect(output("root_event_alert_keys")).toEqual(rendered.rootEventAlertKeys);
   });
 
   it("message_suffix: every suffix the module accepts reaches each alert's message as written, in a JSON string", () => {
@@ -478,28 +528,20 @@ describe("alert rules -> topic (modules/notifications)", () => {
   const target = inNotifications.resource("aws_cloudwatch_event_target", "alert");
 
   it("the module passes its alerts, with the forwarding alarm's only where something forwards with alarms", () => {
-    const given = "the module's alert rules";
-    expect(
-      evaluateExpression(notificationsCall.alert_rules, { local: { root_activity_alert_rules: given } }),
-    ).toBe(given);
-    /** The keys of the alerts passed for `vars`, the events module giving every alert. */
-    const passed = (vars: Record<string, Value>): string[] =>
-      Object.keys(
-        evaluateExpression(root.locals.root_activity_alert_rules, {
-          ...moduleScope(root, vars),
-          module: {
-            root_activity_events: {
-              alerts: Object.fromEntries(ALERTS.map((key) => [key, `the ${key} alert`])),
-            },
-          },
-        }) as Record<string, Value>,
-      );
+    /** The alerts passed for `vars`. */
+    const passed = (vars: Record<string, Value>): Record<string, Value> =>
+      inWiredScope(notificationsCall.alert_rules, vars) as Record<string, Value>;
     const forwarded = { ...ROOT, root_activity_alert_regions: ["us-east-1"] };
-    expect(passed(forwarded)).toEqual(ALERTS);
-    expect(passed({ ...forwarded, alarm_on_failures: false })).toEqual(ROOT_EVENT_ALERTS);
-    expect(passed({ ...forwarded, root_activity_alert_regions: [REGION] })).toEqual(ROOT_EVENT_ALERTS);
-    expect(passed({ ...forwarded, create_root_activity_alerts: false })).toEqual([]);
-    expect(passed({ ...forwarded, create_notifications: false })).toEqual([]);
+    expect(Object.keys(passed(forwarded))).toEqual(ALERTS);
+    expect(Object.keys(passed({ ...forwarded, alarm_on_failures: false }))).toEqual(ROOT_EVENT_ALERTS);
+    expect(Object.keys(passed({ ...forwarded, root_activity_alert_regions: [REGION] }))).toEqual(
+      ROOT_EVENT_ALERTS,
+    );
+    expect(passed({ ...forwarded, create_root_activity_alerts: false })).toEqual({});
+    expect(passed({ ...forwarded, create_notifications: false })).toEqual({});
+    // The events module's alerts as they are, for this module's name and console, without a note.
+    const alerts = passed({ ...forwarded, name: "root-activity", root_activity_alert_reevaluate: false });
+    expect(decoded(alerts)).toEqual(decoded(asAlertRules(rendered.alerts)));
     const eventsCall = call("root_activity_events");
     expect(eventsCall.source).toBe("./modules/root-activity-events");
     expect(moduleCallProblems(eventsCall, events)).toEqual([]);
@@ -508,7 +550,16 @@ describe("alert rules -> topic (modules/notifications)", () => {
         readOnly,
       );
     }
-    expect(unwrap(eventsCall.console_domain)).toBe("local.console_domain");
+    // The console of this partition.
+    for (const [partition, domain] of [
+      ["aws", "console.aws.amazon.com"],
+      ["aws-cn", "console.amazonaws.cn"],
+      ["aws-us-gov", "console.amazonaws-us-gov.com"],
+    ] as const) {
+      expect(evaluateExpression(eventsCall.console_domain, wiredScope(ROOT, partition)), partition).toBe(
+        domain,
+      );
+    }
     // The names the forwarding module gives its rule and alarm, for the name this module passes it.
     const name = inRootScope(call("root_activity_forwarding").name);
     expect(inRootScope(eventsCall.forwarding_rule_name)).toBe(
@@ -585,18 +636,7 @@ describe("alert rules -> topic (modules/notifications)", () => {
   it("the notifications module accepts the alerts it is passed, read-only calls on or off", () => {
     // Which alert rules it accepts (keys, states, EventBridge's limits) is in test/terraform-validations.test.ts.
     for (const { alerts } of [rendered, writeOnly]) {
-      const alertRules = Object.fromEntries(
-        Object.entries(alerts).map(([key, alert]) => [
-          key,
-          {
-            description: alert.description,
-            event_pattern: JSON.stringify(alert.eventPattern),
-            input_paths: alert.inputPaths,
-            input_template: alert.inputTemplate,
-            state: alert.state,
-          },
-        ]),
-      );
+      const alertRules = asAlertRules(alerts);
       expect(Object.keys(alertRules).sort()).toEqual(ALERTS);
       expect(accepts(notifications.variables, "alert_rules", alertRules)).toBe(true);
     }
@@ -675,13 +715,26 @@ describe("alert rules -> topic (modules/notifications)", () => {
 describe("forwarding from other regions (modules/root-activity-forwarding): least privilege", () => {
   it("one rule per region, placed with the per-resource region argument, on all management events", () => {
     const rule = inForwarding.resource("aws_cloudwatch_event_rule", "forward");
-    expect(unwrap(rule.for_each)).toBe("var.regions");
-    expect(unwrap(rule.region)).toBe("each.key");
-    expect(rule).not.toHaveProperty("event_bus_name");
-    expect(unwrap(rule.event_pattern)).toBe("var.event_pattern");
-    expect(rule.state).toBe("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
     const target = inForwarding.resource("aws_cloudwatch_event_target", "forward");
-    expect(unwrap(target.region)).toBe("each.key");
+    const alarmBlocks = [
+      inForwarding.resource("aws_cloudwatch_event_target", "alarm"),
+      inForwarding.resource("aws_cloudwatch_event_rule", "alarm"),
+      inForwarding.resource("aws_cloudwatch_metric_alarm", "forward_failures"),
+    ];
+    const byRegion = { "ap-south-1": "ap-south-1", "eu-west-1": "eu-west-1" };
+    for (const alarms of [true, false]) {
+      const vars = { ...FORWARDING, alarm_on_failures: alarms };
+      // One instance per given region, placed in that region; the alarm's only with alarms.
+      for (const block of [rule, target])
+        expect(instanceRegions(block, vars), `alarms ${alarms}`).toEqual(byRegion);
+      for (const block of alarmBlocks)
+        expect(instanceRegions(block, vars), `alarms ${alarms}`).toEqual(alarms ? byRegion : {});
+    }
+    expect(rule).not.toHaveProperty("event_bus_name");
+    expect(
+      inForwardingScope(rule.event_pattern, { ...FORWARDING, event_pattern: "the root event pattern" }),
+    ).toBe("the root event pattern");
+    expect(rule.state).toBe("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
     // Each region's rule sends to the destination bus, as the module's role.
     expect(inForwardingScope(target.rule, FORWARDING, "ap-south-1")).toBe(
       '<aws_cloudwatch_event_rule.forward["ap-south-1"].name>',
@@ -690,16 +743,6 @@ describe("forwarding from other regions (modules/root-activity-forwarding): leas
     expect(inForwardingScope(target.role_arn, FORWARDING)).toBe("<aws_iam_role.this.arn>");
     // A target of another account's or region's bus takes no input transformer: the event goes as it is.
     expect(target).not.toHaveProperty("input_transformer");
-    for (const [type, name] of [
-      ["aws_cloudwatch_event_target", "alarm"],
-      ["aws_cloudwatch_event_rule", "alarm"],
-      ["aws_cloudwatch_metric_alarm", "forward_failures"],
-    ] as const) {
-      const block = inForwarding.resource(type, name);
-      expect(unwrap(block.for_each), `${type}.${name}`).toBe("local.alarm_regions");
-      expect(unwrap(block.region), `${type}.${name}`).toBe("each.key");
-    }
-    expect(unwrap(forwarding.locals.alarm_regions)).toBe("var.alarm_on_failures ? var.regions : toset([])");
   });
 
   it("the role: only events.amazonaws.com, for this account and exactly these rules", () => {
@@ -760,14 +803,24 @@ describe("forwarding from other regions (modules/root-activity-forwarding): leas
       "FailedInvocations",
       "Sum",
     ]);
-    expect(alarm.dimensions).toEqual({ RuleName: "${aws_cloudwatch_event_rule.forward[each.key].name}" });
+    // Each region's alarm on that region's forwarding rule.
+    const vars = { ...FORWARDING, alarm_on_failures: true, alarm_event_pattern: "the alarm's pattern" };
+    for (const region of FORWARDING.regions) {
+      expect(inForwardingScope(alarm.dimensions, vars, region)).toEqual({
+        RuleName: `<aws_cloudwatch_event_rule.forward[${JSON.stringify(region)}].name>`,
+      });
+    }
     expect(alarm).not.toHaveProperty("alarm_actions");
-    expect(alarm.alarm_name).toBe("${local.alarm_name}");
+    expect(inForwardingScope(alarm.alarm_name, vars)).toBe("ra-root-forward-failures");
+    // Its state changes, by the pattern given, to the destination bus as the module's role.
     const rule = inForwarding.resource("aws_cloudwatch_event_rule", "alarm");
-    expect(unwrap(rule.event_pattern)).toBe("var.alarm_event_pattern");
-    expect(unwrap(inForwarding.resource("aws_cloudwatch_event_target", "alarm").arn)).toBe(
-      "var.destination_bus_arn",
+    expect(inForwardingScope(rule.event_pattern, vars)).toBe("the alarm's pattern");
+    const target = inForwarding.resource("aws_cloudwatch_event_target", "alarm");
+    expect(inForwardingScope(target.rule, vars, "eu-west-1")).toBe(
+      '<aws_cloudwatch_event_rule.alarm["eu-west-1"].name>',
     );
+    expect(inForwardingScope(target.arn, vars)).toBe(FORWARDING.destination_bus_arn);
+    expect(inForwardingScope(target.role_arn, vars)).toBe("<aws_iam_role.this.arn>");
   });
 
   it("names fit their limits for the longest name", () => {
@@ -794,46 +847,64 @@ describe("forwarding from other regions (modules/root-activity-forwarding): leas
 
 describe("re-evaluation after a root event (Step Functions, no Lambda code)", () => {
   const machine = resource("aws_sfn_state_machine", "reevaluate");
-  const definition = root.locals.reevaluation_definition as {
-    StartAt: string;
-    States: Record<string, Record<string, unknown>>;
-  };
+  /** The state machine's definition as Step Functions gets it, for `vars`. */
+  const definitionFor = (
+    vars: Record<string, Value> = ROOT,
+  ): { StartAt: string; States: Record<string, Record<string, unknown>> } =>
+    JSON.parse(String(inWiredScope(machine.definition, vars)));
 
   it("is on by default exactly when the rule reads CloudTrail, and only with the alerts", () => {
-    const expression = String(root.locals.reevaluate_rule);
-    expect(unwrap(expression)).toBe(
-      "local.create_root_activity_alerts && (var.root_activity_alert_reevaluate == null ? var.cloudtrail_lookup : var.root_activity_alert_reevaluate)",
-    );
-    const on = (alerts: boolean, reevaluate: boolean | null, lookup: boolean): boolean =>
-      alerts && (reevaluate === null ? lookup : reevaluate);
-    expect(on(true, null, true)).toBe(true);
-    expect(on(true, null, false)).toBe(false);
-    expect(on(true, false, true)).toBe(false);
-    expect(on(false, true, true)).toBe(false);
-    for (const [type, name] of [
-      ["aws_sfn_state_machine", "reevaluate"],
-      ["aws_iam_role", "reevaluate"],
-      ["aws_iam_role_policy", "reevaluate"],
-      ["aws_iam_role", "reevaluate_start"],
-      ["aws_iam_role_policy", "reevaluate_start"],
+    for (const [alerts, reevaluate, lookup, on] of [
+      [true, null, true, true],
+      [true, null, false, false],
+      [true, true, false, true],
+      [true, false, true, false],
+      [false, true, true, false],
+      [false, null, true, false],
     ] as const) {
-      expect(unwrap(resource(type, name).count), `${type}.${name}`).toBe("local.reevaluate_rule ? 1 : 0");
+      const vars = {
+        ...ROOT,
+        create_root_activity_alerts: alerts,
+        root_activity_alert_reevaluate: reevaluate,
+        cloudtrail_lookup: lookup,
+      };
+      const what = `alerts ${alerts}, reevaluate ${reevaluate}, lookup ${lookup}`;
+      expect(inRootScope(root.locals.reevaluate_rule, vars), what).toBe(on);
+      // The state machine, its roles and their policies with it, and nothing of them without.
+      for (const [type, name] of [
+        ["aws_sfn_state_machine", "reevaluate"],
+        ["aws_iam_role", "reevaluate"],
+        ["aws_iam_role_policy", "reevaluate"],
+        ["aws_iam_role", "reevaluate_start"],
+        ["aws_iam_role_policy", "reevaluate_start"],
+      ] as const) {
+        expect(inRootScope(resource(type, name).count, vars), `${type}.${name}: ${what}`).toBe(on ? 1 : 0);
+      }
     }
   });
 
   it("waits the delay, then calls config:StartConfigRulesEvaluation for this rule through the AWS SDK integration", () => {
     expect(machine.type).toBe("STANDARD");
-    expect(unwrap(machine.definition)).toBe("jsonencode(local.reevaluation_definition)");
+    const definition = definitionFor();
     expect(definition.StartAt).toBe("WaitForEventHistory");
+    // The delay given, in seconds.
     expect(definition.States.WaitForEventHistory).toEqual({
       Type: "Wait",
-      Seconds: "${var.root_activity_alert_reevaluate_delay_minutes * 60}",
+      Seconds: 900,
       Next: "StartConfigRulesEvaluation",
     });
+    expect(
+      definitionFor({ ...ROOT, root_activity_alert_reevaluate_delay_minutes: 7 }).States.WaitForEventHistory
+        ?.Seconds,
+    ).toBe(420);
     const task = definition.States.StartConfigRulesEvaluation ?? {};
     expect(task.Type).toBe("Task");
-    expect(task.Resource).toBe("arn:${local.partition}:states:::aws-sdk:config:startConfigRulesEvaluation");
-    expect(task.Parameters).toEqual({ ConfigRuleNames: ["${local.rule_name}"] });
+    expect(task.Resource).toBe("arn:aws:states:::aws-sdk:config:startConfigRulesEvaluation");
+    // This module's Config rule, by its name.
+    expect(task.Parameters).toEqual({
+      ConfigRuleNames: [inRootScope(resource("aws_config_config_rule", "this").name)],
+    });
+    expect(task.Parameters).toEqual({ ConfigRuleNames: ["ra"] });
     expect(task.End).toBe(true);
     // An evaluation already running (or started within the last minute) is retried, then taken as done.
     expect(task.Retry).toEqual([
@@ -843,9 +914,10 @@ describe("re-evaluation after a root event (Step Functions, no Lambda code)", ()
       { ErrorEquals: ["Config.LimitExceededException"], Next: "EvaluationAlreadyRunning" },
     ]);
     expect(definition.States.EvaluationAlreadyRunning?.Type).toBe("Succeed");
-    expect(machine.name).toBe("${local.reevaluation_state_machine_name}");
-    expect(root.locals.reevaluation_state_machine_arn).toBe(
-      "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${local.reevaluation_state_machine_name}",
+    // The ARN the roles are written for is this state machine's, by the name it is given.
+    expect(inRootScope(machine.name)).toBe("ra-reevaluate");
+    expect(inRootScope(root.locals.reevaluation_state_machine_arn)).toBe(
+      `arn:${PARTITION}:states:${REGION}:${ACCOUNT_ID}:stateMachine:ra-reevaluate`,
     );
   });
 
@@ -886,10 +958,9 @@ describe("re-evaluation after a root event (Step Functions, no Lambda code)", ()
     });
     // The ARNs of the notification module's alert rules, for the root event alert keys only.
     expect([sourceArn?.test, sourceArn?.variable]).toEqual(["ArnEquals", "aws:SourceArn"]);
-    expect(references(sourceArn?.values)).toEqual([
-      "module.root_activity_events.root_event_alert_keys",
-      "module.notifications[0].alert_rule_arns[*]",
-    ]);
+    expect(inWiredScope(sourceArn?.values)).toEqual(
+      ROOT_EVENT_ALERTS.map((key) => `<aws_cloudwatch_event_rule.alert[${JSON.stringify(key)}].arn>`),
+    );
     expect(inRootScope(policyStatements(data("aws_iam_policy_document", "reevaluate_start")))).toEqual([
       {
         sid: "StartReevaluation",
@@ -904,30 +975,64 @@ describe("re-evaluation after a root event (Step Functions, no Lambda code)", ()
 
   it("every root event alert rule gets a second target, the state machine; the forwarding alarm's does not", () => {
     const target = resource("aws_cloudwatch_event_target", "reevaluate");
-    expect(unwrap(target.for_each)).toBe(
-      "toset(local.reevaluate_rule ? module.root_activity_events.root_event_alert_keys : [])",
-    );
-    expect(unwrap(target.rule)).toBe("module.notifications[0].alert_rule_names[each.key]");
-    expect(unwrap(target.arn)).toBe("aws_sfn_state_machine.reevaluate[0].arn");
-    expect(unwrap(target.role_arn)).toBe("aws_iam_role.reevaluate_start[0].arn");
+    expect(inWiredScope(target.for_each)).toEqual(ROOT_EVENT_ALERTS);
+    expect(inWiredScope(target.for_each, { ...ROOT, root_activity_alert_reevaluate: false })).toEqual([]);
+    for (const key of ROOT_EVENT_ALERTS) {
+      const each = { each: { key, value: key } };
+      // That alert's rule in the notifications module, starting the state machine as EventBridge's role.
+      expect(inWiredScope(target.rule, ROOT, each)).toBe(
+        `<aws_cloudwatch_event_rule.alert[${JSON.stringify(key)}].name>`,
+      );
+      expect(inWiredScope(target.arn, ROOT, each)).toBe("<aws_sfn_state_machine.reevaluate[0].arn>");
+      expect(inWiredScope(target.role_arn, ROOT, each)).toBe("<aws_iam_role.reevaluate_start[0].arn>");
+    }
     expect(rendered.rootEventAlertKeys).not.toContain("fwd-alarm");
   });
 
   it("a failed re-evaluation raises an alarm that publishes to the topic, which the topic policy allows", () => {
     const alarm = resource("aws_cloudwatch_metric_alarm", "reevaluate_failures");
-    expect(unwrap(alarm.count)).toBe("local.reevaluate_rule && var.alarm_on_failures ? 1 : 0");
+    const notificationsCall = call("notifications");
+    for (const [reevaluate, alarms, count] of [
+      [true, true, 1],
+      [true, false, 0],
+      [false, true, 0],
+    ] as const) {
+      const vars = { ...ROOT, root_activity_alert_reevaluate: reevaluate, alarm_on_failures: alarms };
+      expect(inRootScope(alarm.count, vars), `reevaluate ${reevaluate}, alarms ${alarms}`).toBe(count);
+      // The notifications module's topic policy lets exactly this alarm (when there is one) publish.
+      expect(inRootScope(notificationsCall.extra_alarm_arns, vars)).toEqual(
+        count === 1 ? ["<aws_cloudwatch_metric_alarm.reevaluate_failures[0].arn>"] : [],
+      );
+    }
     expect([alarm.namespace, alarm.metric_name]).toEqual(["AWS/States", "ExecutionsFailed"]);
-    expect(alarm.dimensions).toEqual({ StateMachineArn: "${aws_sfn_state_machine.reevaluate[0].arn}" });
-    expect(alarm.alarm_actions).toEqual(["${local.notification_topic_arn}"]);
-    expect(unwrap(call("notifications").extra_alarm_arns)).toBe(
-      "aws_cloudwatch_metric_alarm.reevaluate_failures[*].arn",
-    );
+    expect(inRootScope(alarm.dimensions)).toEqual({
+      StateMachineArn: "<aws_sfn_state_machine.reevaluate[0].arn>",
+    });
+    // The notification topic: the module's own, or the given one.
+    const given = "arn:aws:sns:eu-west-1:123456789012:security-alerts";
+    for (const [topicArn, topic] of [
+      [null, "<aws_sns_topic.this[0].arn>"],
+      [given, given],
+    ] as const) {
+      const vars = { ...ROOT, notification_topic_arn: topicArn };
+      expect(inWiredScope(alarm.alarm_actions, vars)).toEqual([topic]);
+      expect(inWiredScope(alarm.ok_actions, vars)).toEqual([topic]);
+    }
   });
 
   it("the message says when Config re-evaluates", () => {
-    expect(unwrap(root.locals.reevaluation_note)).toBe(
-      'local.reevaluate_rule ? "AWS Config re-evaluates the rule ${local.rule_name} about ${var.root_activity_alert_reevaluate_delay_minutes} minutes after the event, once CloudTrail event history holds it." : ""',
+    // This rule, after the delay given; nothing without the re-evaluation.
+    expect(
+      inRootScope(root.locals.reevaluation_note, {
+        ...ROOT,
+        root_activity_alert_reevaluate_delay_minutes: 7,
+      }),
+    ).toBe(
+      "AWS Config re-evaluates the rule ra about 7 minutes after the event, once CloudTrail event history holds it.",
     );
+    expect(
+      inRootScope(root.locals.reevaluation_note, { ...ROOT, root_activity_alert_reevaluate: false }),
+    ).toBe("");
     const withNote = renderRootActivityEvents(events, {
       ...INPUTS,
       message_suffix: "AWS Config re-evaluates.",
@@ -974,8 +1079,19 @@ describe("outputs, example and documentation", () => {
 
   it("the example turns the alerts on with the notifications", () => {
     const [, moduleCall] = Object.entries(example.modules)[0] ?? [];
-    expect(unwrap(moduleCall?.create_root_activity_alerts)).toBe("length(var.notification_emails) > 0");
-    expect(unwrap(moduleCall?.root_activity_alert_regions)).toBe("var.root_activity_alert_regions");
+    // On exactly when there are e-mail addresses to notify; the regions given, unchanged.
+    const inExample = (expression: unknown, vars: Record<string, Value>): Value =>
+      evaluateExpression(expression, moduleScope(example, vars));
+    expect(
+      inExample(moduleCall?.create_root_activity_alerts, { notification_emails: ["a@example.com"] }),
+    ).toBe(true);
+    expect(inExample(moduleCall?.create_root_activity_alerts, { notification_emails: [] })).toBe(false);
+    expect(inExample(moduleCall?.create_notifications, { notification_emails: ["a@example.com"] })).toBe(
+      true,
+    );
+    expect(
+      inExample(moduleCall?.root_activity_alert_regions, { root_activity_alert_regions: ["ap-south-1"] }),
+    ).toEqual(["ap-south-1"]);
     expect(example.variables.root_activity_alert_regions?.default).toEqual(["us-east-1"]);
   });
 
