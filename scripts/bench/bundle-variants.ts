@@ -62,8 +62,12 @@ function lazyStsPlugin(): Plugin {
             'import type { STSClient } from "@aws-sdk/client-sts";',
           ],
           [
-            "function sharedSts(): STSClient {\n  sts ??= new STSClient(",
-            'async function sharedSts(): Promise<STSClient> {\n  const { STSClient } = await import("@aws-sdk/client-sts");\n  sts ??= new STSClient(',
+            "export function createStsClient(settings: ClientSettings = CLIENT_SETTINGS): STSClient {\n  return new STSClient(",
+            'export async function createStsClient(settings: ClientSettings = CLIENT_SETTINGS): Promise<STSClient> {\n  const { STSClient } = await import("@aws-sdk/client-sts");\n  return new STSClient(',
+          ],
+          [
+            "function sharedSts(): STSClient {\n  sts ??= createStsClient();",
+            "async function sharedSts(): Promise<STSClient> {\n  sts ??= await createStsClient();",
           ],
           [
             "const client = input.client ?? sharedSts();",
