@@ -143,19 +143,24 @@ const ACCOUNT_IDS: Case = {
 };
 
 /** One table per module: every variable with a validation. */
+/** The evaluator function's settings, which every module that deploys it takes and passes on. */
+const FUNCTION_SETTINGS: Record<string, Case> = {
+  runtime: RUNTIME,
+  architecture: ARCHITECTURE,
+  memory_size: MEMORY_SIZE,
+  timeout: TIMEOUT,
+  log_level: LOG_LEVEL,
+  log_retention_in_days: LOG_RETENTION,
+  log_group_kms_key_arn: KMS_KEY_ARN,
+  maximum_retry_attempts: RETRY_ATTEMPTS,
+};
+
 export const VALIDATION_CASES: [string, Record<string, Case>][] = [
   [
     "terraform",
     {
       name: NAME_48,
-      runtime: RUNTIME,
-      architecture: ARCHITECTURE,
-      memory_size: MEMORY_SIZE,
-      timeout: TIMEOUT,
-      log_level: LOG_LEVEL,
-      log_retention_in_days: LOG_RETENTION,
-      log_group_kms_key_arn: KMS_KEY_ARN,
-      maximum_retry_attempts: RETRY_ATTEMPTS,
+      ...FUNCTION_SETTINGS,
       maximum_execution_frequency: FREQUENCY,
       lookback_days: LOOKBACK_DAYS,
       cloudtrail_regions: CLOUDTRAIL_REGIONS,
@@ -219,15 +224,8 @@ export const VALIDATION_CASES: [string, Record<string, Case>][] = [
       // Lambda's function description: 256 characters; IAM's role description: 1000.
       description: { accepted: ["", a(256)], rejected: [a(257)] },
       role_description: { accepted: ["", a(1000)], rejected: [a(1001)] },
-      runtime: RUNTIME,
-      architecture: ARCHITECTURE,
-      memory_size: MEMORY_SIZE,
-      timeout: TIMEOUT,
+      ...FUNCTION_SETTINGS,
       reserved_concurrent_executions: RESERVED_CONCURRENCY,
-      log_level: LOG_LEVEL,
-      log_retention_in_days: LOG_RETENTION,
-      log_group_kms_key_arn: KMS_KEY_ARN,
-      maximum_retry_attempts: RETRY_ATTEMPTS,
       policy_json: {
         accepted: [null, '{"Version":"2012-10-17","Statement":[]}'],
         rejected: ['{"Version":"2012-10-17"}', "[]", "not json", ""],
@@ -375,15 +373,8 @@ export const VALIDATION_CASES: [string, Record<string, Case>][] = [
       // CloudFormation StackSet operation preferences: percentages, 0-100 tolerated failures, 1-100 concurrent.
       stack_set_failure_tolerance_percentage: { accepted: [0, 10, 100], rejected: [-1, 101, 0.5] },
       stack_set_max_concurrent_percentage: { accepted: [1, 25, 100], rejected: [0, 101, 1.5] },
-      runtime: RUNTIME,
-      architecture: ARCHITECTURE,
-      memory_size: MEMORY_SIZE,
-      timeout: TIMEOUT,
+      ...FUNCTION_SETTINGS,
       reserved_concurrent_executions: RESERVED_CONCURRENCY,
-      log_level: LOG_LEVEL,
-      log_retention_in_days: LOG_RETENTION,
-      log_group_kms_key_arn: KMS_KEY_ARN,
-      maximum_retry_attempts: RETRY_ATTEMPTS,
       lambda_invoke_source_account_ids: ACCOUNT_IDS,
       maximum_execution_frequency: FREQUENCY,
       lookback_days: LOOKBACK_DAYS,
