@@ -18,7 +18,6 @@ import { type EventPattern, matches } from "./support/event-pattern.ts";
 import {
   type Block,
   declarations,
-  instanceCount,
   loadModule,
   moduleCallProblems,
   nested,
@@ -27,10 +26,10 @@ import {
   policyStatements,
   undocumentedOutputs,
   undocumentedVariables,
-  unwrap,
 } from "./support/hcl.ts";
 import {
   accepts,
+  callScope,
   evaluateExpression,
   moduleScope,
   references,
@@ -79,32 +78,32 @@ const ON = {
   create_notifications: true,
   call_as: "SELF",
   create_member_role_in_this_account: true,
+  notify_on: ["NON_COMPLIANT", "COMPLIANT"],
 };
 /** What an expression of the module is for its variables `vars`. */
 const inModule = (expression: unknown, vars: Record<string, Value> = ON): Value =>
   evaluateExpression(expression, moduleScope(mod, vars));
+/** What an expression of the notifications module is as `caller` (this module or the root) calls it for `vars`. */
+const inNotificationsOf = (
+  caller: typeof mod,
+  expression: unknown,
+  vars: Record<string, Value> = ON,
+): Value => evaluateExpression(expression, callScope(caller, vars, "notifications", shared));
+/** What an expression of the notifications module is as this module calls it for `vars`. */
+const inCall = (expression: unknown, vars: Record<string, Value> = ON): Value =>
+  inNotificationsOf(mod, expression, vars);
+/** The instances `address` (`aws_sns_topic.this`, `data.<type>.<name>`, `module.<name>`) has in `scope`. */
+const instancesIn = (scope: Readonly<Record<string, Value>>, address: string): Value =>
+  address.split(".").reduce<Value>((value, part) => (value as Record<string, Value>)[part] ?? null, scope);
 
 const MEMBER_ACCOUNT = "111122223333";
 const NAME = "root-activity";
 const MEMBER_RULE = `OrgConfigRule-${NAME}-abc123`;
 
-/** The module's pattern with its references replaced by values. */
+/** The module's pattern for the name and notify_on. */
 function eventPattern(values: { name: string; notifyOn: readonly string[] }): EventPattern {
-  const prefix = String(mod.locals.member_rule_name_prefix).replace("${var.name}", values.name);
-  const resolve = (node: unknown): unknown => {
-    if (node === "${local.member_rule_name_prefix}") return prefix;
-    if (node === "${var.notify_on}") return [...values.notifyOn];
-    if (typeof node === "string") {
-      if (node.includes("${")) throw new Error(`unresolved reference ${node}`);
-      return node;
-    }
-    if (Array.isArray(node)) return node.map(resolve);
-    if (typeof node === "object" && node !== null) {
-      return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, resolve(value)]));
-    }
-    return node;
-  };
-  return resolve(mod.locals.compliance_event_pattern) as EventPattern;
+  const vars = { ...ON, name: values.name, notify_on: [...values.notifyOn] };
+  return inModule(mod.locals.compliance_event_pattern, vars) as EventPattern;
 }
 
 /** A member account's compliance change, forwarded to the central bus unchanged. */
@@ -149,17 +148,16 @@ describe("organization notifications.tf", () => {
 
   it("creates nothing unless create_notifications is set", () => {
     expect(variable("create_notifications").default).toBe(false);
-    const gates: Record<string, string> = {
-      "var.create_notifications": "var.create_notifications",
-      "local.forward_here": unwrap(mod.locals.forward_here),
-    };
-    expect(gates["local.forward_here"]).toBe('var.create_notifications && var.call_as == "SELF"');
+    const combinations = [true, false].flatMap((notify) =>
+      ["SELF", "DELEGATED_ADMIN"].map((callAs) => ({ ...ON, create_notifications: notify, call_as: callAs })),
+    );
     // The topic, key, central rule, its role and the alarms: the notifications module, called
     // only with notifications (what it switches within is checked in terraform-notifications.test.ts).
     expect(notificationsCall.source).toBe("../notifications");
-    // Created exactly when var.create_notifications is true.
-    expect(instanceCount(notificationsCall, { "var.create_notifications": true })).toBe(1);
-    expect(instanceCount(notificationsCall, { "var.create_notifications": false })).toBe(0);
+    for (const vars of combinations) {
+      const calls = instancesIn(moduleScope(mod, vars), "module.notifications");
+      expect(calls, JSON.stringify(vars)).toHaveLength(vars.create_notifications ? 1 : 0);
+    }
     expect(moduleCallProblems(notificationsCall, shared)).toEqual([]);
 
     // What stays here: the central bus and this account's forwarding.
@@ -177,57 +175,80 @@ describe("organization notifications.tf", () => {
         "data.aws_iam_policy_document.forward_here_assume_role",
       ].sort(),
     );
-    for (const [address, block] of declared) {
-      const switchExpression = unwrap(block.count ?? block.for_each);
-      const gate = Object.keys(gates).find((name) => switchExpression.startsWith(name));
-      expect(gate, `${address}: ${switchExpression}`).toBeDefined();
-      expect(switchExpression, address).toMatch(/\? 1 : 0$/);
+    // Each exists once with notifications, this account's forwarding only in the management account (SELF).
+    for (const vars of combinations) {
+      const scope = moduleScope(mod, vars);
+      for (const [address] of declared) {
+        const here = /\.forward_here/.test(address);
+        const on = vars.create_notifications && (!here || vars.call_as === "SELF");
+        expect(instancesIn(scope, address), `${address} ${JSON.stringify(vars)}`).toHaveLength(on ? 1 : 0);
+      }
     }
     // The StackSet template gets the forwarding resources only with notifications.
-    expect(unwrap(mod.locals.stack_set_template)).toContain(
-      "{ for logical_id, resource in local.compliance_forwarding_resources : logical_id => resource if var.create_notifications }",
-    );
+    for (const notify of [true, false]) {
+      const vars = {
+        ...ON,
+        create_notifications: notify,
+        create_root_activity_alerts: false,
+        member_role_name: "m",
+        root_activity_alert_regions: [],
+        alarm_on_failures: true,
+      };
+      const stackSet = resource("aws_cloudformation_stack_set", "member_role");
+      const { Resources } = JSON.parse(String(inModule(stackSet.template_body, vars)));
+      expect(Object.keys(Resources).sort(), `notifications ${notify}`).toEqual(
+        notify ? ["ComplianceForwardingRole", "ComplianceForwardingRule", "MemberRole"] : ["MemberRole"],
+      );
+      if (notify)
+        expect(Resources.ComplianceForwardingRule).toEqual(
+          inModule(forwarding.ComplianceForwardingRule, vars),
+        );
+    }
   });
 
   it("names fit their services' limits for the longest name the module accepts", () => {
     const longest = "a".repeat(46);
     expect(accepts(mod.variables, "name", longest)).toBe(true);
     expect(accepts(mod.variables, "name", `${longest}a`)).toBe(false);
-    const names: [string, unknown, number][] = [
-      ["IAM role", shared.locals.role_name, 64],
-      ["forwarding IAM role", mod.locals.forwarding_role, 64],
-      ["EventBridge rule", shared.locals.rule_name, 64],
-      ["forwarding EventBridge rule", mod.locals.forwarding_event_rule, 64],
-      ["event bus", mod.locals.compliance_event_bus, 256],
-      ["SNS topic", shared.locals.topic_name, 256],
-      ["KMS alias", shared.locals.kms_alias, 256],
-      ["IAM role policy", inShared.resource("aws_iam_role_policy", "publisher").name, 128],
-      ["forwarding IAM role policy", resource("aws_iam_role_policy", "forward_here").name, 128],
+    const vars = { ...ON, name: longest };
+    // This module's names, and the notifications module's as this module calls it.
+    const names: [string, Value, number][] = [
+      ["IAM role", inCall(shared.locals.role_name, vars), 64],
+      ["forwarding IAM role", inModule(mod.locals.forwarding_role, vars), 64],
+      ["EventBridge rule", inCall(shared.locals.rule_name, vars), 64],
+      ["forwarding EventBridge rule", inModule(mod.locals.forwarding_event_rule, vars), 64],
+      ["event bus", inModule(mod.locals.compliance_event_bus, vars), 256],
+      ["SNS topic", inCall(shared.locals.topic_name, vars), 256],
+      ["KMS alias", inCall(shared.locals.kms_alias, vars), 256],
+      ["IAM role policy", inCall(inShared.resource("aws_iam_role_policy", "publisher").name, vars), 128],
+      [
+        "forwarding IAM role policy",
+        inModule(resource("aws_iam_role_policy", "forward_here").name, vars),
+        128,
+      ],
       ...Object.entries(shared.resources.aws_cloudwatch_metric_alarm ?? {}).map(
-        ([name, alarm]) => [`alarm ${name}`, alarm.alarm_name, 255] as [string, unknown, number],
+        ([name, alarm]) => [`alarm ${name}`, inCall(alarm.alarm_name, vars), 255] as [string, Value, number],
       ),
     ];
-    expect(unwrap(notificationsCall.name)).toBe("var.name");
-    expect(mod.locals.compliance_event_rule).toBe(shared.locals.rule_name);
-    expect(names.map(([, template]) => template)).not.toContain(undefined);
-    for (const [what, template, limit] of names) {
-      const value = String(template)
-        .replaceAll("${var.name}", longest)
-        .replaceAll("${local.role_name}", `${longest}-notifications`)
-        .replaceAll("${local.forwarding_role}", `${longest}-forwarder`);
-      expect(value, what).not.toContain("${");
-      expect(value.length, what).toBeLessThanOrEqual(limit);
+    // The notifications module is named after this module, its central rule as this module names it.
+    expect(inCall("${var.name}", vars)).toBe(longest);
+    expect(inModule(mod.locals.compliance_event_rule, vars)).toBe(inCall(shared.locals.rule_name, vars));
+    for (const [what, value, limit] of names) {
+      expect(typeof value, what).toBe("string");
+      expect(String(value), what).toContain(longest);
+      expect(String(value).length, what).toBeLessThanOrEqual(limit);
     }
   });
 
   it("tags every taggable resource it creates", () => {
+    const TAGS = { team: "security" };
     for (const [address, block] of declaredInNotifications()) {
       const taggable =
         /^(aws_kms_key|aws_sns_topic|aws_iam_role|aws_cloudwatch_event_rule|aws_cloudwatch_event_bus|aws_cloudwatch_metric_alarm)\./;
-      if (taggable.test(address)) expect(unwrap(block.tags), address).toBe("local.tags");
+      if (taggable.test(address)) expect(inModule(block.tags, { ...ON, tags: TAGS }), address).toEqual(TAGS);
     }
     // The notifications module tags its resources with what it is passed.
-    expect(unwrap(notificationsCall.tags)).toBe("local.tags");
+    expect(inCall("${var.tags}", { ...ON, tags: TAGS })).toEqual(TAGS);
   });
 });
 
@@ -247,16 +268,16 @@ describe("organization notification variables", () => {
     }
     expect(variable("notify_on").default).toEqual(["NON_COMPLIANT", "COMPLIANT"]);
     expect(variable("alarm_on_failures").default).toBe(true);
-    // Passed through to the notifications module as the single-account module passes them.
-    const rootCall = declarations(root).call("notifications");
-    for (const [argument, name] of [
-      ["topic_arn", "notification_topic_arn"],
-      ["kms_key_arn", "notification_kms_key_arn"],
-      ["emails", "notification_emails"],
-      ["alarm_on_failures", "alarm_on_failures"],
+    // Passed through unchanged to the notifications module, as the single-account module passes them.
+    for (const [argument, name, given] of [
+      ["topic_arn", "notification_topic_arn", "arn:aws:sns:eu-west-1:123456789012:topic"],
+      ["kms_key_arn", "notification_kms_key_arn", "arn:aws:kms:eu-west-1:123456789012:key/k"],
+      ["emails", "notification_emails", ["security@example.com"]],
+      ["alarm_on_failures", "alarm_on_failures", false],
     ] as const) {
-      expect(unwrap(notificationsCall[argument]), argument).toBe(`var.${name}`);
-      expect(notificationsCall[argument], argument).toEqual(rootCall[argument]);
+      const vars = { ...ON, [name]: given };
+      expect(inCall(`\${var.${argument}}`, vars), argument).toEqual(given);
+      expect(inNotificationsOf(root, `\${var.${argument}}`, vars), argument).toEqual(given);
     }
     expect(variable("notification_emails").default).toEqual([]);
   });
@@ -300,7 +321,6 @@ describe("the compliance change pattern (member rules and central rule)", () => 
   const pattern = eventPattern({ name: NAME, notifyOn: variable("notify_on").default as string[] });
 
   it("is exact: AWS Config, compliance changes, OrgConfigRule-<name>- by prefix, notify_on", () => {
-    expect(mod.locals.member_rule_name_prefix).toBe("OrgConfigRule-${var.name}-");
     expect(pattern).toEqual({
       source: ["aws.config"],
       "detail-type": ["Config Rules Compliance Change"],
@@ -350,21 +370,17 @@ describe("the compliance change pattern (member rules and central rule)", () => 
   });
 
   it("is used by the member accounts' rules, this account's forwarding rule and the central rule", () => {
-    expect(forwarding.ComplianceForwardingRule?.Properties.EventPattern).toBe(
-      "${local.compliance_event_pattern}",
-    );
-    expect(unwrap(resource("aws_cloudwatch_event_rule", "forward_here").event_pattern)).toBe(
-      "jsonencode(local.compliance_event_pattern)",
-    );
+    const own = eventPattern({ name: "ra", notifyOn: ["NON_COMPLIANT", "COMPLIANT"] });
+    expect(inModule(forwarding.ComplianceForwardingRule?.Properties.EventPattern)).toEqual(own);
+    const forwardHere = resource("aws_cloudwatch_event_rule", "forward_here");
+    expect(JSON.parse(String(inModule(forwardHere.event_pattern)))).toEqual(own);
     // The central rule is the notifications module's, with the pattern this module passes.
     const central = inShared.resource("aws_cloudwatch_event_rule", "this");
-    expect(unwrap(central.event_pattern)).toBe("var.event_pattern");
-    expect(unwrap(notificationsCall.event_pattern)).toBe("jsonencode(local.compliance_event_pattern)");
+    expect(JSON.parse(String(inCall(central.event_pattern)))).toEqual(own);
     // Member accounts and this account's forwarder: the default bus; the central rule: the bus.
-    expect(resource("aws_cloudwatch_event_rule", "forward_here")).not.toHaveProperty("event_bus_name");
+    expect(forwardHere).not.toHaveProperty("event_bus_name");
     expect(forwarding.ComplianceForwardingRule?.Properties).not.toHaveProperty("EventBusName");
-    expect(unwrap(central.event_bus_name)).toBe("var.event_bus_name");
-    expect(unwrap(notificationsCall.event_bus_name)).toBe("aws_cloudwatch_event_bus.compliance[0].name");
+    expect(inCall(central.event_bus_name)).toBe("<aws_cloudwatch_event_bus.compliance[0].name>");
   });
 });
 
@@ -526,32 +542,39 @@ describe("the message of an organization compliance change", () => {
     input_paths: shared.variables.input_paths?.default,
     input_template: root.locals.notification_input_template,
   };
-  const rawTemplate = String(mod.locals.notification_input_template);
-  const pointer = unwrap(mod.locals.notification_pointer);
-
-  const templateFor = (withAggregator: boolean): string => {
-    const match = /^var\.create_aggregator \? "(.*)" : "(.*)"$/.exec(pointer);
-    if (match === null) throw new Error(`unexpected pointer ${pointer}`);
-    const text = (withAggregator ? match[1] : match[2]) ?? "";
-    const resolved = text
-      .replaceAll("${local.aggregator_name}", NAME)
-      .replaceAll("${local.rule_name}", NAME)
-      .replaceAll("${local.account_id}", "123456789012");
-    return rawTemplate.replace("${local.notification_pointer}", resolved);
-  };
+  /** The template the notifications module gets, for this module named NAME in account 123456789012. */
+  const templateFor = (withAggregator: boolean): string =>
+    String(
+      evaluateExpression(
+        "${var.input_template}",
+        callScope(mod, { ...ON, name: NAME, create_aggregator: withAggregator }, "notifications", shared, {
+          data: { "aws_caller_identity.current": { account_id: "123456789012" } },
+        }),
+      ),
+    );
 
   it("reuses the single-account module's input paths and template text", () => {
-    expect(unwrap(transformerBlock.input_paths)).toBe("var.input_paths");
-    expect(unwrap(transformerBlock.input_template)).toBe("var.input_template");
-    // Both deployments leave the input paths to the module's default, the compliance change paths.
+    // The central rule's target gets the module's default input paths (both deployments leave them), and the
+    // template this module passes.
     expect(notificationsCall).not.toHaveProperty("input_paths");
     expect(declarations(root).call("notifications")).not.toHaveProperty("input_paths");
-    expect(unwrap(block.input_template)).toBe("local.notification_input_template");
+    expect(inCall(transformerBlock.input_paths)).toEqual(block.input_paths);
     expect(block.input_paths).toEqual(rootBlock.input_paths);
-    const rootTemplate = String(rootBlock.input_template);
+    const template = templateFor(false);
+    expect(inCall(transformerBlock.input_template, { ...ON, name: NAME, create_aggregator: false })).toBe(
+      inModule(block.input_template, { ...ON, name: NAME, create_aggregator: false }),
+    );
+    // The single-account module's text up to the annotation, then where to look in an organization.
+    const rootTemplate = String(
+      evaluateExpression(
+        rootBlock.input_template,
+        moduleScope(root, {}, { data: { "aws_partition.current": { partition: "aws" } } }),
+      ),
+    );
     const sharedText = rootTemplate.slice(0, rootTemplate.indexOf("<annotation> ") + "<annotation> ".length);
-    expect(rawTemplate.startsWith(sharedText)).toBe(true);
-    expect(placeholders(rawTemplate).sort()).toEqual(Object.keys(rootBlock.input_paths as object).sort());
+    expect(sharedText).toContain("<annotation> ");
+    expect(template.startsWith(sharedText)).toBe(true);
+    expect(placeholders(template).sort()).toEqual(Object.keys(rootBlock.input_paths as object).sort());
   });
 
   it.each([
@@ -580,24 +603,36 @@ describe("the message of an organization compliance change", () => {
 describe("organization failure alarms", () => {
   it("watch the organization function: Lambda Errors, EvaluationsPosted below 1 for two periods, FailedInvocations", async () => {
     // The alarms are the notifications module's, on the function and frequency this module passes.
-    expect(notificationsCall.function_name).toBe("${module.evaluator.function_name}");
-    expect(unwrap(notificationsCall.maximum_execution_frequency)).toBe("var.maximum_execution_frequency");
-    expect(unwrap(notificationsCall.alarm_on_failures)).toBe("var.alarm_on_failures");
+    const vars = { ...ON, maximum_execution_frequency: "Six_Hours", alarm_on_failures: true };
+    const given = (name: string, at: Record<string, Value> = vars): Value => inCall(`\${var.${name}}`, at);
+    expect(given("function_name")).toBe("<module.evaluator.function_name>");
+    expect(given("maximum_execution_frequency")).toBe("Six_Hours");
+    expect(given("alarm_on_failures", { ...vars, alarm_on_failures: false })).toBe(false);
 
     const errors = inShared.resource("aws_cloudwatch_metric_alarm", "evaluator_errors");
     expect(errors.namespace).toBe("AWS/Lambda");
     expect(errors.metric_name).toBe("Errors");
-    expect(errors.dimensions).toEqual({ FunctionName: "${var.function_name}" });
+    expect(inCall(errors.dimensions, vars)).toEqual({ FunctionName: "<module.evaluator.function_name>" });
 
     const none = inShared.resource("aws_cloudwatch_metric_alarm", "no_evaluations");
-    expect(shared.locals.metrics_namespace).toBe(METRICS_NAMESPACE);
-    expect(unwrap(none.namespace)).toBe("local.metrics_namespace");
+    expect(inCall(none.namespace, vars)).toBe(METRICS_NAMESPACE);
     expect(none.metric_name).toBe("EvaluationsPosted");
     expect(await readFile("rule/metrics.ts", "utf8")).toContain(
       'addMetric("EvaluationsPosted", MetricUnit.Count, 1)',
     );
-    expect(none.dimensions).toEqual({ service: "${var.function_name}" });
-    expect(unwrap(none.period)).toBe("local.rule_period_seconds[var.maximum_execution_frequency]");
+    expect(inCall(none.dimensions, vars)).toEqual({ service: "<module.evaluator.function_name>" });
+    // A period of the frequency this module passes (two of them without an evaluation alarm).
+    for (const [frequency, hours] of [
+      ["One_Hour", 1],
+      ["Three_Hours", 3],
+      ["Six_Hours", 6],
+      ["Twelve_Hours", 12],
+      ["TwentyFour_Hours", 24],
+    ] as const) {
+      expect(inCall(none.period, { ...vars, maximum_execution_frequency: frequency }), frequency).toBe(
+        hours * 3600,
+      );
+    }
     expect(
       validationGaps(
         mod,
@@ -616,18 +651,27 @@ describe("organization failure alarms", () => {
     expect(failures.namespace).toBe("AWS/Events");
     expect(failures.metric_name).toBe("FailedInvocations");
     // Metrics of a rule on a custom bus have both dimensions: this module passes its bus.
-    expect(unwrap(failures.dimensions)).toBe("local.failed_invocations_dimensions");
-    expect(unwrap(shared.locals.failed_invocations_dimensions).replace(/\s+/g, " ")).toContain(
-      ": { EventBusName = var.event_bus_name RuleName = aws_cloudwatch_event_rule.this.name }",
-    );
-    expect(unwrap(notificationsCall.event_bus_name)).toBe("aws_cloudwatch_event_bus.compliance[0].name");
+    expect(inCall(failures.dimensions, vars)).toEqual({
+      EventBusName: "<aws_cloudwatch_event_bus.compliance[0].name>",
+      RuleName: "<aws_cloudwatch_event_rule.this.name>",
+    });
 
-    for (const alarm of [errors, none, failures]) {
-      // Created exactly when var.alarm_on_failures is true.
-      expect(instanceCount(alarm, { "var.alarm_on_failures": true })).toBe(1);
-      expect(instanceCount(alarm, { "var.alarm_on_failures": false })).toBe(0);
-      expect(alarm.alarm_actions).toEqual(["${local.topic_arn}"]);
-      expect(alarm.ok_actions).toEqual(["${local.topic_arn}"]);
+    for (const name of ["evaluator_errors", "no_evaluations", "notification_failures"]) {
+      // Created exactly with alarm_on_failures, notifying the module's topic (none given here).
+      for (const alarms of [true, false]) {
+        const scope = callScope(
+          mod,
+          { ...vars, alarm_on_failures: alarms, notification_topic_arn: null },
+          "notifications",
+          shared,
+        );
+        expect(instancesIn(scope, `aws_cloudwatch_metric_alarm.${name}`), `${name} ${alarms}`).toHaveLength(
+          alarms ? 1 : 0,
+        );
+        const alarm = inShared.resource("aws_cloudwatch_metric_alarm", name);
+        for (const actions of [alarm.alarm_actions, alarm.ok_actions])
+          expect(evaluateExpression(actions, scope), name).toEqual(["<aws_sns_topic.this[0].arn>"]);
+      }
     }
     const descriptions = notificationsCall.alarm_descriptions as Record<string, string>;
     expect(Object.keys(descriptions).sort()).toEqual([
@@ -647,15 +691,33 @@ describe("shared with the single-account module: both call modules/notifications
   it("both call the same module, counted on create_notifications, with arguments it declares", () => {
     expect(normalize(join(MODULE_DIR, String(notificationsCall.source)))).toBe(shared.dir);
     expect(normalize(join("terraform", String(rootCall.source)))).toBe(shared.dir);
-    for (const moduleCall of [notificationsCall, rootCall]) {
-      // Created exactly when var.create_notifications is true.
-      expect(instanceCount(moduleCall, { "var.create_notifications": true })).toBe(1);
-      expect(instanceCount(moduleCall, { "var.create_notifications": false })).toBe(0);
+    for (const [module, moduleCall] of [
+      [mod, notificationsCall],
+      [root, rootCall],
+    ] as const) {
+      // Called exactly when var.create_notifications is true.
+      for (const notify of [true, false]) {
+        const calls = instancesIn(
+          moduleScope(module, { create_notifications: notify }),
+          "module.notifications",
+        );
+        expect(calls, `${module.dir} ${notify}`).toHaveLength(notify ? 1 : 0);
+      }
       expect(moduleCallProblems(moduleCall, shared)).toEqual([]);
     }
   });
 
   it("pass the same names, topic, key, e-mails, function, frequency and alarm switch", () => {
+    // The same caller's values give the notifications module the same variables.
+    const vars = {
+      ...ON,
+      notification_topic_arn: "arn:aws:sns:eu-west-1:123456789012:topic",
+      notification_kms_key_arn: "arn:aws:kms:eu-west-1:123456789012:key/k",
+      notification_emails: ["security@example.com"],
+      alarm_on_failures: false,
+      maximum_execution_frequency: "Twelve_Hours",
+      tags: { team: "security" },
+    };
     for (const argument of [
       "name",
       "topic_arn",
@@ -666,7 +728,9 @@ describe("shared with the single-account module: both call modules/notifications
       "maximum_execution_frequency",
       "tags",
     ]) {
-      expect(notificationsCall[argument], argument).toEqual(rootCall[argument]);
+      const value = inCall(`\${var.${argument}}`, vars);
+      expect(value, argument).not.toBeNull();
+      expect(inNotificationsOf(root, `\${var.${argument}}`, vars), argument).toEqual(value);
     }
     expect(notificationsCall).not.toHaveProperty("input_paths");
     expect(rootCall).not.toHaveProperty("input_paths");
@@ -695,15 +759,20 @@ describe("shared with the single-account module: both call modules/notifications
 
   it("the outputs of both give the module's values", () => {
     for (const module of [mod, root]) {
-      const value = (name: string): string => unwrap(module.outputs[name]?.value);
-      expect(value("notification_kms_key_arn"), module.dir).toBe("one(module.notifications[*].kms_key_arn)");
-      expect(value("compliance_event_rule_arn"), module.dir).toBe(
-        "one(module.notifications[*].event_rule_arn)",
-      );
-      expect(value("failure_alarm_arns"), module.dir).toBe("one(module.notifications[*].alarm_arns)");
-      expect(unwrap(module.locals.notification_topic_arn), module.dir).toBe(
-        "one(module.notifications[*].topic_arn)",
-      );
+      // The notifications module's outputs with notifications, null without.
+      for (const notify of [true, false]) {
+        const scope = moduleScope(module, { create_notifications: notify });
+        for (const [output, expression] of [
+          ["kms_key_arn", module.outputs.notification_kms_key_arn?.value],
+          ["event_rule_arn", module.outputs.compliance_event_rule_arn?.value],
+          ["alarm_arns", module.outputs.failure_alarm_arns?.value],
+          ["topic_arn", module.locals.notification_topic_arn],
+        ] as const) {
+          expect(evaluateExpression(expression, scope), `${module.dir} ${output} ${notify}`).toBe(
+            notify ? `<module.notifications[0].${output}>` : null,
+          );
+        }
+      }
     }
   });
 });
