@@ -11,6 +11,7 @@ import {
   evaluateBoolCondition,
   exampleProblems,
   hardCodedArnProblems,
+  instanceCount,
   loadModule,
   moduleCallProblems,
   onlyAllowsProblems,
@@ -329,6 +330,14 @@ describe("what expressions refer to and which values validations accept", () => 
     );
     expect(table).toEqual([true, false, true, true]);
     expect(() => evaluateBoolCondition("var.a + 1", { "var.a": true })).toThrow();
+    expect(() => evaluateBoolCondition("${var.missing}", {})).toThrow(/no value given for var.missing/);
+    // A count is what it evaluates to, whatever its form; one that is not a whole number throws.
+    expect(instanceCount({ count: "${var.a ? 1 : 0}" }, { "var.a": true })).toBe(1);
+    expect(instanceCount({ count: '${local.c == "x" ? 0 : 1}' }, { "local.c": "x" })).toBe(0);
+    expect(instanceCount({ count: "${length(var.r)}" }, { "var.r": "ab" })).toBe(2);
+    expect(instanceCount({ count: 3 }, {})).toBe(3);
+    expect(() => instanceCount({ count: "${var.a}" }, { "var.a": true })).toThrow(/gave true/);
+    expect(() => instanceCount({}, {})).toThrow(/no count/);
   });
 
   it("policyStatements() finds the statements of dynamic blocks as well as direct ones", () => {

@@ -9,7 +9,13 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { parse } from "@cdktf/hcl2json";
-import { referencedObjects, wholeInterpolation } from "./hcl-expression.ts";
+import {
+  evaluateExpression,
+  referencedObjects,
+  references,
+  type Value,
+  wholeInterpolation,
+} from "./hcl-expression.ts";
 
 export type Block = Record<string, unknown>;
 
@@ -938,9 +944,32 @@ export function renderRootActivityEvents(
 }
 
 /**
+ * The scope of `values` (`{ "var.a": true, "local.x": false }`): the variables and locals it names, nothing else.
+ */
+function referenceScope(values: Readonly<Record<string, Value>>): Record<string, Value> {
+  const scope: Record<string, Record<string, Value>> = { var: {}, local: {} };
+  for (const [reference, value] of Object.entries(values)) {
+    const [root = "", name = "", ...rest] = reference.split(".");
+    const names = scope[root];
+    if (names === undefined || rest.length > 0) throw new Error(`not a variable or a local: ${reference}`);
+    names[name] = value;
+  }
+  return scope;
+}
+
+/** The value of an expression (hcl2json's `"${...}"`, or the bare expression text) for `values`. */
+function valueFor(expression: unknown, values: Readonly<Record<string, Value>>): Value {
+  const text =
+    typeof expression === "string" && wholeInterpolation(expression) === undefined
+      ? `\${${expression}}`
+      : expression;
+  return evaluateExpression(text, referenceScope(values));
+}
+
+/**
  * Evaluates a bool expression over variables and locals (`!var.a || var.b`, `local.x && var.y`)
- * for `values` (`{ "var.a": true, "local.x": false }`). Supports only `!`, `&&`, `||`, parentheses,
- * `true`, `false` and `a == b` between a reference and a quoted string; anything else throws.
+ * for `values` (`{ "var.a": true, "local.x": false }`), as hcl-expression.ts evaluates Terraform's expressions:
+ * a reference not given, a construct it does not know, or a result that is not a bool throws.
  *
  * @example
  * ```ts
@@ -948,22 +977,14 @@ export function renderRootActivityEvents(
  * ```
  */
 export function evaluateBoolCondition(expression: string, values: Record<string, boolean | string>): boolean {
-  let code = unwrap(expression);
-  code = code.replace(/\b((?:var|local)\.[a-z0-9_]+)\b/g, (reference: string) => {
-    if (!(reference in values)) throw new Error(`no value given for ${reference}`);
-    return JSON.stringify(values[reference]);
-  });
-  const leftover = code.replace(/"[^"]*"|\btrue\b|\bfalse\b/g, "");
-  if (!/^[\s!&|()=]*$/.test(leftover)) throw new Error(`cannot evaluate ${expression}`);
-  const evaluate = new Function(`"use strict"; return (${code.replaceAll("==", "===")});`) as () => unknown;
-  const result = evaluate();
+  const result = valueFor(expression, values);
   if (typeof result !== "boolean") throw new Error(`${expression} did not give a bool`);
   return result;
 }
 
 /**
- * How many instances `count = <bool expression> ? 1 : 0` gives for `values` (as evaluateBoolCondition takes them):
- * what a block's count does, not how it is spelled. Throws for any other form of count.
+ * How many instances a block's count gives for `values` (as evaluateBoolCondition takes them): what its count does,
+ * not how it is spelled. Throws for a block without count and for a count that is not a whole number.
  *
  * @example
  * ```ts
@@ -971,7 +992,9 @@ export function evaluateBoolCondition(expression: string, values: Record<string,
  * ```
  */
 export function instanceCount(block: Block, values: Record<string, boolean | string>): number {
-  const match = /^(.+) \? 1 : 0$/s.exec(unwrap(block.count));
-  if (!match?.[1]) throw new Error(`count ${String(block.count)} is not "<bool> ? 1 : 0"`);
-  return evaluateBoolCondition(match[1], values) ? 1 : 0;
+  if (!("count" in block)) throw new Error("the block has no count");
+  const count = valueFor(block.count, values);
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 0)
+    throw new Error(`count ${String(block.count)} gave ${JSON.stringify(count)}`);
+  return count;
 }
