@@ -106,6 +106,10 @@ const inShared = (
   more: Record<string, Value> = {},
 ): Value => evaluateExpression(expression, { ...moduleScope(shared, vars), ...more });
 
+/** What an expression of the single-account module is for its variables `vars`. */
+const inMod = (expression: unknown, vars: Record<string, Value> = {}): Value =>
+  evaluateExpression(expression, moduleScope(mod, vars));
+
 const CONFIG_COMPLIANCE_TYPES = ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA"];
 
 describe("notifications.tf", () => {
@@ -131,45 +135,74 @@ describe("notifications.tf", () => {
     expect(instanceCount(notificationsCall, { "var.create_notifications": false })).toBe(0);
     expect(notificationsCall).not.toHaveProperty("for_each");
     expect(moduleCallProblems(notificationsCall, shared)).toEqual([]);
-    // Within the module, what is optional is switched on what the call passes through.
-    const gates: Record<string, string> = {
-      "local.create_topic": unwrap(shared.locals.create_topic),
-      "local.create_key": unwrap(shared.locals.create_key),
-      "var.alarm_on_failures": "var.alarm_on_failures",
-    };
-    expect(gates["local.create_topic"]).toBe("var.topic_arn == null");
-    expect(gates["local.create_key"]).toBe("local.create_topic && var.kms_key_arn == null");
-    for (const [argument, passed] of [
-      ["topic_arn", "var.notification_topic_arn"],
-      ["kms_key_arn", "var.notification_kms_key_arn"],
-      ["emails", "var.notification_emails"],
-      ["alarm_on_failures", "var.alarm_on_failures"],
+    // Within the module, what is optional is switched on what the call passes through: the topic
+    // (when none is given), its key (when neither is given) and alarm_on_failures.
+    for (const [topic, key, createTopic, createKey] of [
+      [null, null, true, true],
+      [null, GIVEN_KEY, true, false],
+      [GIVEN_TOPIC, null, false, false],
+      [GIVEN_TOPIC, GIVEN_KEY, false, false],
     ] as const) {
-      expect(unwrap(notificationsCall[argument]), argument).toBe(passed);
+      const vars = { topic_arn: topic, kms_key_arn: key };
+      expect(inShared(shared.locals.create_topic, vars), `${topic}, ${key}`).toBe(createTopic);
+      expect(inShared(shared.locals.create_key, vars), `${topic}, ${key}`).toBe(createKey);
     }
-
+    for (const [argument, name, given] of [
+      ["topic_arn", "notification_topic_arn", GIVEN_TOPIC],
+      ["kms_key_arn", "notification_kms_key_arn", GIVEN_KEY],
+      ["emails", "notification_emails", ["a@example.com"]],
+      ["alarm_on_failures", "alarm_on_failures", false],
+    ] as const) {
+      expect(inMod(notificationsCall[argument], { [name]: given }), argument).toEqual(given);
+    }
+    // Every counted block is one or none for those values alone (and some alert rules), each both.
+    const passedThrough = [null, GIVEN_TOPIC].flatMap((topic_arn) =>
+      [null, GIVEN_KEY].flatMap((kms_key_arn) =>
+        [true, false].map((alarm_on_failures) => ({
+          topic_arn,
+          kms_key_arn,
+          alarm_on_failures,
+          alert_rules: { api: {} },
+        })),
+      ),
+    );
     const declared = declaredInNotifications();
     expect(declared.length).toBeGreaterThan(10);
     for (const [address, block] of declared) {
-      if (!("count" in block || "for_each" in block)) continue;
-      const switchExpression = unwrap(block.count ?? block.for_each);
-      // The root activity alerts (alerts.tf) exist only for the alert rules the caller passes.
-      if (["toset(var.emails)", "var.alert_rules"].includes(switchExpression)) continue;
-      const gate = Object.keys(gates).find((name) => switchExpression.startsWith(name));
-      expect(gate, `${address}: ${switchExpression}`).toBeDefined();
-      expect(switchExpression, address).toMatch(/\? 1 : 0$/);
+      if (!("count" in block)) continue;
+      const counts = new Set(passedThrough.map((vars) => inShared(block.count, vars)));
+      expect([...counts].sort(), address).toEqual([0, 1]);
+    }
+    // The rest: one per e-mail address or one per alert rule the caller passes, none without.
+    const keys = (value: Value): Value[] =>
+      Array.isArray(value) ? [...value] : Object.keys(value as Record<string, Value>);
+    const forEach = declared.filter(([, block]) => "for_each" in block);
+    expect(forEach.map(([address]) => address).sort()).toEqual([
+      "aws_cloudwatch_event_rule.alert",
+      "aws_cloudwatch_event_target.alert",
+      "aws_sns_topic_subscription.email",
+    ]);
+    for (const [address, block] of forEach) {
+      const given = { emails: ["a@example.com"], alert_rules: { api: {} } };
+      expect(keys(inShared(block.for_each, given)), address).toEqual(
+        address.endsWith(".email") ? ["a@example.com"] : ["api"],
+      );
+      expect(keys(inShared(block.for_each, { emails: [], alert_rules: {} })), address).toEqual([]);
     }
   });
 
   it("names fit their services' limits for the longest name the module accepts", () => {
     const longest = "a".repeat(48);
-    expect(unwrap(notificationsCall.name)).toBe("var.name");
-    expect(mod.locals.compliance_event_rule).toBe(shared.locals.rule_name);
+    expect(inMod(notificationsCall.name, { name: longest })).toBe(longest);
+    // The compliance rule the caller names in its alarm description is the module's rule.
+    expect(inMod(mod.locals.compliance_event_rule, { name: longest })).toBe(
+      inShared(resource("aws_cloudwatch_event_rule", "this").name, { name: longest }),
+    );
     const names: [string, unknown, number][] = [
-      ["IAM role", shared.locals.role_name, 64],
-      ["EventBridge rule", shared.locals.rule_name, 64],
-      ["SNS topic", shared.locals.topic_name, 256],
-      ["KMS alias", shared.locals.kms_alias, 256],
+      ["IAM role", resource("aws_iam_role", "publisher").name, 64],
+      ["EventBridge rule", resource("aws_cloudwatch_event_rule", "this").name, 64],
+      ["SNS topic", resource("aws_sns_topic", "this").name, 256],
+      ["KMS alias", resource("aws_kms_alias", "this").name, 256],
       ["IAM role policy", resource("aws_iam_role_policy", "publisher").name, 128],
       ...Object.entries(shared.resources.aws_cloudwatch_metric_alarm ?? {}).map(
         ([name, alarm]) => [`alarm ${name}`, alarm.alarm_name, 255] as [string, unknown, number],
@@ -177,11 +210,10 @@ describe("notifications.tf", () => {
     ];
     expect(names.map(([, template]) => template)).not.toContain(undefined);
     for (const [what, template, limit] of names) {
-      const value = String(template)
-        .replace("${local.role_name}", String(shared.locals.role_name))
-        .replaceAll("${var.name}", longest);
-      expect(value, what).not.toContain("${");
-      expect(value.length, what).toBeLessThanOrEqual(limit);
+      const value = inShared(template, { name: longest });
+      expect(typeof value, what).toBe("string");
+      expect(String(value), what).toContain(longest);
+      expect(String(value).length, what).toBeLessThanOrEqual(limit);
     }
   });
 
@@ -196,10 +228,15 @@ describe("notifications.tf", () => {
       const blocks = Object.entries(shared.resources[type] ?? {});
       expect(blocks.length, type).toBeGreaterThan(0);
       for (const [name, block] of blocks) {
-        expect(block.tags, `${type}.${name}`).toBe("${var.tags}");
+        expect(inShared(block.tags, { tags: { Team: "security" } }), `${type}.${name}`).toEqual({
+          Team: "security",
+        });
       }
     }
-    expect(notificationsCall.tags).toBe("${local.tags}");
+    // The caller's tags, with its own.
+    expect(evaluateExpression(notificationsCall.tags, { local: { tags: { Team: "security" } } })).toEqual({
+      Team: "security",
+    });
   });
 });
 
@@ -246,22 +283,23 @@ describe("notification variables", () => {
   });
 });
 
-/** The module's event pattern with its Terraform references replaced by values. */
+/**
+ * The event pattern the module passes its notifications module for the name and notify_on given, the Config
+ * rule's name (which only Terraform knows once the rule exists) the name the module gives the rule.
+ */
 function eventPattern(values: { ruleName: string; notifyOn: readonly string[] }): EventPattern {
+  const vars = { name: values.ruleName, notify_on: [...values.notifyOn] };
+  const ruleName = inMod(mod.resources.aws_config_config_rule?.this?.name, vars);
   const resolve = (node: unknown): unknown => {
-    if (node === "${aws_config_config_rule.this.name}") return values.ruleName;
-    if (node === "${var.notify_on}") return [...values.notifyOn];
-    if (typeof node === "string") {
-      if (node.includes("${")) throw new Error(`unresolved reference ${node}`);
-      return node;
-    }
+    if (node === "<aws_config_config_rule.this.name>") return ruleName;
+    if (typeof node === "string" && node.startsWith("<")) throw new Error(`unresolved ${node}`);
     if (Array.isArray(node)) return node.map(resolve);
     if (typeof node === "object" && node !== null) {
       return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, resolve(value)]));
     }
     return node;
   };
-  return resolve(mod.locals.compliance_event_pattern) as EventPattern;
+  return resolve(JSON.parse(String(inMod(notificationsCall.event_pattern, vars)))) as EventPattern;
 }
 
 describe("EventBridge rule: this rule's compliance changes only", () => {
@@ -270,16 +308,17 @@ describe("EventBridge rule: this rule's compliance changes only", () => {
   const pattern = eventPattern(defaults);
 
   it("uses the pattern of local.compliance_event_pattern on the default bus", () => {
-    expect(unwrap(rule.event_pattern)).toBe("var.event_pattern");
-    expect(unwrap(notificationsCall.event_pattern)).toBe("jsonencode(local.compliance_event_pattern)");
+    // The pattern the caller passes (eventPattern(), below) on the bus it passes.
+    expect(inShared(rule.event_pattern, { ...OWN_TOPIC, event_pattern: "the pattern" })).toBe("the pattern");
+    expect(inShared(rule.event_bus_name, { ...OWN_TOPIC, event_bus_name: "the-bus" })).toBe("the-bus");
     // No bus passed: the module's event_bus_name defaults to null, the default bus.
-    expect(unwrap(rule.event_bus_name)).toBe("var.event_bus_name");
     expect(notificationsCall).not.toHaveProperty("event_bus_name");
     expect(declarations(shared).variable("event_bus_name").default).toBeNull();
     expect(rule).not.toHaveProperty("schedule_expression");
-    // The rule name in the pattern is the Config rule's, which is var.name.
-    expect(mod.resources.aws_config_config_rule?.this?.name).toBe("${local.rule_name}");
-    expect(mod.locals.rule_name).toBe("${var.name}");
+    // The rule name in the pattern is the Config rule's, which is the name given.
+    expect(inMod(mod.resources.aws_config_config_rule?.this?.name, { name: "root-activity-prod" })).toBe(
+      "root-activity-prod",
+    );
     expect(variable("name").default).toBe(defaults.ruleName);
   });
 
@@ -357,8 +396,9 @@ describe("EventBridge rule: this rule's compliance changes only", () => {
     expect(unwrap(precondition?.condition)).toBe(
       'var.topic_arn == null ? true : split(":", var.topic_arn)[3] == local.region',
     );
-    expect(unwrap(shared.locals.region)).toBe("data.aws_region.current.region");
-    expect(unwrap(notificationsCall.topic_arn)).toBe("var.notification_topic_arn");
+    // The region the module is deployed in; the topic the caller is given.
+    expect(inShared(shared.locals.region, OWN_TOPIC)).toBe("<data.aws_region.current.region>");
+    expect(inMod(notificationsCall.topic_arn, { notification_topic_arn: GIVEN_TOPIC })).toBe(GIVEN_TOPIC);
   });
 });
 
@@ -475,17 +515,38 @@ describe("publishing to the topic: least privilege", () => {
     });
     const sourceArn = statement?.condition?.find((condition) => condition.variable === "aws:SourceArn");
     expect(sourceArn?.test).toBe("ArnEquals");
-    expect(references(sourceArn?.values)).toEqual([
-      "aws_cloudwatch_metric_alarm.evaluator_errors[*].arn",
-      "aws_cloudwatch_metric_alarm.no_evaluations[*].arn",
-      "aws_cloudwatch_metric_alarm.notification_failures[*].arn",
-      "aws_cloudwatch_metric_alarm.alert_failures[*].arn",
-      "var.extra_alarm_arns",
+    // This module's alarms (the alert rules' only with alert rules) and the caller's extra ones, no other.
+    const alarmsOf = (alertRules: Record<string, Value>): Value =>
+      inShared(sourceArn?.values, {
+        ...OWN_TOPIC,
+        alert_rules: alertRules,
+        extra_alarm_arns: ["the extra alarm"],
+      });
+    const own = [
+      "<aws_cloudwatch_metric_alarm.evaluator_errors[0].arn>",
+      "<aws_cloudwatch_metric_alarm.no_evaluations[0].arn>",
+      "<aws_cloudwatch_metric_alarm.notification_failures[0].arn>",
+    ];
+    expect(alarmsOf({ api: {} })).toEqual([
+      ...own,
+      "<aws_cloudwatch_metric_alarm.alert_failures[0].arn>",
+      "the extra alarm",
     ]);
-    // The caller's extra alarms: the single-account module's re-evaluation alarm, nothing else.
-    expect(unwrap(notificationsCall.extra_alarm_arns)).toBe(
-      "aws_cloudwatch_metric_alarm.reevaluate_failures[*].arn",
-    );
+    expect(alarmsOf({})).toEqual([...own, "the extra alarm"]);
+    // The caller's extra alarms: the single-account module's re-evaluation alarm when it has one, nothing else.
+    const reevaluation = {
+      create_root_activity_alerts: true,
+      create_notifications: true,
+      root_activity_alert_reevaluate: true,
+      cloudtrail_lookup: true,
+      alarm_on_failures: true,
+    };
+    expect(inMod(notificationsCall.extra_alarm_arns, reevaluation)).toEqual([
+      "<aws_cloudwatch_metric_alarm.reevaluate_failures[0].arn>",
+    ]);
+    expect(
+      inMod(notificationsCall.extra_alarm_arns, { ...reevaluation, root_activity_alert_reevaluate: false }),
+    ).toEqual([]);
     // EventBridge is not in the topic policy: SNS topic policies cannot put conditions on it, so
     // it publishes through the role above.
     expect(JSON.stringify(all)).not.toContain("events.amazonaws.com");
@@ -523,22 +584,24 @@ describe("publishing to the topic: least privilege", () => {
     expect(instanceCount(key, { "local.create_key": false })).toBe(0);
     const all = statements(policyDocument(key.policy));
     const root = all.find((statement) => statement.actions?.includes("kms:*"));
-    expect(root?.principals).toEqual([
-      { type: "AWS", identifiers: ["arn:${local.partition}:iam::${local.account_id}:root"] },
+    // This account's IAM policies (its root principal, in this partition).
+    expect(inShared(root?.principals, OWN_TOPIC)).toEqual([
+      { type: "AWS", identifiers: [`arn:<data.aws_partition.current.partition>:iam::${ACCOUNT_ID}:root`] },
     ]);
     const services = all.filter((statement) => statement !== root);
     expect(services).toHaveLength(1);
     expect(services[0]?.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }]);
     expect(services[0]?.actions).toEqual(["kms:GenerateDataKey*", "kms:Decrypt"]);
-    expect(services[0]?.condition).toEqual([
-      { test: "StringEquals", variable: "aws:SourceAccount", values: ["${local.account_id}"] },
+    expect(inShared(services[0]?.condition, OWN_TOPIC)).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [ACCOUNT_ID] },
     ]);
     // No service principal, EventBridge included, gets the key without the alarms needing it.
     expect(JSON.stringify(all)).not.toContain("events.amazonaws.com");
-    expect(
-      dynamicBlocks(policyDocument(key.policy), "statement").map((block) => unwrap(block.for_each)),
-    ).toEqual(['var.alarm_on_failures ? ["cloudwatch"] : []']);
-    expect(unwrap(shared.locals.account_id)).toBe("data.aws_caller_identity.current.account_id");
+    // CloudWatch's statement only with the alarms.
+    const [cloudwatch, ...moreDynamic] = dynamicBlocks(policyDocument(key.policy), "statement");
+    expect(moreDynamic).toEqual([]);
+    expect(inShared(cloudwatch?.for_each, OWN_TOPIC)).toEqual(["cloudwatch"]);
+    expect(inShared(cloudwatch?.for_each, { ...OWN_TOPIC, alarm_on_failures: false })).toEqual([]);
   });
 
   it("the module's topic is encrypted with a customer managed key, never alias/aws/sns", () => {
@@ -582,7 +645,8 @@ describe("failure alarms", () => {
   const metricsSource = readFile("rule/metrics.ts", "utf8");
 
   it("are the three alarms, counted on alarm_on_failures, publishing ALARM and OK to the topic", () => {
-    expect(unwrap(notificationsCall.alarm_on_failures)).toBe("var.alarm_on_failures");
+    for (const on of [true, false])
+      expect(inMod(notificationsCall.alarm_on_failures, { alarm_on_failures: on })).toBe(on);
     // alert_failures, of the root activity alerts, is checked in terraform-root-activity-alerts.test.ts.
     expect(Object.keys(alarms).sort()).toEqual([
       "alert_failures",
@@ -596,7 +660,9 @@ describe("failure alarms", () => {
       expect(inShared(alarm.alarm_actions, OWN_TOPIC), name).toEqual(["<aws_sns_topic.this[0].arn>"]);
       expect(inShared(alarm.ok_actions, GIVEN_TOPIC_AND_KEY), name).toEqual([GIVEN_TOPIC]);
       expect(alarm.statistic, name).toBe("Sum");
-      expect(unwrap(alarm.alarm_description), name).toBe(`var.alarm_descriptions.${name}`);
+      // The caller's description of that alarm.
+      const given = { alarm_descriptions: { [name]: `what ${name} means` } };
+      expect(inShared(alarm.alarm_description, given), name).toBe(`what ${name} means`);
       expect(String(descriptions[name]).length, name).toBeGreaterThan(40);
     }
   });
@@ -689,12 +755,14 @@ describe("failure alarms", () => {
     const alarm = alarms.notification_failures ?? {};
     expect(alarm.namespace).toBe("AWS/Events");
     expect(alarm.metric_name).toBe("FailedInvocations");
-    expect(alarm.dimensions).toBe("${local.failed_invocations_dimensions}");
-    // On the default bus (this module passes no event_bus_name), the rule name alone.
-    const dimensions = unwrap(shared.locals.failed_invocations_dimensions).replace(/\s+/g, " ");
-    expect(dimensions).toBe(
-      "var.event_bus_name == null ? { RuleName = aws_cloudwatch_event_rule.this.name } : { EventBusName = var.event_bus_name RuleName = aws_cloudwatch_event_rule.this.name }",
-    );
+    // The compliance rule's; on the default bus (this module passes no event_bus_name), its name alone.
+    expect(inShared(alarm.dimensions, OWN_TOPIC)).toEqual({
+      RuleName: "<aws_cloudwatch_event_rule.this.name>",
+    });
+    expect(inShared(alarm.dimensions, { ...OWN_TOPIC, event_bus_name: "the-bus" })).toEqual({
+      EventBusName: "the-bus",
+      RuleName: "<aws_cloudwatch_event_rule.this.name>",
+    });
     expect(notificationsCall).not.toHaveProperty("event_bus_name");
     expect([alarm.comparison_operator, alarm.threshold, alarm.treat_missing_data]).toEqual([
       "GreaterThanThreshold",
@@ -706,20 +774,40 @@ describe("failure alarms", () => {
 
 describe("notification outputs", () => {
   it("give the topic, the key, the EventBridge rule and the alarms, null when off", () => {
-    const value = (name: string): string => unwrap(mod.outputs[name]?.value);
-    expect(value("notification_topic_arn")).toBe("local.notification_topic_arn");
-    expect(value("notification_kms_key_arn")).toBe("one(module.notifications[*].kms_key_arn)");
-    expect(value("compliance_event_rule_arn")).toBe("one(module.notifications[*].event_rule_arn)");
-    expect(value("failure_alarm_arns")).toBe("one(module.notifications[*].alarm_arns)");
-    // one() of the module's instances: null when create_notifications is false.
-    const sharedValue = (name: string): string => unwrap(shared.outputs[name]?.value);
-    expect(sharedValue("kms_key_arn")).toBe("one(aws_kms_key.this[*].arn)");
-    expect(sharedValue("event_rule_arn")).toBe("aws_cloudwatch_event_rule.this.arn");
-    expect(sharedValue("alarm_arns")).toMatch(/^var\.alarm_on_failures \? \{[\s\S]+\} : null$/);
-    for (const alarm of ["evaluator_errors", "no_evaluations", "notification_failures"]) {
-      expect(sharedValue("alarm_arns").replace(/\s+/g, " ")).toContain(
-        `${alarm} = one(aws_cloudwatch_metric_alarm.${alarm}[*].arn)`,
+    /** The output `name` of the module for `vars`, its notifications module's outputs evaluated. */
+    const value = (name: string, vars: Record<string, Value>): Value =>
+      evaluateExpression(
+        mod.outputs[name]?.value,
+        moduleScope(mod, vars, { modules: { notifications: shared } }),
       );
+    const on = {
+      name: "ra",
+      create_notifications: true,
+      notification_topic_arn: null,
+      notification_kms_key_arn: null,
+      alarm_on_failures: true,
+    };
+    // The module's own topic and key, or the given topic and no key of the module's.
+    expect(value("notification_topic_arn", on)).toBe("<aws_sns_topic.this[0].arn>");
+    expect(value("notification_kms_key_arn", on)).toBe("<aws_kms_key.this[0].arn>");
+    const given = { ...on, notification_topic_arn: GIVEN_TOPIC, notification_kms_key_arn: GIVEN_KEY };
+    expect(value("notification_topic_arn", given)).toBe(GIVEN_TOPIC);
+    expect(value("notification_kms_key_arn", given)).toBeNull();
+    expect(value("compliance_event_rule_arn", on)).toBe("<aws_cloudwatch_event_rule.this.arn>");
+    expect(value("failure_alarm_arns", on)).toEqual({
+      evaluator_errors: "<aws_cloudwatch_metric_alarm.evaluator_errors[0].arn>",
+      no_evaluations: "<aws_cloudwatch_metric_alarm.no_evaluations[0].arn>",
+      notification_failures: "<aws_cloudwatch_metric_alarm.notification_failures[0].arn>",
+    });
+    expect(value("failure_alarm_arns", { ...on, alarm_on_failures: false })).toBeNull();
+    // Null when create_notifications is false.
+    for (const name of [
+      "notification_topic_arn",
+      "notification_kms_key_arn",
+      "compliance_event_rule_arn",
+      "failure_alarm_arns",
+    ]) {
+      expect(value(name, { ...on, create_notifications: false }), name).toBeNull();
     }
   });
 });
@@ -754,11 +842,16 @@ describe("documentation and example", () => {
 
   it("the example shows the opt-in", async () => {
     const [, call] = Object.entries(example.modules)[0] ?? [];
-    expect(unwrap(call?.create_notifications)).toMatch(/var\.notification_emails/);
-    expect(unwrap(call?.notification_emails)).toBe("var.notification_emails");
+    // On exactly when there are e-mail addresses to notify, which it passes unchanged.
+    const inExample = (expression: unknown, emails: string[]): Value =>
+      evaluateExpression(expression, moduleScope(example, { notification_emails: emails }));
+    expect(inExample(call?.create_notifications, ["a@example.com"])).toBe(true);
+    expect(inExample(call?.create_notifications, [])).toBe(false);
+    expect(inExample(call?.notification_emails, ["a@example.com"])).toEqual(["a@example.com"]);
     expect(example.variables.notification_emails?.default).toEqual([]);
-    expect(example.outputs.notification_topic_arn?.value).toBe(
-      "${module.root_activity.notification_topic_arn}",
+    // The module's topic.
+    expect(inExample(example.outputs.notification_topic_arn?.value, [])).toBe(
+      "<module.root_activity.notification_topic_arn>",
     );
     const readme = await readFile(join(EXAMPLE_DIR, "README.md"), "utf8");
     expect(readme).toContain("notification_emails");
