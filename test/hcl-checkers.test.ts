@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  callBool,
   evaluateBoolCondition,
   exampleProblems,
   hardCodedArnProblems,
@@ -18,6 +19,8 @@ import {
   type PolicyStatement,
   policyStatements,
   readmeReferenceProblems,
+  renderedStatements,
+  ruleParameters,
   type TerraformModule,
   undocumentedOutputs,
   undocumentedVariables,
@@ -338,6 +341,39 @@ describe("what expressions refer to and which values validations accept", () => 
     expect(instanceCount({ count: 3 }, {})).toBe(3);
     expect(() => instanceCount({ count: "${var.a}" }, { "var.a": true })).toThrow(/gave true/);
     expect(() => instanceCount({}, {})).toThrow(/no count/);
+  });
+
+  it("renderedStatements(), callBool() and ruleParameters() evaluate what they are given", () => {
+    // Prepare
+    const document = {
+      statement: [{ sid: "Direct" }],
+      dynamic: {
+        statement: [
+          { for_each: "${var.on ? [1, 2] : []}", content: [{ sid: "Twice" }] },
+          { for_each: "${var.on ? [1] : []}", content: [{ sid: "${statement.value}" }] },
+        ],
+      },
+    };
+    const sids = (on: boolean): unknown[] =>
+      renderedStatements(
+        { ...document, dynamic: { statement: [document.dynamic.statement[0]] } },
+        { on },
+      ).map((statement) => statement.sid);
+    // Act, Assess
+    expect(sids(true)).toEqual(["Direct", "Twice", "Twice"]);
+    expect(sids(false)).toEqual(["Direct"]);
+    expect(() => renderedStatements(document, {})).toThrow(/no value given for var.on/);
+    expect(() => renderedStatements(document, { on: true })).toThrow(/reads its element/);
+    expect(callBool({ grant: "${!var.a}" }, "grant", { a: true })).toBe(false);
+    expect(callBool({ grant: true }, "grant")).toBe(true);
+    expect(() => callBool({ grant: "${local.a}" }, "grant", { a: true })).toThrow();
+    expect(() => callBool({ grant: "${var.a}" }, "grant")).toThrow(/no value given for var.a/);
+    expect(() => callBool({ grant: '${var.a ? "yes" : "no"}' }, "grant", { a: true })).toThrow(/gave "yes"/);
+    const parameters =
+      '${merge({ days = tostring(var.days) }, length(var.list) > 0 ? { list = join(",", var.list) } : {})}';
+    expect(ruleParameters(parameters, { days: 30, list: ["a", "b"] })).toEqual({ days: "30", list: "a,b" });
+    expect(ruleParameters(parameters, { days: 30, list: [] })).toEqual({ days: "30" });
+    expect(() => ruleParameters("${{ days = var.days }}", { days: 30 })).toThrow(/is not a string/);
   });
 
   it("policyStatements() finds the statements of dynamic blocks as well as direct ones", () => {

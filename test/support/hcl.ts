@@ -656,37 +656,43 @@ export const EVALUATOR_SOURCE_POLICY_DOCUMENTS =
 
 /**
  * The statements of a policy document as Terraform renders it for `switches` (variable name ->
- * bool): every direct statement, and each `dynamic "statement"` whose for_each is
- * `var.<name> ? [...] : []` when `switches[name]` is true. Throws on any other for_each and on a
- * switch that is not given, so a statement cannot be left out by accident.
+ * value): every direct statement, and each `dynamic "statement"` once per element its for_each evaluates to
+ * (`var.<name> ? [1] : []`: once when the switch is on). Throws on a for_each that is not a list (a content that
+ * would read its element is not rendered here) and on a variable that is not given, so a statement cannot be left
+ * out by accident.
  *
  * @example
  * ```ts
  * renderedStatements(data("aws_iam_policy_document", "evaluation"), { grant_cloudtrail_lookup: true });
  * ```
  */
-export function renderedStatements(document: Block, switches: Record<string, boolean>): PolicyStatement[] {
+export function renderedStatements(
+  document: Block,
+  switches: Readonly<Record<string, Value>>,
+): PolicyStatement[] {
   const dynamic = dynamicBlocks(document, "statement").flatMap((block) => {
-    const gate = /^var\.([a-z0-9_]+) \? \[[^\]]*\] : \[\]$/.exec(unwrap(block.for_each))?.[1];
-    if (gate === undefined) throw new Error(`unsupported for_each ${unwrap(block.for_each)}`);
-    const on = switches[gate];
-    if (on === undefined) throw new Error(`no value given for var.${gate}`);
-    return on ? (nestedAll(block, "content") as PolicyStatement[]) : [];
+    const elements = evaluateExpression(block.for_each, { var: switches });
+    if (!Array.isArray(elements)) throw new Error(`for_each ${String(block.for_each)} is not a list`);
+    const content = nestedAll(block, "content") as PolicyStatement[];
+    if (elements.length > 0 && references(content).some((reference) => reference.startsWith("statement.")))
+      throw new Error("a dynamic statement that reads its element");
+    return elements.flatMap(() => content);
   });
   return [...(nestedAll(document, "statement") as PolicyStatement[]), ...dynamic];
 }
 
 /**
- * The value of a module call's bool argument: a literal, or `var.<name>` of the caller looked up
- * in `values`. Throws on anything else, or on a caller variable that `values` does not give.
+ * The value of a module call's bool argument for the caller's variables `values` (name -> value), evaluated.
+ * Throws on a caller variable that `values` does not give, on what else the argument refers to (a local, a
+ * resource), and on a value that is not a bool.
  */
 export function callBool(call: Block, argument: string, values: Record<string, boolean> = {}): boolean {
   const value = call[argument];
-  if (typeof value === "boolean") return value;
-  const name = /^var\.([a-z0-9_]+)$/.exec(unwrap(value))?.[1];
-  const given = name === undefined ? undefined : values[name];
-  if (given === undefined) throw new Error(`${argument} = ${String(value)}: pass a value for it`);
-  return given;
+  if (value === undefined) throw new Error(`the call passes no ${argument}`);
+  const result = evaluateExpression(value, { var: values });
+  if (typeof result !== "boolean")
+    throw new Error(`${argument} = ${String(value)} gave ${JSON.stringify(result)}`);
+  return result;
 }
 
 /**
@@ -739,44 +745,17 @@ export function evaluationStatements(
 }
 
 /**
- * The rule parameters a module's `local.rule_parameters` gives for `values` (variable name ->
- * value). It follows exactly the form both deployments use, and throws on anything else:
- *
- * ```hcl
- * merge(
- *   { name = tostring(var.x), name = var.y, ... },
- *   length(var.list) > 0 ? { name = join(",", var.list) } : {},
- * )
- * ```
+ * The rule parameters a module's `local.rule_parameters` gives for `values` (variable name -> value), evaluated:
+ * throws on a variable not given, on what else it refers to, and unless it gives an object of strings (what AWS
+ * Config's InputParameters is).
  */
 export function ruleParameters(expression: unknown, values: Record<string, unknown>): Record<string, string> {
-  const text = unwrap(expression).replace(/\s+/g, " ").trim();
-  const form =
-    /^merge\( \{ (.*?) \}, length\(var\.(\w+)\) > 0 \? \{ (\w+) = join\(",", var\.(\w+)\) \} : \{\}, \)$/.exec(
-      text,
-    );
-  if (form === null) throw new Error(`unexpected rule parameters ${text}`);
-  const [, fixed = "", gateVariable = "", listName = "", listVariable = ""] = form;
-  if (listVariable !== gateVariable)
-    throw new Error(`${listName}: joined ${listVariable}, gated on ${gateVariable}`);
-  const given = (name: string): unknown => {
-    if (!(name in values)) throw new Error(`no value given for var.${name}`);
-    return values[name];
-  };
-  const result: Record<string, string> = {};
-  for (const entry of fixed.split(/ (?=\w+ = )/)) {
-    const match = /^(\w+) = (?:tostring\(var\.(\w+)\)|var\.(\w+))$/.exec(entry.trim());
-    if (match === null) throw new Error(`unexpected rule parameter ${entry}`);
-    const [, name = "", converted, plain] = match;
-    const value = given(converted ?? plain ?? "");
-    if (plain !== undefined && typeof value !== "string")
-      throw new Error(`${name}: var.${plain} is not a string`);
-    result[name] = String(value);
-  }
-  const list = given(listVariable);
-  if (!Array.isArray(list)) throw new Error(`var.${listVariable} is not a list`);
-  if (list.length > 0) result[listName] = list.join(",");
-  return result;
+  const result = evaluateExpression(expression, { var: values as Record<string, Value> });
+  if (typeof result !== "object" || result === null || Array.isArray(result))
+    throw new Error(`rule parameters ${JSON.stringify(result)} are not an object`);
+  for (const [name, value] of Object.entries(result))
+    if (typeof value !== "string") throw new Error(`${name}: ${JSON.stringify(value)} is not a string`);
+  return result as Record<string, string>;
 }
 
 // ---------------------------------------------------------------------------------------------
