@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the expected values are Terraform expressions, "${...}" is meant literally.
 /**
  * The opt-in notifications of the Terraform module (terraform/notifications.tf and the
  * notifications module it calls, terraform/modules/notifications): parsed with the real HCL parser, checked for format, least privilege (who may publish to the topic and use its
@@ -193,6 +192,8 @@ describe("notifications.tf", () => {
 
   it("names fit their services' limits for the longest name the module accepts", () => {
     const longest = "a".repeat(48);
+    expect(accepts(mod.variables, "name", longest)).toBe(true);
+    expect(accepts(mod.variables, "name", `${longest}a`)).toBe(false);
     expect(inMod(notificationsCall.name, { name: longest })).toBe(longest);
     // The compliance rule the caller names in its alarm description is the module's rule.
     expect(inMod(mod.locals.compliance_event_rule, { name: longest })).toBe(
@@ -689,8 +690,8 @@ describe("failure alarms", () => {
 
   it("no_evaluations: the function's EvaluationsPosted, none in two rule periods, missing data breaching", async () => {
     const alarm = alarms.no_evaluations ?? {};
-    expect(shared.locals.metrics_namespace).toBe(METRICS_NAMESPACE);
-    expect(alarm.namespace).toBe("${local.metrics_namespace}");
+    // The namespace the function writes its metrics to.
+    expect(inShared(alarm.namespace, OWN_TOPIC)).toBe(METRICS_NAMESPACE);
     expect(alarm.metric_name).toBe("EvaluationsPosted");
     expect(await metricsSource).toContain('addMetric("EvaluationsPosted", MetricUnit.Count, 1)');
     // Powertools' `service` dimension is POWERTOOLS_SERVICE_NAME, which the evaluator module sets to

@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the expected values are Terraform expressions, "${...}" is meant literally.
 /**
  * Root activity alerts of the single-account module (issue 12): terraform/alerts.tf and the three
  * internal modules it uses, root-activity-events (patterns and messages), root-activity-forwarding
@@ -120,6 +119,9 @@ function instanceRegions(block: Block, vars: Record<string, Value>): Record<stri
   const keys = Array.isArray(forEach) ? forEach.map(String) : Object.keys(forEach as Record<string, Value>);
   return Object.fromEntries(keys.map((key) => [key, inForwardingScope(block.region, vars, key)]));
 }
+
+/** The longest name the module accepts. */
+const LONGEST_NAME = "a".repeat(48);
 
 const FIXTURES_DIR = join("test", "fixtures", "cloudtrail-events");
 const fixtures: Record<string, Record<string, unknown>> = Object.fromEntries(
@@ -602,7 +604,16 @@ describe("alert rules -> topic (modules/notifications)", () => {
     expect(notificationsCall).not.toHaveProperty("event_bus_name");
     expect(inNotifications.variable("event_bus_name").default).toBeNull();
     // Every rule name fits EventBridge's 64 characters for the longest name the module accepts.
-    for (const key of ALERTS) expect(`${"a".repeat(48)}-root-${key}`.length, key).toBeLessThanOrEqual(64);
+    expect(accepts(root.variables, "name", LONGEST_NAME)).toBe(true);
+    expect(accepts(root.variables, "name", `${LONGEST_NAME}a`)).toBe(false);
+    const longest = inRootScope(notificationsCall.name, { ...ROOT, name: LONGEST_NAME });
+    for (const key of ALERTS) {
+      const name = evaluateExpression(rule.name, {
+        ...moduleScope(notifications, { name: longest }),
+        each: { key, value: null },
+      });
+      expect(String(name).length, key).toBeLessThanOrEqual(64);
+    }
   });
 
   it("each rule publishes its message to the topic through the publisher role", () => {
@@ -824,17 +835,17 @@ describe("forwarding from other regions (modules/root-activity-forwarding): leas
   });
 
   it("names fit their limits for the longest name", () => {
-    const longest = "a".repeat(48);
-    for (const [local, limit] of [
-      ["forward_rule_name", 64],
-      ["alarm_rule_name", 64],
-      ["alarm_name", 255],
-      ["role_name", 64],
+    // The name the module passes for the longest name it accepts.
+    const name = inRootScope(call("root_activity_forwarding").name, { ...ROOT, name: LONGEST_NAME });
+    for (const [what, expression, limit] of [
+      ["forwarding rule", inForwarding.resource("aws_cloudwatch_event_rule", "forward").name, 64],
+      ["alarm-forwarding rule", inForwarding.resource("aws_cloudwatch_event_rule", "alarm").name, 64],
+      ["alarm", inForwarding.resource("aws_cloudwatch_metric_alarm", "forward_failures").alarm_name, 255],
+      ["role", inForwarding.resource("aws_iam_role", "this").name, 64],
     ] as const) {
-      expect(
-        String(forwarding.locals[local]).replace("${var.name}", longest).length,
-        local,
-      ).toBeLessThanOrEqual(limit);
+      const value = inForwardingScope(expression, { name });
+      expect(String(value), what).toContain(LONGEST_NAME);
+      expect(String(value).length, what).toBeLessThanOrEqual(limit);
     }
   });
 
@@ -1045,11 +1056,10 @@ describe("re-evaluation after a root event (Step Functions, no Lambda code)", ()
   });
 
   it("names fit IAM's 64 characters for the longest name", () => {
-    for (const name of [
-      resource("aws_iam_role", "reevaluate").name,
-      resource("aws_iam_role", "reevaluate_start").name,
-    ]) {
-      expect(String(name).replace("${var.name}", "a".repeat(48)).length).toBeLessThanOrEqual(64);
+    for (const role of ["reevaluate", "reevaluate_start"]) {
+      const name = inRootScope(resource("aws_iam_role", role).name, { ...ROOT, name: LONGEST_NAME });
+      expect(String(name), role).toContain(LONGEST_NAME);
+      expect(String(name).length, role).toBeLessThanOrEqual(64);
     }
   });
 });
