@@ -17,6 +17,8 @@ import {
   moduleCallProblems,
   onlyAllowsProblems,
   type PolicyStatement,
+  passedThrough,
+  policyDocumentOf,
   policyStatements,
   readmeReferenceProblems,
   renderedStatements,
@@ -374,6 +376,65 @@ describe("what expressions refer to and which values validations accept", () => 
     expect(ruleParameters(parameters, { days: 30, list: ["a", "b"] })).toEqual({ days: "30", list: "a,b" });
     expect(ruleParameters(parameters, { days: 30, list: [] })).toEqual({ days: "30" });
     expect(() => ruleParameters("${{ days = var.days }}", { days: 30 })).toThrow(/is not a string/);
+  });
+
+  it("policyDocumentOf() and passedThrough() follow what an expression evaluates to, not how it is spelled", async () => {
+    // Prepare
+    const child = await fixture({
+      "main.tf": `
+variable "a" {}
+variable "b" {}
+variable "c" {}
+variable "d" {}
+variable "e" {}
+data "aws_iam_policy_document" "inner" {}
+output "json" {
+  value = data.aws_iam_policy_document.inner.json
+}
+`,
+    });
+    const module = await fixture({
+      "main.tf": `
+variable "a" {}
+variable "b" {}
+variable "c" {}
+variable "d" {}
+data "aws_iam_policy_document" "one" {}
+data "aws_iam_policy_document" "counted" {
+  count = 1
+}
+module "child" {
+  source = "./child"
+  a      = var.a
+  b      = coalesce(var.b, "x")
+  c      = tostring(var.c)
+  d      = var.d == null ? null : var.d
+  e      = local.e
+}
+`,
+    });
+    const document = (expression: string) => policyDocumentOf(module, expression, { child });
+    // Act, Assess
+    expect(document("${data.aws_iam_policy_document.one.json}")).toBe(
+      module.data.aws_iam_policy_document?.one,
+    );
+    expect(document("${jsondecode(data.aws_iam_policy_document.counted[0].json)}")).toBe(
+      module.data.aws_iam_policy_document?.counted,
+    );
+    expect(document("${module.child.json}")).toBe(child.data.aws_iam_policy_document?.inner);
+    for (const other of [
+      '${replace(data.aws_iam_policy_document.one.json, "a", "b")}',
+      "${data.aws_iam_policy_document.one[0].json}",
+      "${data.aws_iam_policy_document.counted.json}",
+      "${data.aws_iam_policy_document.missing.json}",
+      "${var.a ? data.aws_iam_policy_document.one.json : data.aws_iam_policy_document.counted[0].json}",
+    ])
+      expect(() => document(other), other).toThrow(/is not an aws_iam_policy_document/);
+    const passed = passedThrough(module.modules.child ?? {}, module, child);
+    expect(passed.map(({ argument, name }) => [argument, name])).toEqual([
+      ["a", "a"],
+      ["d", "d"],
+    ]);
   });
 
   it("policyStatements() finds the statements of dynamic blocks as well as direct ones", () => {

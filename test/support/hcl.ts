@@ -13,6 +13,8 @@ import {
   evaluateExpression,
   referencedObjects,
   references,
+  TerraformError,
+  UnsupportedExpression,
   type Value,
   wholeInterpolation,
 } from "./hcl-expression.ts";
@@ -291,20 +293,48 @@ export function policyStatements(document: Block): PolicyStatement[] {
   return [...direct, ...dynamic];
 }
 
+/** Whether `expression` gives `probe` for each of `probes` bound by `bind`; an error is a no. */
+function givesBack(
+  expression: unknown,
+  probes: readonly Value[],
+  bind: (probe: Value) => Record<string, Value>,
+) {
+  return probes.every((probe) => {
+    try {
+      const result = evaluateExpression(expression, bind(probe));
+      return JSON.stringify(result) === JSON.stringify(probe);
+    } catch (error) {
+      if (error instanceof TerraformError || error instanceof UnsupportedExpression) return false;
+      throw error;
+    }
+  });
+}
+
+/** A policy document's JSON for the probes of policyDocumentOf: what it renders, and jsondecode() of it. */
+const DOCUMENT_PROBE = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "probe" }] });
+
 /**
  * The `aws_iam_policy_document` data block an expression such as
  * `"${data.aws_iam_policy_document.x.json}"` or `"${jsondecode(data.aws_iam_policy_document.x[0].json)}"`
- * refers to, following `module.<call>.<output>` into the called module (`calls`: call name ->
- * module) when that output is such a document; anything else throws, because only those
- * documents can be checked.
+ * evaluates to (the document's JSON, or jsondecode() of it), following `module.<call>.<output>` into the called
+ * module (`calls`: call name -> module) when that output is such a document; anything else throws, because only
+ * those documents can be checked.
  */
 export function policyDocumentOf(
   module: TerraformModule,
   expression: unknown,
   calls: Record<string, TerraformModule> = {},
 ): Block {
-  const text = unwrap(expression);
-  const viaModule = /^(?:jsondecode\()?module\.([a-z0-9_]+)\.([a-z0-9_]+)\)?$/.exec(text);
+  const [reference, ...more] = references(expression);
+  const unknown = (): never => {
+    throw new Error(`policy ${String(expression)} is not an aws_iam_policy_document of the module`);
+  };
+  if (reference === undefined || more.length > 0) return unknown();
+  /** Whether the expression gives the document `value` stands for at `reference`, as JSON or decoded. */
+  const gives = (bind: (value: Value) => Record<string, Value>): boolean =>
+    givesBack(expression, [DOCUMENT_PROBE], bind) ||
+    givesBack(expression, [JSON.parse(DOCUMENT_PROBE) as Value], (decoded) => bind(JSON.stringify(decoded)));
+  const viaModule = /^module\.([a-z0-9_]+)\.([a-z0-9_]+)$/.exec(reference);
   if (viaModule !== null) {
     const [, call = "", output = ""] = viaModule;
     const callee = call in module.modules ? calls[call] : undefined;
@@ -312,15 +342,17 @@ export function policyDocumentOf(
     if (callee === undefined || value === undefined) {
       throw new Error(`policy ${String(expression)}: module.${call} or its output ${output} is unknown`);
     }
+    if (!gives((json) => ({ module: { [call]: { [output]: json } } }))) return unknown();
     return policyDocumentOf(callee, value, calls);
   }
-  const match = /^(?:jsondecode\()?data\.aws_iam_policy_document\.([a-z0-9_]+)(?:\[0\])?\.json\)?$/.exec(
-    text,
-  );
-  const block = match?.[1] === undefined ? undefined : module.data.aws_iam_policy_document?.[match[1]];
-  if (block === undefined) {
-    throw new Error(`policy ${String(expression)} is not an aws_iam_policy_document of the module`);
-  }
+  const match = /^data\.aws_iam_policy_document\.([a-z0-9_]+)(\[0\])?\.json$/.exec(reference);
+  const name = match?.[1];
+  const block = name === undefined ? undefined : module.data.aws_iam_policy_document?.[name];
+  if (block === undefined || name === undefined) return unknown();
+  // `[0]` only for a document with count.
+  if ((match?.[2] !== undefined) !== "count" in block) return unknown();
+  const instance = (json: Value): Value => ("count" in block ? [{ json }] : { json });
+  if (!gives((json) => ({ data: { aws_iam_policy_document: { [name]: instance(json) } } }))) return unknown();
   return block;
 }
 
@@ -408,9 +440,20 @@ export function moduleCallProblems(call: Block, callee: TerraformModule): string
   return [...undeclared, ...missing];
 }
 
+/** Values a variable passed unchanged gives back as they are, whatever their type. */
+const PASSED_PROBES: readonly Value[] = [
+  "passed-through-probe",
+  7919.5,
+  true,
+  null,
+  ["probe"],
+  { probe: "p" },
+];
+
 /**
- * Each argument `<argument> = var.<name>` of a module call: the caller's variable and the called
- * module's, to compare their types and validations.
+ * Each argument of a module call that passes a variable of the caller unchanged (it refers to that variable only
+ * and gives back every value of it, null included): the caller's variable and the called module's, to compare their
+ * types and validations.
  */
 export function passedThrough(
   call: Block,
@@ -418,7 +461,13 @@ export function passedThrough(
   callee: TerraformModule,
 ): { argument: string; callerVariable: Block; calleeVariable: Block; name: string }[] {
   return callArguments(call).flatMap((argument) => {
-    const name = /^var\.([a-z0-9_]+)$/.exec(unwrap(call[argument]))?.[1];
+    const [reference, ...more] = references(call[argument]);
+    const variable = more.length === 0 ? /^var\.([a-z0-9_]+)$/.exec(reference ?? "")?.[1] : undefined;
+    const name =
+      variable !== undefined &&
+      givesBack(call[argument], PASSED_PROBES, (probe) => ({ var: { [variable]: probe } }))
+        ? variable
+        : undefined;
     const callerVariable = name === undefined ? undefined : caller.variables[name];
     const calleeVariable = callee.variables[argument];
     if (name === undefined || callerVariable === undefined || calleeVariable === undefined) return [];
