@@ -11,6 +11,7 @@ import { join, relative } from "node:path";
 import { parse } from "@cdktf/hcl2json";
 import {
   evaluateExpression,
+  moduleScope,
   referencedObjects,
   references,
   TerraformError,
@@ -856,8 +857,8 @@ export interface RenderedAlert {
 }
 
 /**
- * The expressions of the module that are not literals, exactly as the renderer below implements
- * them (whitespace collapsed). A change to one of them must come with a change to the renderer.
+ * The expressions of the module that are not literals, as they read when the renderer below matched them by text
+ * (whitespace collapsed). The renderer now evaluates the module, whatever its expressions read.
  */
 export const ROOT_ACTIVITY_EVENTS_EXPRESSIONS = {
   read_only_filter:
@@ -870,10 +871,9 @@ export const ROOT_ACTIVITY_EVENTS_EXPRESSIONS = {
 } as const;
 
 /**
- * What terraform/modules/root-activity-events gives for `inputs`: the root event pattern, the
- * forwarding alarm pattern and every alert, with every `${local.…}` and `${var.…}` resolved. The
- * non-literal expressions must read exactly ROOT_ACTIVITY_EVENTS_EXPRESSIONS; anything else the
- * renderer does not know throws.
+ * What terraform/modules/root-activity-events gives for `inputs`, its outputs evaluated (moduleScope): the root
+ * event pattern, the forwarding alarm pattern and every alert (its JSON pattern parsed), and the keys of the alerts
+ * on root events. Anything the evaluator does not know throws.
  */
 export function renderRootActivityEvents(
   module: TerraformModule,
@@ -884,90 +884,36 @@ export function renderRootActivityEvents(
   alerts: Record<string, RenderedAlert>;
   rootEventAlertKeys: string[];
 } {
-  const text = (name: keyof typeof ROOT_ACTIVITY_EVENTS_EXPRESSIONS): void => {
-    const actual = unwrap(module.locals[name]).replace(/\s+/g, " ").trim();
-    if (actual !== ROOT_ACTIVITY_EVENTS_EXPRESSIONS[name])
-      throw new Error(`local.${name} changed: ${actual}`);
+  const scope = moduleScope(module, { ...inputs });
+  const output = (name: string): Value => {
+    const declared = module.outputs[name];
+    if (declared === undefined) throw new Error(`the module has no output ${name}`);
+    return evaluateExpression(declared.value, scope);
   };
-  for (const name of Object.keys(
-    ROOT_ACTIVITY_EVENTS_EXPRESSIONS,
-  ) as (keyof typeof ROOT_ACTIVITY_EVENTS_EXPRESSIONS)[]) {
-    text(name);
-  }
-  const computed: Record<string, unknown> = {
-    read_only_filter: inputs.read_only
-      ? {}
-      : {
-          $or: [
-            { "detail-type": [module.locals.sign_in_detail_type] },
-            { detail: { readOnly: [false] } },
-            { detail: { readOnly: [{ exists: false }] } },
-          ],
-        },
-    suffix: inputs.message_suffix === "" ? "" : ` ${inputs.message_suffix}`,
-  };
-  const local = (name: string, seen: readonly string[]): unknown => {
-    if (seen.includes(name)) throw new Error(`local.${name} refers to itself`);
-    if (name in computed) return computed[name];
-    if (!(name in module.locals)) throw new Error(`local.${name} is not declared`);
-    return resolve(module.locals[name], [...seen, name]);
-  };
-  const variable = (name: string): unknown => {
-    if (!(name in inputs)) throw new Error(`no value given for var.${name}`);
-    return inputs[name as keyof RootActivityEventsInputs];
-  };
-  const resolve = (node: unknown, seen: readonly string[]): unknown => {
-    if (typeof node === "string") {
-      const whole = /^\$\{(local|var)\.([a-z0-9_]+)\}$/.exec(node);
-      if (whole !== null)
-        return whole[1] === "local" ? local(whole[2] ?? "", seen) : variable(whole[2] ?? "");
-      return node.replace(/\$\{([^}]*)\}/g, (_, expression: string) => {
-        const reference = /^(local|var)\.([a-z0-9_]+)$/.exec(expression);
-        if (reference === null) throw new Error(`unsupported interpolation \${${expression}}`);
-        const value =
-          reference[1] === "local" ? local(reference[2] ?? "", seen) : variable(reference[2] ?? "");
-        if (typeof value !== "string") throw new Error(`\${${expression}} is not a string`);
-        return value;
-      });
-    }
-    if (Array.isArray(node)) return node.map((item) => resolve(item, seen));
-    if (node !== null && typeof node === "object") {
-      return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, resolve(value, seen)]));
-    }
-    return node;
-  };
-  type Definition = {
+  type Alert = {
     description: string;
-    event_pattern: Record<string, unknown>;
+    event_pattern: string;
     input_paths: Record<string, string>;
     input_template: string;
+    state: string;
   };
-  const definitions = (name: string): Record<string, Definition> =>
-    local(name, []) as Record<string, Definition>;
-  const render = (alert: Definition, pattern: Record<string, unknown>, state: string): RenderedAlert => ({
-    description: alert.description,
-    eventPattern: pattern,
-    inputPaths: alert.input_paths,
-    inputTemplate: alert.input_template,
-    state,
-  });
-  const alerts: Record<string, RenderedAlert> = {};
-  const signIn = definitions("sign_in_alerts");
-  for (const [key, alert] of Object.entries(signIn)) {
-    alerts[key] = render(alert, alert.event_pattern, "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
-  }
-  const api = definitions("api_alerts");
-  for (const [key, alert] of Object.entries(api)) {
-    const pattern = { ...alert.event_pattern, ...(computed.read_only_filter as object) };
-    alerts[key] = render(alert, pattern, "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
-  }
-  const forwarding = local("forwarding_alarm_alert", []) as Definition;
-  alerts["fwd-alarm"] = render(forwarding, forwarding.event_pattern, "ENABLED");
+  const alerts = Object.fromEntries(
+    Object.entries(output("alerts") as Record<string, Alert>).map(([key, alert]) => [
+      key,
+      {
+        description: alert.description,
+        eventPattern: JSON.parse(alert.event_pattern) as Record<string, unknown>,
+        inputPaths: alert.input_paths,
+        inputTemplate: alert.input_template,
+        state: alert.state,
+      },
+    ]),
+  );
   return {
-    rootEventPattern: local("root_event_pattern", []) as Record<string, unknown>,
-    forwardingAlarmSourcePattern: local("forwarding_alarm_source_pattern", []) as Record<string, unknown>,
+    rootEventPattern: output("root_event_pattern_object") as Record<string, unknown>,
+    forwardingAlarmSourcePattern: output("forwarding_alarm_event_pattern_object") as Record<string, unknown>,
     alerts,
-    rootEventAlertKeys: [...Object.keys(signIn), ...Object.keys(api)].sort(),
+    rootEventAlertKeys: output("root_event_alert_keys") as string[],
   };
 }
 
