@@ -752,7 +752,7 @@ export function callBool(call: Block, argument: string, values: Record<string, b
  * caller's policy document passed as policy_json. `values` gives the caller's bool variables the
  * call passes (`{ cloudtrail_lookup: true }`). Throws on anything it cannot follow (a grant that
  * is neither a literal nor a given variable, a policy_json that is not an aws_iam_policy_document
- * of the caller, a source_policy_documents other than EVALUATOR_SOURCE_POLICY_DOCUMENTS).
+ * of the caller, a source_policy_documents that gives other documents than those two).
  */
 export function evaluatorRoleStatements(
   evaluator: TerraformModule,
@@ -762,14 +762,27 @@ export function evaluatorRoleStatements(
 ): PolicyStatement[] {
   const { data } = declarations(evaluator);
   const own = data("aws_iam_policy_document", "this");
-  const sources = unwrap(own.source_policy_documents).replace(/\s+/g, " ");
-  if (sources !== EVALUATOR_SOURCE_POLICY_DOCUMENTS)
-    throw new Error(`unexpected source_policy_documents ${sources}`);
   const grant = callBool(call, "grant_evaluation_actions", values);
   const extra = call.policy_json ?? null;
+  // The documents the role's policy is built from, evaluated for this call: each is the evaluation document or the
+  // caller's policy_json (the probe stands for it), anything else is not followed.
+  const callerDocument = "<the caller's policy_json>";
+  const sources = evaluateExpression(
+    own.source_policy_documents,
+    moduleScope(evaluator, {
+      grant_evaluation_actions: grant,
+      policy_json: extra === null ? null : callerDocument,
+    }),
+  );
+  if (!Array.isArray(sources)) throw new Error(`source_policy_documents gave ${JSON.stringify(sources)}`);
   return [
-    ...(grant ? evaluationStatements(evaluator, call, values) : []),
-    ...(extra === null ? [] : policyStatements(policyDocumentOf(caller, extra))),
+    ...sources.flatMap((source) => {
+      if (source === "<data.aws_iam_policy_document.evaluation.json>")
+        return evaluationStatements(evaluator, call, values);
+      if (source === callerDocument && extra !== null)
+        return policyStatements(policyDocumentOf(caller, extra));
+      throw new Error(`unexpected source policy document ${JSON.stringify(source)}`);
+    }),
     ...policyStatements(own),
   ];
 }
