@@ -224,6 +224,10 @@ output "missing" {
 }
 output "plain" {
   value = "x"
+}
+output "splat" {
+  value       = one(module.root_activity[*].none)
+  description = "Refers, through a splat, to an output the module lacks."
 }`,
     });
     // Act
@@ -239,6 +243,7 @@ output "plain" {
       "missing: module.root_activity has no output nothing",
       "plain: no description",
       "plain: refers to no module output",
+      "splat: module.root_activity has no output none",
       "name: no description",
       "unused: unused",
     ]);

@@ -558,7 +558,11 @@ function outputReferenceProblems(
 ): string[] {
   return Object.entries(example.outputs).flatMap(([name, output]) => {
     const problems = typeof output.description === "string" ? [] : [`${name}: no description`];
-    const used = [...String(output.value).matchAll(/\bmodule\.([a-z0-9_]+)\.([a-z0-9_]+)/g)];
+    // The module outputs it refers to (`module.<call>.<output>`, `module.<call>[0].<output>`, a splat).
+    const used = references(output.value).flatMap((reference) => {
+      const match = /^module\.([a-z0-9_]+)(?:\[[^\]]*\])?\.([a-z0-9_]+)/.exec(reference);
+      return match === null ? [] : [match];
+    });
     if (used.length === 0) problems.push(`${name}: refers to no module output`);
     for (const [, call = "", attribute = ""] of used) {
       const callee = call in example.modules ? callees[call] : undefined;
