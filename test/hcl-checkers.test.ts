@@ -58,7 +58,7 @@ async function fixture(files: Record<string, string>): Promise<TerraformModule> 
 }
 
 describe("unusedDeclarations", () => {
-  it("names a variable, a local and a data source nothing refers to, and counts a comment as no use", async () => {
+  it("names a variable, a local and a data source nothing refers to, and counts a comment or a text as no use", async () => {
     // Prepare
     const module = await fixture({
       "variables.tf": `
@@ -85,6 +85,8 @@ locals {
 data "aws_caller_identity" "unused" {}
 resource "aws_sns_topic" "this" {
   name = local.name
+  # A description that names it is no use either.
+  tags = { note = "see var.commented and local.spare" }
 }`,
     });
     // Act

@@ -482,22 +482,22 @@ export function passedThrough(
 
 /**
  * Variables, locals and data sources nothing outside variables.tf refers to (tflint terraform_unused_declarations).
- * References are searched in the parsed files (hcl2json's JSON), so a comment that names a declaration is no use.
+ * References are those of the parsed expressions (references()), so neither a comment nor a description that names
+ * a declaration is a use.
  */
 export function unusedDeclarations(module: TerraformModule): string[] {
-  const code = module.files
-    .filter((file) => file.path !== "variables.tf")
-    .map((file) => JSON.stringify(file.json))
-    .join("\n");
-  const used = (reference: string): boolean =>
-    new RegExp(`\\b${reference.replaceAll(".", "\\.")}\\b`).test(code);
+  const used = new Set(
+    module.files
+      .filter((file) => file.path !== "variables.tf")
+      .flatMap((file) => referencedObjects(file.json)),
+  );
   return [
     ...Object.keys(module.variables).map((name) => `var.${name}`),
     ...Object.keys(module.locals).map((name) => `local.${name}`),
     ...Object.entries(module.data).flatMap(([type, named]) =>
       Object.keys(named).map((name) => `data.${type}.${name}`),
     ),
-  ].filter((reference) => !used(reference));
+  ].filter((reference) => !used.has(reference));
 }
 
 /** Files (other than variables.tf, whose validations show ARN patterns) with a hard-coded partition or account ID. */
