@@ -218,6 +218,11 @@ variable "name" {
 variable "unused" {
   type        = string
   description = "Nothing uses it."
+}
+# var.commented: only this comment names it.
+variable "commented" {
+  type        = string
+  description = "Only a comment names it."
 }`,
       "outputs.tf": `
 output "missing" {
@@ -246,6 +251,7 @@ output "splat" {
       "plain: no description",
       "plain: refers to no module output",
       "splat: module.root_activity has no output none",
+      "commented: unused",
       "name: no description",
       "unused: unused",
     ]);

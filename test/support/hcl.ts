@@ -574,13 +574,13 @@ function outputReferenceProblems(
   });
 }
 
-/** Example variables without a description or a type, or that nothing uses. */
+/** Example variables without a description or a type, or that no expression refers to (a comment is no use). */
 function exampleVariableProblems(example: TerraformModule): string[] {
-  const code = example.files.map((file) => file.source).join("\n");
+  const used = new Set(example.files.flatMap((file) => referencedObjects(file.json)));
   return Object.entries(example.variables).flatMap(([name, block]) => [
     ...(typeof block.description === "string" ? [] : [`${name}: no description`]),
     ...(block.type === undefined ? [`${name}: no type`] : []),
-    ...(new RegExp(`\\bvar\\.${name}\\b`).test(code) ? [] : [`${name}: unused`]),
+    ...(used.has(`var.${name}`) ? [] : [`${name}: unused`]),
   ]);
 }
 
