@@ -51,6 +51,7 @@ const EXAMPLE_DIR = join("terraform", "examples", "organization");
 const mod = await loadModule(MODULE_DIR);
 const root = await loadModule("terraform");
 const shared = await loadModule(join("terraform", "modules", "notifications"));
+const events = await loadModule(join("terraform", "modules", "root-activity-events"));
 const { resource, data, variable, call } = declarations(mod);
 const inShared = declarations(shared);
 const notificationsCall = call("notifications");
@@ -520,11 +521,31 @@ describe("central rule -> topic (the notifications module, on the central bus)",
     expect(more).toEqual([]);
     expect(statement?.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }]);
     expect(statement?.actions).toEqual(["sns:Publish"]);
-    const sourceArn = statement?.condition?.find((condition) => condition.variable === "aws:SourceArn");
-    expect(sourceArn?.test).toBe("ArnEquals");
-    expect(references(sourceArn?.values)).toContain(
-      "aws_cloudwatch_metric_alarm.notification_failures[*].arn",
-    );
+    // This account, and exactly this module's alarms: the alert failures' one with the root activity alerts.
+    for (const alerts of [true, false]) {
+      const vars = {
+        ...ON,
+        alarm_on_failures: true,
+        notification_topic_arn: null,
+        create_root_activity_alerts: alerts,
+        root_activity_alert_read_only: true,
+      };
+      const scope = callScope(mod, vars, "notifications", shared, {
+        modules: { root_activity_events: events },
+        data: { "aws_partition.current": { partition: "aws" } },
+      });
+      const alarms = ["evaluator_errors", "no_evaluations", "notification_failures"];
+      expect(evaluateExpression(statement?.condition, scope), `alerts ${alerts}`).toEqual([
+        { test: "StringEquals", variable: "aws:SourceAccount", values: [ACCOUNT_ID] },
+        {
+          test: "ArnEquals",
+          variable: "aws:SourceArn",
+          values: [...alarms, ...(alerts ? ["alert_failures"] : [])].map(
+            (alarm) => `<aws_cloudwatch_metric_alarm.${alarm}[0].arn>`,
+          ),
+        },
+      ]);
+    }
   });
 });
 
