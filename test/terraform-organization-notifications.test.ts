@@ -488,9 +488,18 @@ describe("central rule -> topic (the notifications module, on the central bus)",
     // The notifications module runs on the central bus: its rule and its target.
     const bus = inModule(notificationsCall.event_bus_name);
     expect(bus).toBe("<aws_cloudwatch_event_bus.compliance[0].name>");
-    const vars = { name: "ra", event_bus_name: bus, alert_rules: { api: {} } };
-    const inNotifications = (expression: unknown): Value =>
-      evaluateExpression(expression, moduleScope(shared, vars));
+    // As this module calls it, with the root activity alerts.
+    const vars = {
+      ...ON,
+      create_root_activity_alerts: true,
+      root_activity_alert_read_only: true,
+      alarm_on_failures: true,
+    };
+    const scope = callScope(mod, vars, "notifications", shared, {
+      modules: { root_activity_events: events },
+      data: { "aws_partition.current": { partition: "aws" } },
+    });
+    const inNotifications = (expression: unknown): Value => evaluateExpression(expression, scope);
     expect(inNotifications(target.event_bus_name)).toBe(bus);
     expect(inNotifications(inShared.resource("aws_cloudwatch_event_rule", "this").event_bus_name)).toBe(bus);
     expect(inNotifications(target.role_arn)).toBe("<aws_iam_role.publisher.arn>");
@@ -504,7 +513,12 @@ describe("central rule -> topic (the notifications module, on the central bus)",
       {
         test: "ArnEquals",
         variable: "aws:SourceArn",
-        values: ["<aws_cloudwatch_event_rule.this.arn>", '<aws_cloudwatch_event_rule.alert["api"].arn>'],
+        values: [
+          "<aws_cloudwatch_event_rule.this.arn>",
+          ...["api", "assumed", "failed", "fwd-alarm", "signevent", "signin"].map(
+            (key) => `<aws_cloudwatch_event_rule.alert[${JSON.stringify(key)}].arn>`,
+          ),
+        ],
       },
     ]);
     const policy = inShared.resource("aws_iam_role_policy", "publisher");
