@@ -168,7 +168,10 @@ describe("rule parameters", () => {
       countCentralizedRootSessions: "true",
       cloudTrailRegions: "us-east-1,eu-west-1",
     });
-    // An empty list sends no cloudTrailRegions at all (absent means: discover the regions).
+    // One region is sent as it is; an empty list sends no cloudTrailRegions at all (absent means: discover them).
+    expect(
+      ruleParameters(module.locals.rule_parameters, { ...defaults, cloudtrail_regions: ["us-east-1"] }),
+    ).toMatchObject({ cloudTrailRegions: "us-east-1" });
     expect(
       ruleParameters(module.locals.rule_parameters, { ...defaults, cloudtrail_regions: [] }),
     ).not.toHaveProperty("cloudTrailRegions");
