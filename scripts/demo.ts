@@ -8,8 +8,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ConfigRuleInvocation } from "../rule/event.ts";
+import { callLines } from "./demo/call-lines.ts";
 import { demoHistory } from "./local-aws/scenarios.ts";
-import { type RecordedCall, startLocalAws } from "./local-aws/server.ts";
+import { startLocalAws } from "./local-aws/server.ts";
 
 const here = import.meta.dirname;
 /** The sample is evaluated as of this time, so the demo gives the same verdict on any day. */
@@ -66,13 +67,7 @@ try {
   await handler(event, { awsRequestId: "demo", getRemainingTimeInMillis: () => end - Date.now() });
 
   print("\nAWS calls made:");
-  for (const [i, group] of groupCalls(aws.calls).entries()) {
-    const [first] = group;
-    if (!first) continue;
-    const what = `${first.service.toUpperCase()} ${first.action}`.padEnd(30);
-    const regions = group.length > 1 ? ` x${group.length} (one per enabled region, in parallel)` : "";
-    print(`  ${String(i + 1).padStart(2)}. ${what} -> ${outcome(first)}${regions}`);
-  }
+  for (const line of callLines(aws.calls)) print(line);
   print("\nEvaluation AWS Config received (PutEvaluations):");
   for (const put of aws.evaluations) {
     for (const e of put.evaluations) {
@@ -85,29 +80,6 @@ try {
   }
 } finally {
   await aws.close();
-}
-
-/** Consecutive calls of the same action with the same outcome, as one line. */
-function groupCalls(calls: readonly RecordedCall[]): RecordedCall[][] {
-  const groups: RecordedCall[][] = [];
-  for (const call of calls) {
-    const last = groups.at(-1)?.[0];
-    if (
-      last &&
-      last.service === call.service &&
-      last.action === call.action &&
-      outcome(last) === outcome(call)
-    ) {
-      groups.at(-1)?.push(call);
-    } else groups.push([call]);
-  }
-  return groups;
-}
-
-function outcome(call: RecordedCall): string {
-  if (call.errorCode) return `HTTP ${call.status} ${call.errorCode}`;
-  if (call.action === "GenerateCredentialReport") return `HTTP ${call.status}`;
-  return `HTTP ${call.status} OK`;
 }
 
 function indent(text: string): string {
