@@ -16,7 +16,6 @@ import {
   declarations,
   dependsOn,
   docsTables,
-  EVALUATOR_SOURCE_POLICY_DOCUMENTS,
   evaluatorRoleStatements,
   exampleProblems,
   FUNCTION_OUTPUTS,
@@ -227,7 +226,17 @@ describe("Lambda execution role (modules/evaluator)", () => {
 
   it("grants the evaluation actions only with grant_evaluation_actions, and other statements only from policy_json", () => {
     const own = inEvaluator.data("aws_iam_policy_document", "this");
-    expect(unwrap(own.source_policy_documents).replace(/\s+/g, " ")).toBe(EVALUATOR_SOURCE_POLICY_DOCUMENTS);
+    const given = '{"Version":"2012-10-17","Statement":[]}';
+    const documents = (grant: boolean, policyJson: string | null) =>
+      inEvaluatorScope(own.source_policy_documents, {
+        grant_evaluation_actions: grant,
+        policy_json: policyJson,
+      });
+    const EVALUATION = "<data.aws_iam_policy_document.evaluation.json>";
+    expect(documents(true, null)).toEqual([EVALUATION]);
+    expect(documents(false, null)).toEqual([]);
+    expect(documents(false, given)).toEqual([given]);
+    expect(documents(true, given)).toEqual([EVALUATION, given]);
     expect(statements(own).map((statement) => statement.sid)).toEqual(["WriteOwnLogGroup"]);
     const evaluation = renderedStatements(inEvaluator.data("aws_iam_policy_document", "evaluation"), {
       grant_cloudtrail_lookup: false,

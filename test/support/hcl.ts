@@ -704,10 +704,6 @@ export const FUNCTION_OUTPUTS = {
   log_group_name: "log_group_name",
 } as const;
 
-/** The evaluator's execution role policy: the evaluation document when granted, then policy_json. */
-export const EVALUATOR_SOURCE_POLICY_DOCUMENTS =
-  "concat( var.grant_evaluation_actions ? [data.aws_iam_policy_document.evaluation.json] : [], var.policy_json == null ? [] : [var.policy_json], )";
-
 /**
  * The statements of a policy document as Terraform renders it for `switches` (variable name ->
  * value): every direct statement, and each `dynamic "statement"` once per element its for_each evaluates to
@@ -872,20 +868,6 @@ export interface RenderedAlert {
   readonly inputTemplate: string;
   readonly state: string;
 }
-
-/**
- * The expressions of the module that are not literals, as they read when the renderer below matched them by text
- * (whitespace collapsed). The renderer now evaluates the module, whatever its expressions read.
- */
-export const ROOT_ACTIVITY_EVENTS_EXPRESSIONS = {
-  read_only_filter:
-    '{ for name, clauses in { "$or" = [{ "detail-type" = [local.sign_in_detail_type] }, { detail = { readOnly = [false] } }, { detail = { readOnly = [{ exists = false }] } }] } : name => clauses if !var.read_only }',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform expression, "${...}" is meant literally.
-  suffix: 'var.message_suffix == "" ? "" : " ${var.message_suffix}"',
-  alerts:
-    'merge( { for key, alert in local.sign_in_alerts : key => { description = alert.description event_pattern = jsonencode(alert.event_pattern) input_paths = alert.input_paths input_template = alert.input_template state = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" } }, { for key, alert in local.api_alerts : key => { description = alert.description event_pattern = jsonencode(merge(alert.event_pattern, local.read_only_filter)) input_paths = alert.input_paths input_template = alert.input_template state = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" } }, { "fwd-alarm" = { description = local.forwarding_alarm_alert.description event_pattern = jsonencode(local.forwarding_alarm_alert.event_pattern) input_paths = local.forwarding_alarm_alert.input_paths input_template = local.forwarding_alarm_alert.input_template state = "ENABLED" } }, )',
-  root_event_alert_keys: "sort(concat(keys(local.sign_in_alerts), keys(local.api_alerts)))",
-} as const;
 
 /**
  * What terraform/modules/root-activity-events gives for `inputs`, its outputs evaluated (moduleScope): the root
