@@ -91,20 +91,20 @@ export function loadConfiguration(dir: string): Promise<Configuration> {
   return loading;
 }
 
-/** Arguments of a resource, data source or module block that configure Terraform, not the provider. */
+/** Arguments of a resource or data source block that configure Terraform, not the provider. */
 const META = new Set([
   "count",
   "for_each",
   "provider",
-  "providers",
   "depends_on",
   "lifecycle",
   "dynamic",
   "provisioner",
   "connection",
-  "source",
-  "version",
 ]);
+
+/** Arguments of a module block that are not the called module's variables. */
+const CALL_META = new Set(["source", "version", "providers", "count", "for_each", "depends_on"]);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -347,7 +347,7 @@ class Planner {
     const existing = this.runs.get(prefix);
     if (existing !== undefined) return existing;
     for (const argument of Object.keys(block))
-      if (!META.has(argument) && !(argument in child.module.variables))
+      if (!CALL_META.has(argument) && !(argument in child.module.variables))
         this.problems.push(
           `${prefix.slice(0, -1)}: the call passes ${argument}, which ${child.dir} does not declare`,
         );
