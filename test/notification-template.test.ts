@@ -1,54 +1,57 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the Terraform expressions resolved here contain "${...}" literally.
 /**
- * The messages of the notifications: a compliance change (the input transformer of the module's
- * EventBridge target; terraform/notifications.tf passes it to modules/notifications), rendered
- * against sample AWS Config events, and the root activity alerts (modules/root-activity-events),
- * rendered against CloudTrail records (test/fixtures/cloudtrail-events), with a model of
- * EventBridge's input transformer (test/support/input-transformer.ts).
+ * The messages of the notifications, as the plans of the modules give their input transformers
+ * (test/support/plan.ts) and EventBridge renders them (a model of its input transformer,
+ * test/support/input-transformer.ts): a compliance change of the single-account rule and of the organization
+ * rule in a member account, against sample AWS Config events; the root activity alerts against CloudTrail
+ * records (test/fixtures/cloudtrail-events). The READMEs show these messages as they are rendered.
  */
-
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { annotations, MAX_ANNOTATION_LENGTH } from "../rule/annotation.ts";
-import { type EventPattern, matches } from "./support/event-pattern.ts";
-import { loadModule, nested, renderRootActivityEvents, unwrap } from "./support/hcl.ts";
+import { type EventPattern, matches, parsePattern } from "./support/event-pattern.ts";
+import type { Value } from "./support/hcl-expression.ts";
 import {
   complianceChangeEvent,
   type InputTransformer,
   lookupPath,
   MAX_INPUT_PATHS,
-  MAX_TEMPLATE_LENGTH,
   messageText,
   placeholders,
   render,
 } from "./support/input-transformer.ts";
+import { type Instance, loadConfiguration, type Plan, plan, WORLD } from "./support/plan.ts";
 
-const mod = await loadModule("terraform");
-const shared = await loadModule("terraform/modules/notifications");
+const root = await loadConfiguration("terraform");
+const organization = await loadConfiguration("terraform/modules/organization");
 
-// The target is the notifications module's; its input transformer is what the module call passes.
-const target = shared.resources.aws_cloudwatch_event_target?.this;
-if (target === undefined)
-  throw new Error("modules/notifications: aws_cloudwatch_event_target.this is not declared");
-const block = nested(target, "input_transformer");
-const call = mod.modules.notifications;
-if (call === undefined) throw new Error("module.notifications is not called");
-// The input paths are the notifications module's default (the call passes none).
-const inputPaths = shared.variables.input_paths?.default as Record<string, string>;
-const rawTemplate = String(mod.locals.notification_input_template);
-
-const consoleDomains = mod.locals.console_domains as Record<string, string>;
-
-/** The template with its Terraform interpolations resolved for `partition`. */
-function templateFor(partition: string): string {
-  return rawTemplate.replace(/\$\{([^}]*)\}/g, (_, expression: string) => {
-    if (expression !== "local.console_domain") throw new Error(`unexpected interpolation \${${expression}}`);
-    return consoleDomains[partition] ?? "console.aws.amazon.com";
-  });
+/** The input transformer of the target of the rule named `rule` in a plan. */
+function transformerOf(planned: Plan, rule: string): InputTransformer {
+  // The target that publishes: a root event alert rule also starts the re-evaluation, without a transformer.
+  const target = planned.resources.find(
+    (resource) =>
+      resource.type === "aws_cloudwatch_event_target" &&
+      resource.values.rule === rule &&
+      "input_transformer" in resource.values,
+  );
+  const block = ((target?.values.input_transformer ?? []) as Record<string, Value>[])[0];
+  if (block === undefined) throw new Error(`no input transformer on the target of ${rule}`);
+  return {
+    inputPaths: block.input_paths as Record<string, string>,
+    inputTemplate: String(block.input_template),
+  };
 }
 
-const transformer: InputTransformer = { inputPaths, inputTemplate: templateFor("aws") };
+/** The compliance change message of the single-account module in `partition`. */
+const singleTransformer = (partition = "aws"): InputTransformer =>
+  transformerOf(
+    plan(root, { create_notifications: true }, { ...WORLD, partition }),
+    "root-activity-compliance",
+  );
+
+const transformer = singleTransformer();
+const inputPaths = transformer.inputPaths;
+const rawTemplate = transformer.inputTemplate;
 
 const message = (event: Record<string, unknown>): string => messageText(render(transformer, event));
 
@@ -62,18 +65,9 @@ const usedAnnotation = annotations.usedInWindow(
 );
 
 describe("the notification template", () => {
-  it("is what the module passes to the notifications module's target", () => {
-    expect(unwrap(block.input_paths)).toBe("var.input_paths");
-    expect(unwrap(block.input_template)).toBe("var.input_template");
-    expect(call).not.toHaveProperty("input_paths");
-    expect(Object.keys(inputPaths).length).toBeGreaterThan(0);
-    expect(unwrap(call.input_template)).toBe("local.notification_input_template");
-  });
-
   it("is one quoted JSON string within EventBridge's limits", () => {
     expect(rawTemplate.startsWith('"') && rawTemplate.endsWith('"')).toBe(true);
     expect(rawTemplate).not.toContain("\n");
-    expect(transformer.inputTemplate.length).toBeLessThanOrEqual(MAX_TEMPLATE_LENGTH);
     expect(Object.keys(inputPaths).length).toBeLessThanOrEqual(MAX_INPUT_PATHS);
     for (const key of Object.keys(inputPaths)) expect(key.toLowerCase().startsWith("aws.")).toBe(false);
   });
@@ -82,27 +76,22 @@ describe("the notification template", () => {
     expect(new Set(placeholders(transformer.inputTemplate))).toEqual(new Set(Object.keys(inputPaths)));
   });
 
-  it("resolves only its console host from Terraform, for every partition", () => {
-    expect([...rawTemplate.matchAll(/\$\{([^}]*)\}/g)].map((match) => match[1])).toEqual([
-      "local.console_domain",
-    ]);
-    expect(unwrap(mod.locals.console_domain)).toBe(
-      'lookup(local.console_domains, local.partition, "console.aws.amazon.com")',
-    );
-    expect(consoleDomains).toEqual({
-      aws: "console.aws.amazon.com",
-      "aws-cn": "console.amazonaws.cn",
-      "aws-us-gov": "console.amazonaws-us-gov.com",
-    });
-    const text = messageText(
-      render(
-        { inputPaths, inputTemplate: templateFor("aws-us-gov") },
-        complianceChangeEvent({ compliance: "NON_COMPLIANT", annotation: "x", region: "us-gov-west-1" }),
-      ),
-    );
-    expect(text).toContain(
-      "https://console.amazonaws-us-gov.com/config/home?region=us-gov-west-1#/rules/details?configRuleName=root-activity",
-    );
+  it("links to the rule in the console of each partition", () => {
+    for (const [partition, host, region] of [
+      ["aws", "console.aws.amazon.com", "eu-west-1"],
+      ["aws-cn", "console.amazonaws.cn", "cn-north-1"],
+      ["aws-us-gov", "console.amazonaws-us-gov.com", "us-gov-west-1"],
+    ] as const) {
+      const text = messageText(
+        render(
+          singleTransformer(partition),
+          complianceChangeEvent({ compliance: "NON_COMPLIANT", annotation: "x", region }),
+        ),
+      );
+      expect(text).toContain(
+        `https://${host}/config/home?region=${region}#/rules/details?configRuleName=root-activity`,
+      );
+    }
   });
 
   it("reads only fields that every compliance change of the rule carries", () => {
@@ -200,6 +189,55 @@ describe("the notification template", () => {
   });
 });
 
+describe("the message of an organization compliance change", () => {
+  const MEMBER_ACCOUNT = "111122223333";
+  const MEMBER_RULE = "OrgConfigRule-root-activity-abc123";
+  const memberEvent = (values: Partial<Parameters<typeof complianceChangeEvent>[0]> = {}) =>
+    complianceChangeEvent({
+      compliance: "NON_COMPLIANT",
+      previous: "COMPLIANT",
+      annotation: "Root user used.",
+      account: MEMBER_ACCOUNT,
+      rule: MEMBER_RULE,
+      ...values,
+    });
+  const organizationTransformer = (aggregator: boolean): InputTransformer =>
+    transformerOf(
+      plan(organization, { create_notifications: true, create_aggregator: aggregator }),
+      "root-activity-compliance",
+    );
+
+  it("reads the single-account message's fields, up to the annotation in the same words", () => {
+    const { inputPaths: paths, inputTemplate } = organizationTransformer(true);
+    expect(paths).toEqual(inputPaths);
+    const shared = rawTemplate.slice(0, rawTemplate.indexOf("<annotation> ") + "<annotation> ".length);
+    expect(inputTemplate.startsWith(shared)).toBe(true);
+    expect(placeholders(inputTemplate).sort()).toEqual(Object.keys(inputPaths).sort());
+  });
+
+  it.each([
+    [true, `All accounts: the root-activity aggregator of AWS Config in account ${WORLD.accountId}.`],
+    [false, `Organization rule root-activity of account ${WORLD.accountId}.`],
+  ])(
+    "names the member account, the verdict, the rule and where to look (aggregator: %s)",
+    (aggregator, tail) => {
+      const text = messageText(
+        render(organizationTransformer(aggregator), memberEvent({ region: "eu-central-1" })),
+      );
+      expect(text).toBe(
+        `Root user activity: account ${MEMBER_ACCOUNT} is now NON_COMPLIANT for AWS Config rule ${MEMBER_RULE} in eu-central-1 (2025-03-14T09:26:53Z). Root user used. ${tail}`,
+      );
+      const back = messageText(
+        render(
+          organizationTransformer(aggregator),
+          memberEvent({ compliance: "COMPLIANT", previous: "NON_COMPLIANT" }),
+        ),
+      );
+      expect(back).toContain(`account ${MEMBER_ACCOUNT} is now COMPLIANT`);
+    },
+  );
+});
+
 describe("the input transformer model (EventBridge user guide examples)", () => {
   const ec2 = {
     version: "0",
@@ -286,54 +324,48 @@ describe("the input transformer model (EventBridge user guide examples)", () => 
 // Root activity alerts
 // ---------------------------------------------------------------------------------------------
 
-const events = await loadModule("terraform/modules/root-activity-events");
-const organization = await loadModule("terraform/modules/organization");
 const FIXTURES = "test/fixtures/cloudtrail-events";
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), "utf8")) as Record<string, unknown>;
 
-/** The note the single-account module appends with the default variables (re-evaluation on). */
-function reevaluationNote(): string {
-  const expression = unwrap(mod.locals.reevaluation_note);
-  const text = /^local\.reevaluate_rule \? "(.*)" : ""$/.exec(expression)?.[1];
-  if (text === undefined) throw new Error(`unexpected note ${expression}`);
-  return text
-    .replace("${local.rule_name}", "root-activity")
-    .replace("${var.root_activity_alert_reevaluate_delay_minutes}", "15");
+/** The alerts of a plan, by key: each rule's pattern and its target's input transformer. */
+function alertsOf(planned: Plan): Record<string, { pattern: EventPattern; transformer: InputTransformer }> {
+  const rules = planned.resources.filter(
+    (resource: Instance) =>
+      resource.type === "aws_cloudwatch_event_rule" && /\.alert\["/.test(resource.address),
+  );
+  return Object.fromEntries(
+    rules.map((rule) => [
+      String(rule.key),
+      {
+        pattern: parsePattern(String(rule.values.event_pattern)),
+        transformer: transformerOf(planned, String(rule.values.name)),
+      },
+    ]),
+  );
 }
 
-const base = {
-  read_only: true,
-  console_domain: "console.aws.amazon.com",
-  forwarding_rule_name: "root-activity-root-forward",
-  forwarding_alarm_name: "root-activity-root-forward-failures",
-};
-const singleAlerts = renderRootActivityEvents(events, { ...base, message_suffix: reevaluationNote() }).alerts;
-const organizationAlerts = renderRootActivityEvents(events, { ...base, message_suffix: "" }).alerts;
+const ALERTS = { create_notifications: true, create_root_activity_alerts: true };
+/** With the defaults the single-account module re-evaluates (cloudtrail_lookup is on); the organization does not. */
+const singleAlerts = alertsOf(plan(root, ALERTS));
+const organizationAlerts = alertsOf(plan(organization, ALERTS));
 
 /** The message of the one alert `event` raises. */
 function alertMessage(
   alerts: typeof singleAlerts,
   event: Record<string, unknown>,
 ): { key: string; text: string } {
-  const raised = Object.entries(alerts).filter(([, alert]) =>
-    matches(alert.eventPattern as EventPattern, event),
-  );
+  const raised = Object.entries(alerts).filter(([, alert]) => matches(alert.pattern, event));
   expect(raised).toHaveLength(1);
   const [key = "", alert] = raised[0] ?? [];
   if (alert === undefined) throw new Error("no alert");
-  return {
-    key,
-    text: messageText(render({ inputPaths: alert.inputPaths, inputTemplate: alert.inputTemplate }, event)),
-  };
+  return { key, text: messageText(render(alert.transformer, event)) };
 }
 
 const ALERT_FIXTURES = readdirSync(FIXTURES)
   .filter((file) => file.endsWith(".json"))
   .map((file) => file.replace(/\.json$/, ""))
-  .filter((name) =>
-    Object.values(singleAlerts).some((alert) => matches(alert.eventPattern as EventPattern, fixture(name))),
-  );
+  .filter((name) => Object.values(singleAlerts).some((alert) => matches(alert.pattern, fixture(name))));
 
 describe("the root activity alert messages", () => {
   it("exist for the sign-ins, the failed sign-in, another sign-in event, API calls, a centralized session and the forwarding alarm", () => {
@@ -447,15 +479,9 @@ describe("the root activity alert messages", () => {
     const readme = readFileSync(path, "utf8");
     for (const name of names) {
       const event = fixture(name);
-      const raised = Object.values(alerts()).find((alert) =>
-        matches(alert.eventPattern as EventPattern, event),
-      );
-      const output = render(
-        { inputPaths: raised?.inputPaths ?? {}, inputTemplate: raised?.inputTemplate ?? "" },
-        event,
-      );
-      expect(readme, name).toContain(`  ${output}\n`);
+      const raised = Object.values(alerts()).find((alert) => matches(alert.pattern, event));
+      if (raised === undefined) throw new Error(`no alert for ${name}`);
+      expect(readme, name).toContain(`  ${render(raised.transformer, event)}\n`);
     }
-    expect(organization.locals.console_domain).toBe(mod.locals.console_domain);
   });
 });

@@ -272,6 +272,10 @@ describe("single account: the function", () => {
       },
     });
     const packRule = `arn:${PARTITION}:config:${REGION}:${ACCOUNT}:config-rule/aws-service-rule/config-conforms.amazonaws.com/config-rule-abc123`;
+    // AWS Config is the only principal the function's policy names.
+    expect(new Set(policy.Statement.map((statement) => JSON.stringify(statement.Principal)))).toEqual(
+      new Set([JSON.stringify({ Service: "config.amazonaws.com" })]),
+    );
     const packStatement = policy.Statement.filter(
       (statement) => statement.Sid === "AllowConfigConformancePackRule",
     );

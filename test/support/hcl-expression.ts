@@ -66,7 +66,7 @@ function stringEnd(source: string, at: number): number {
  * The index after the `}` that closes the interpolation (or directive) whose expression starts at `at`, quoted
  * strings in it skipped: where `${` ... `}` ends without reading the expression.
  */
-export function interpolationEnd(source: string, at: number): number {
+function interpolationEnd(source: string, at: number): number {
   let depth = 0;
   let index = at;
   while (index < source.length) {
@@ -505,7 +505,7 @@ function placeholder(address: string): string {
 }
 
 /** Whether `value` is one of moduleScope()'s placeholders, a value only Terraform knows. */
-export function isPlaceholder(value: Value | undefined): value is string {
+function isPlaceholder(value: Value | undefined): value is string {
   return typeof value === "string" && PLACEHOLDERS.has(value);
 }
 
@@ -1165,7 +1165,8 @@ export function accepts(variables: Readonly<Record<string, Block>>, name: string
   // of a variable that is not nullable) before it validates; a value that does not convert is refused.
   let converted: Value;
   try {
-    const given = value === null && variable.nullable === false ? evaluateExpression(variable.default, {}) : value;
+    const given =
+      value === null && variable.nullable === false ? evaluateExpression(variable.default, {}) : value;
     converted = convert(given, parseType(variable.type), `var.${name}`);
   } catch (error) {
     if (error instanceof TerraformError) return false;

@@ -9,16 +9,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { parse } from "@cdktf/hcl2json";
-import {
-  evaluateExpression,
-  moduleScope,
-  referencedObjects,
-  references,
-  TerraformError,
-  UnsupportedExpression,
-  type Value,
-  wholeInterpolation,
-} from "./hcl-expression.ts";
+import { referencedObjects, wholeInterpolation } from "./hcl-expression.ts";
 
 export type Block = Record<string, unknown>;
 
@@ -200,12 +191,12 @@ export function nestedAll(block: Block, name: string): Block[] {
 }
 
 /** A terraform-docs style rendering of a variable's type: `"${list(string)}"` -> `list(string)`. */
-export function renderType(variable: Block): string {
+function renderType(variable: Block): string {
   return unwrap(variable.type);
 }
 
 /** A terraform-docs style rendering of a variable's default value. */
-export function renderDefault(variable: Block): string {
+function renderDefault(variable: Block): string {
   if (!("default" in variable)) return "n/a";
   const value = variable.default;
   if (Array.isArray(value) && value.length > 0) {
@@ -221,7 +212,7 @@ const byName = ([a]: [string, ...unknown[]], [b]: [string, ...unknown[]]): numbe
   a < b ? -1 : a > b ? 1 : 0;
 
 /** The Resources table terraform-docs writes for a module (resources and data sources, sorted). */
-export function renderResourcesTable(module: TerraformModule): string {
+function renderResourcesTable(module: TerraformModule): string {
   const rows: [string, string][] = [];
   for (const [kind, blocks, docs] of [
     ["resource", module.resources, "resources"],
@@ -239,7 +230,7 @@ export function renderResourcesTable(module: TerraformModule): string {
 }
 
 /** The Inputs table terraform-docs writes for a module's variables. */
-export function renderInputsTable(module: TerraformModule): string {
+function renderInputsTable(module: TerraformModule): string {
   const rows = Object.entries(module.variables)
     .sort(byName)
     .map(
@@ -254,107 +245,11 @@ export function renderInputsTable(module: TerraformModule): string {
 }
 
 /** The Outputs table terraform-docs writes for a module's outputs. */
-export function renderOutputsTable(module: TerraformModule): string {
+function renderOutputsTable(module: TerraformModule): string {
   const rows = Object.entries(module.outputs)
     .sort(byName)
     .map(([name, output]) => `| ${anchor("output", name)} | ${cell(output.description)} |`);
   return ["| Name | Description |", "|------|-------------|", ...rows].join("\n");
-}
-
-/** One statement of an `aws_iam_policy_document`, as hcl2json gives it. */
-export interface PolicyStatement {
-  sid?: string;
-  effect?: string;
-  actions?: string[];
-  not_actions?: string[];
-  resources?: string[];
-  not_resources?: string[];
-  principals?: { type: string; identifiers: string[] }[];
-  not_principals?: { type: string; identifiers: string[] }[];
-  condition?: { test: string; variable: string; values: string[] }[];
-}
-
-/**
- * The `dynamic "<name>"` blocks of `block`. hcl2json writes them as an object keyed by the block
- * name (`dynamic: { statement: [ { for_each, content: [...] } ] }`).
- */
-export function dynamicBlocks(block: Block, name: string): Block[] {
-  const dynamic = block.dynamic;
-  if (dynamic === undefined) return [];
-  if (!isRecord(dynamic)) throw new Error(`dynamic: expected an object keyed by block name`);
-  return nestedAll(dynamic, name);
-}
-
-/** The statements of a policy document block, including those of `dynamic "statement"` blocks. */
-export function policyStatements(document: Block): PolicyStatement[] {
-  const direct = nestedAll(document, "statement") as PolicyStatement[];
-  const dynamic = dynamicBlocks(document, "statement").flatMap((block) =>
-    nestedAll(block, "content"),
-  ) as PolicyStatement[];
-  return [...direct, ...dynamic];
-}
-
-/** Whether `expression` gives `probe` for each of `probes` bound by `bind`; an error is a no. */
-function givesBack(
-  expression: unknown,
-  probes: readonly Value[],
-  bind: (probe: Value) => Record<string, Value>,
-) {
-  return probes.every((probe) => {
-    try {
-      const result = evaluateExpression(expression, bind(probe));
-      return JSON.stringify(result) === JSON.stringify(probe);
-    } catch (error) {
-      if (error instanceof TerraformError || error instanceof UnsupportedExpression) return false;
-      throw error;
-    }
-  });
-}
-
-/** A policy document's JSON for the probes of policyDocumentOf: what it renders, and jsondecode() of it. */
-const DOCUMENT_PROBE = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "probe" }] });
-
-/**
- * The `aws_iam_policy_document` data block an expression such as
- * `"${data.aws_iam_policy_document.x.json}"` or `"${jsondecode(data.aws_iam_policy_document.x[0].json)}"`
- * evaluates to (the document's JSON, or jsondecode() of it), following `module.<call>.<output>` into the called
- * module (`calls`: call name -> module) when that output is such a document; anything else throws, because only
- * those documents can be checked.
- */
-export function policyDocumentOf(
-  module: TerraformModule,
-  expression: unknown,
-  calls: Record<string, TerraformModule> = {},
-): Block {
-  const [reference, ...more] = references(expression);
-  const unknown = (): never => {
-    throw new Error(`policy ${String(expression)} is not an aws_iam_policy_document of the module`);
-  };
-  if (reference === undefined || more.length > 0) return unknown();
-  /** Whether the expression gives the document `value` stands for at `reference`, as JSON or decoded. */
-  const gives = (bind: (value: Value) => Record<string, Value>): boolean =>
-    givesBack(expression, [DOCUMENT_PROBE], bind) ||
-    givesBack(expression, [JSON.parse(DOCUMENT_PROBE) as Value], (decoded) => bind(JSON.stringify(decoded)));
-  const viaModule = /^module\.([a-z0-9_]+)\.([a-z0-9_]+)$/.exec(reference);
-  if (viaModule !== null) {
-    const [, call = "", output = ""] = viaModule;
-    const callee = call in module.modules ? calls[call] : undefined;
-    const value = callee?.outputs[output]?.value;
-    if (callee === undefined || value === undefined) {
-      throw new Error(`policy ${String(expression)}: module.${call} or its output ${output} is unknown`);
-    }
-    if (!gives((json) => ({ module: { [call]: { [output]: json } } }))) return unknown();
-    return policyDocumentOf(callee, value, calls);
-  }
-  const match = /^data\.aws_iam_policy_document\.([a-z0-9_]+)(\[0\])?\.json$/.exec(reference);
-  const name = match?.[1];
-  const block = name === undefined ? undefined : module.data.aws_iam_policy_document?.[name];
-  if (block === undefined || name === undefined) return unknown();
-  // `[0]` only for a document with count.
-  if ((match?.[2] !== undefined) !== "count" in block) return unknown();
-  const instance = (json: Value): Value => ("count" in block ? [{ json }] : { json });
-  if (!gives((json) => ({ data: { aws_iam_policy_document: { [name]: instance(json) } } }))) return unknown();
-  return block;
 }
 
 /** Lookups into the declarations of `module` that throw when one is missing, so a typo cannot pass as undefined. */
@@ -380,100 +275,6 @@ export function declarations(module: TerraformModule): {
 export function dependsOn(block: Block): string[] {
   const list = block.depends_on;
   return Array.isArray(list) ? list.map(unwrap) : [];
-}
-
-/** Inline policies and attachments of `module` whose role is `reference` (`aws_iam_role.x`, `module.y`). */
-export function policiesOn(
-  module: TerraformModule,
-  reference: string,
-): { inline: Block[]; attachments: Block[] } {
-  const onRole = (block: Block): boolean =>
-    referencedObjects(block.role ?? block.roles).some((ref) => ref === reference);
-  const attachments = [
-    ...Object.values(module.resources.aws_iam_role_policy_attachment ?? {}),
-    ...Object.values(module.resources.aws_iam_policy_attachment ?? {}),
-    ...Object.values(module.resources.aws_iam_role_policy_attachments_exclusive ?? {}),
-  ].filter(onRole);
-  const inline = Object.values(module.resources.aws_iam_role_policy ?? {}).filter(onRole);
-  return { inline, attachments };
-}
-
-/** Inline policies and attachments of the module that give its IAM role `roleName` permissions. */
-export function rolePolicies(
-  module: TerraformModule,
-  roleName: string,
-): { inline: Block[]; attachments: Block[]; role: Block } {
-  const role = declarations(module).resource("aws_iam_role", roleName);
-  return { ...policiesOn(module, `aws_iam_role.${roleName}`), role };
-}
-
-/** Problems of statements that should only allow: Deny, NotAction, NotResource, NotPrincipal. */
-export function onlyAllowsProblems(statements: PolicyStatement[]): string[] {
-  return statements.flatMap((statement) => {
-    const what = statement.sid ?? JSON.stringify(statement.actions);
-    return [
-      ...(statement.effect === "Allow" ? [] : [`${what}: effect ${statement.effect}, not Allow`]),
-      ...(statement.not_actions === undefined ? [] : [`${what}: NotAction grants everything else`]),
-      ...(statement.not_resources === undefined ? [] : [`${what}: NotResource grants everything else`]),
-      ...(statement.not_principals === undefined ? [] : [`${what}: NotPrincipal`]),
-    ];
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Module calls
-// ---------------------------------------------------------------------------------------------
-
-const MODULE_META_ARGUMENTS = new Set(["source", "version", "providers", "depends_on", "count", "for_each"]);
-
-/** The input arguments of a module block (its meta-arguments left out). */
-export function callArguments(call: Block): string[] {
-  return Object.keys(call).filter((key) => !MODULE_META_ARGUMENTS.has(key));
-}
-
-/** Arguments a module call passes that the called module does not declare, and required inputs it leaves out. */
-export function moduleCallProblems(call: Block, callee: TerraformModule): string[] {
-  const args = callArguments(call);
-  const undeclared = args.filter((arg) => !(arg in callee.variables)).map((arg) => `${arg}: not declared`);
-  const missing = Object.entries(callee.variables)
-    .filter(([name, block]) => !("default" in block) && !args.includes(name))
-    .map(([name]) => `${name}: required, not passed`);
-  return [...undeclared, ...missing];
-}
-
-/** Values a variable passed unchanged gives back as they are, whatever their type. */
-const PASSED_PROBES: readonly Value[] = [
-  "passed-through-probe",
-  7919.5,
-  true,
-  null,
-  ["probe"],
-  { probe: "p" },
-];
-
-/**
- * Each argument of a module call that passes a variable of the caller unchanged (it refers to that variable only
- * and gives back every value of it, null included): the caller's variable and the called module's, to compare their
- * types and validations.
- */
-export function passedThrough(
-  call: Block,
-  caller: TerraformModule,
-  callee: TerraformModule,
-): { argument: string; callerVariable: Block; calleeVariable: Block; name: string }[] {
-  return callArguments(call).flatMap((argument) => {
-    const [reference, ...more] = references(call[argument]);
-    const variable = more.length === 0 ? /^var\.([a-z0-9_]+)$/.exec(reference ?? "")?.[1] : undefined;
-    const name =
-      variable !== undefined &&
-      givesBack(call[argument], PASSED_PROBES, (probe) => ({ var: { [variable]: probe } }))
-        ? variable
-        : undefined;
-    const callerVariable = name === undefined ? undefined : caller.variables[name];
-    const calleeVariable = callee.variables[argument];
-    if (name === undefined || callerVariable === undefined || calleeVariable === undefined) return [];
-    return [{ argument, callerVariable, calleeVariable, name }];
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -532,88 +333,12 @@ export function undocumentedOutputs(module: TerraformModule): string[] {
     .map(([name]) => name);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Examples: root modules that call a module of this repository
-// ---------------------------------------------------------------------------------------------
-
-/** What keeps `example` from being a complete root module: Terraform 1.5, hashicorp/aws, one aws provider. */
-function rootModuleProblems(example: TerraformModule): string[] {
-  const [terraform] = example.terraform;
-  const problems: string[] = [];
-  if (example.terraform.length !== 1) problems.push(`${example.terraform.length} terraform blocks`);
-  if (terraform?.required_version !== ">= 1.5")
-    problems.push(`required_version ${terraform?.required_version}`);
-  const providers = terraform === undefined ? [] : nestedAll(terraform, "required_providers");
-  const aws = providers[0]?.aws as { source?: string } | undefined;
-  if (aws?.source !== "hashicorp/aws") problems.push(`aws provider source ${aws?.source}`);
-  if (example.providers.aws?.length !== 1)
-    problems.push(`${example.providers.aws?.length ?? 0} aws provider blocks`);
-  return problems;
-}
-
-/** Example outputs without a description, referring to no module output, or to one the called module lacks. */
-function outputReferenceProblems(
-  example: TerraformModule,
-  callees: Record<string, TerraformModule>,
-): string[] {
-  return Object.entries(example.outputs).flatMap(([name, output]) => {
-    const problems = typeof output.description === "string" ? [] : [`${name}: no description`];
-    // The module outputs it refers to (`module.<call>.<output>`, `module.<call>[0].<output>`, a splat).
-    const used = references(output.value).flatMap((reference) => {
-      const match = /^module\.([a-z0-9_]+)(?:\[[^\]]*\])?\.([a-z0-9_]+)/.exec(reference);
-      return match === null ? [] : [match];
-    });
-    if (used.length === 0) problems.push(`${name}: refers to no module output`);
-    for (const [, call = "", attribute = ""] of used) {
-      const callee = call in example.modules ? callees[call] : undefined;
-      if (callee === undefined) problems.push(`${name}: module.${call} is not called`);
-      else if (!(attribute in callee.outputs))
-        problems.push(`${name}: module.${call} has no output ${attribute}`);
-    }
-    return problems;
-  });
-}
-
-/** Example variables without a description or a type, or that no expression refers to (a comment is no use). */
-function exampleVariableProblems(example: TerraformModule): string[] {
-  const used = new Set(example.files.flatMap((file) => referencedObjects(file.json)));
-  return Object.entries(example.variables).flatMap(([name, block]) => [
-    ...(typeof block.description === "string" ? [] : [`${name}: no description`]),
-    ...(block.type === undefined ? [`${name}: no type`] : []),
-    ...(used.has(`var.${name}`) ? [] : [`${name}: unused`]),
-  ]);
-}
-
-/**
- * Everything that keeps `example` from being a working root module for the modules it calls
- * (`callees`: call name -> the called module): not a complete root module (Terraform 1.5,
- * hashicorp/aws, one aws provider), a call passing an argument the module does not declare or
- * leaving out a required one, an output that is undocumented or refers to an output the module
- * lacks, a variable that is undocumented, untyped or unused.
- */
-export function exampleProblems(
-  example: TerraformModule,
-  callees: Record<string, TerraformModule>,
-): string[] {
-  const callProblems = Object.entries(example.modules).flatMap(([name, call]) => {
-    const callee = callees[name];
-    if (callee === undefined) return [`module.${name}: not expected`];
-    return moduleCallProblems(call, callee).map((problem) => `module.${name}.${problem}`);
-  });
-  return [
-    ...rootModuleProblems(example),
-    ...callProblems,
-    ...outputReferenceProblems(example, callees),
-    ...exampleVariableProblems(example),
-  ];
-}
-
 /**
  * What a README refers to in the modules: outputs (`terraform output [-raw|-json] <name>`, "the
  * `<name>` output") and addresses in a module call (`module.<call>.<output>`,
  * `module.<call>.<type>.<name>`).
  */
-export function readmeReferences(readme: string): {
+function readmeReferences(readme: string): {
   outputs: string[];
   moduleOutputs: { call: string; output: string }[];
   moduleResources: { call: string; address: string }[];
@@ -637,7 +362,7 @@ export function readmeReferences(readme: string): {
  * Whether `address` (`<type>.<name>`, or `module.<call>.` in front of one) is a resource of
  * `module`, following `calls` (module call name -> the called module) into child modules.
  */
-export function declaresResource(
+function declaresResource(
   module: TerraformModule,
   address: string,
   calls: Record<string, TerraformModule> = {},
@@ -660,7 +385,7 @@ export function declaresResource(
 }
 
 /** `aws_x.y[0]` -> base `aws_x.y`, index `0`; an address without an instance key has no index. */
-export function splitInstance(address: string): { base: string; index: string | undefined } {
+function splitInstance(address: string): { base: string; index: string | undefined } {
   const match = /^(.*)\[([^\]]+)\]$/.exec(address);
   return match === null ? { base: address, index: undefined } : { base: match[1] ?? "", index: match[2] };
 }
@@ -693,140 +418,11 @@ export function readmeReferenceProblems(
 }
 
 // ---------------------------------------------------------------------------------------------
-// The evaluator module (terraform/modules/evaluator) as its callers use it
-// ---------------------------------------------------------------------------------------------
-
-/** The outputs both deployments give about the function, each the evaluator output it passes on. */
-export const FUNCTION_OUTPUTS = {
-  lambda_function_name: "function_name",
-  lambda_function_arn: "function_arn",
-  lambda_role_arn: "role_arn",
-  log_group_name: "log_group_name",
-} as const;
-
-/**
- * The statements of a policy document as Terraform renders it for `switches` (variable name ->
- * value): every direct statement, and each `dynamic "statement"` once per element its for_each evaluates to
- * (`var.<name> ? [1] : []`: once when the switch is on). Throws on a for_each that is not a list (a content that
- * would read its element is not rendered here) and on a variable that is not given, so a statement cannot be left
- * out by accident.
- *
- * @example
- * ```ts
- * renderedStatements(data("aws_iam_policy_document", "evaluation"), { grant_cloudtrail_lookup: true });
- * ```
- */
-export function renderedStatements(
-  document: Block,
-  switches: Readonly<Record<string, Value>>,
-): PolicyStatement[] {
-  const dynamic = dynamicBlocks(document, "statement").flatMap((block) => {
-    const elements = evaluateExpression(block.for_each, { var: switches });
-    if (!Array.isArray(elements)) throw new Error(`for_each ${String(block.for_each)} is not a list`);
-    const content = nestedAll(block, "content") as PolicyStatement[];
-    if (elements.length > 0 && references(content).some((reference) => reference.startsWith("statement.")))
-      throw new Error("a dynamic statement that reads its element");
-    return elements.flatMap(() => content);
-  });
-  return [...(nestedAll(document, "statement") as PolicyStatement[]), ...dynamic];
-}
-
-/**
- * The value of a module call's bool argument for the caller's variables `values` (name -> value), evaluated.
- * Throws on a caller variable that `values` does not give, on what else the argument refers to (a local, a
- * resource), and on a value that is not a bool.
- */
-export function callBool(call: Block, argument: string, values: Record<string, boolean> = {}): boolean {
-  const value = call[argument];
-  if (value === undefined) throw new Error(`the call passes no ${argument}`);
-  const result = evaluateExpression(value, { var: values });
-  if (typeof result !== "boolean")
-    throw new Error(`${argument} = ${String(value)} gave ${JSON.stringify(result)}`);
-  return result;
-}
-
-/**
- * The statements the evaluator's execution role ends up with for one call of it: those of its own
- * policy document, those of its evaluation document when the call sets grant_evaluation_actions
- * (with the CloudTrail statements when grant_cloudtrail_lookup is true), and those of the
- * caller's policy document passed as policy_json. `values` gives the caller's bool variables the
- * call passes (`{ cloudtrail_lookup: true }`). Throws on anything it cannot follow (a grant that
- * is neither a literal nor a given variable, a policy_json that is not an aws_iam_policy_document
- * of the caller, a source_policy_documents that gives other documents than those two).
- */
-export function evaluatorRoleStatements(
-  evaluator: TerraformModule,
-  caller: TerraformModule,
-  call: Block,
-  values: Record<string, boolean> = {},
-): PolicyStatement[] {
-  const { data } = declarations(evaluator);
-  const own = data("aws_iam_policy_document", "this");
-  const grant = callBool(call, "grant_evaluation_actions", values);
-  const extra = call.policy_json ?? null;
-  // The documents the role's policy is built from, evaluated for this call: each is the evaluation document or the
-  // caller's policy_json (the probe stands for it), anything else is not followed.
-  const callerDocument = "<the caller's policy_json>";
-  const sources = evaluateExpression(
-    own.source_policy_documents,
-    moduleScope(evaluator, {
-      grant_evaluation_actions: grant,
-      policy_json: extra === null ? null : callerDocument,
-    }),
-  );
-  if (!Array.isArray(sources)) throw new Error(`source_policy_documents gave ${JSON.stringify(sources)}`);
-  return [
-    ...sources.flatMap((source) => {
-      if (source === "<data.aws_iam_policy_document.evaluation.json>")
-        return evaluationStatements(evaluator, call, values);
-      if (source === callerDocument && extra !== null)
-        return policyStatements(policyDocumentOf(caller, extra));
-      throw new Error(`unexpected source policy document ${JSON.stringify(source)}`);
-    }),
-    ...policyStatements(own),
-  ];
-}
-
-/**
- * The statements of the evaluator's evaluation document (its evaluation_policy_json) for one call
- * of it: with the CloudTrail statements when the call's grant_cloudtrail_lookup is true (absent:
- * the variable's default).
- */
-export function evaluationStatements(
-  evaluator: TerraformModule,
-  call: Block,
-  values: Record<string, boolean> = {},
-): PolicyStatement[] {
-  const { data, variable } = declarations(evaluator);
-  const lookup =
-    "grant_cloudtrail_lookup" in call
-      ? callBool(call, "grant_cloudtrail_lookup", values)
-      : variable("grant_cloudtrail_lookup").default === true;
-  return renderedStatements(data("aws_iam_policy_document", "evaluation"), {
-    grant_cloudtrail_lookup: lookup,
-  });
-}
-
-/**
- * The rule parameters a module's `local.rule_parameters` gives for `values` (variable name -> value), evaluated:
- * throws on a variable not given, on what else it refers to, and unless it gives an object of strings (what AWS
- * Config's InputParameters is).
- */
-export function ruleParameters(expression: unknown, values: Record<string, unknown>): Record<string, string> {
-  const result = evaluateExpression(expression, { var: values as Record<string, Value> });
-  if (typeof result !== "object" || result === null || Array.isArray(result))
-    throw new Error(`rule parameters ${JSON.stringify(result)} are not an object`);
-  for (const [name, value] of Object.entries(result))
-    if (typeof value !== "string") throw new Error(`${name}: ${JSON.stringify(value)} is not a string`);
-  return result as Record<string, string>;
-}
-
-// ---------------------------------------------------------------------------------------------
 // terraform-docs tables
 // ---------------------------------------------------------------------------------------------
 
 /** The Modules table terraform-docs writes for a module's calls ("No modules." without any). */
-export function renderModulesTable(module: TerraformModule): string {
+function renderModulesTable(module: TerraformModule): string {
   const rows = Object.entries(module.modules)
     .sort(byName)
     .map(
@@ -845,129 +441,4 @@ export function docsTables(module: TerraformModule): [string, string][] {
     ["Inputs", renderInputsTable(module)],
     ["Outputs", renderOutputsTable(module)],
   ];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Root activity events (terraform/modules/root-activity-events): the alerts as Terraform renders them
-// ---------------------------------------------------------------------------------------------
-
-/** The inputs of terraform/modules/root-activity-events. */
-export interface RootActivityEventsInputs {
-  readonly read_only: boolean;
-  readonly console_domain: string;
-  readonly forwarding_alarm_name: string;
-  readonly forwarding_rule_name: string;
-  readonly message_suffix: string;
-}
-
-/** One alert as the module's `alerts` output gives it, its pattern parsed. */
-export interface RenderedAlert {
-  readonly description: string;
-  readonly eventPattern: Record<string, unknown>;
-  readonly inputPaths: Record<string, string>;
-  readonly inputTemplate: string;
-  readonly state: string;
-}
-
-/**
- * What terraform/modules/root-activity-events gives for `inputs`, its outputs evaluated (moduleScope): the root
- * event pattern, the forwarding alarm pattern and every alert (its JSON pattern parsed), and the keys of the alerts
- * on root events. Anything the evaluator does not know throws.
- */
-export function renderRootActivityEvents(
-  module: TerraformModule,
-  inputs: RootActivityEventsInputs,
-): {
-  rootEventPattern: Record<string, unknown>;
-  forwardingAlarmSourcePattern: Record<string, unknown>;
-  alerts: Record<string, RenderedAlert>;
-  rootEventAlertKeys: string[];
-} {
-  const scope = moduleScope(module, { ...inputs });
-  const output = (name: string): Value => {
-    const declared = module.outputs[name];
-    if (declared === undefined) throw new Error(`the module has no output ${name}`);
-    return evaluateExpression(declared.value, scope);
-  };
-  type Alert = {
-    description: string;
-    event_pattern: string;
-    input_paths: Record<string, string>;
-    input_template: string;
-    state: string;
-  };
-  const alerts = Object.fromEntries(
-    Object.entries(output("alerts") as Record<string, Alert>).map(([key, alert]) => [
-      key,
-      {
-        description: alert.description,
-        eventPattern: JSON.parse(alert.event_pattern) as Record<string, unknown>,
-        inputPaths: alert.input_paths,
-        inputTemplate: alert.input_template,
-        state: alert.state,
-      },
-    ]),
-  );
-  return {
-    rootEventPattern: output("root_event_pattern_object") as Record<string, unknown>,
-    forwardingAlarmSourcePattern: output("forwarding_alarm_event_pattern_object") as Record<string, unknown>,
-    alerts,
-    rootEventAlertKeys: output("root_event_alert_keys") as string[],
-  };
-}
-
-/**
- * The scope of `values` (`{ "var.a": true, "local.x": false }`): the variables and locals it names, nothing else.
- */
-function referenceScope(values: Readonly<Record<string, Value>>): Record<string, Value> {
-  const scope: Record<string, Record<string, Value>> = { var: {}, local: {} };
-  for (const [reference, value] of Object.entries(values)) {
-    const [root = "", name = "", ...rest] = reference.split(".");
-    const names = scope[root];
-    if (names === undefined || rest.length > 0) throw new Error(`not a variable or a local: ${reference}`);
-    names[name] = value;
-  }
-  return scope;
-}
-
-/** The value of an expression (hcl2json's `"${...}"`, or the bare expression text) for `values`. */
-function valueFor(expression: unknown, values: Readonly<Record<string, Value>>): Value {
-  const text =
-    typeof expression === "string" && wholeInterpolation(expression) === undefined
-      ? `\${${expression}}`
-      : expression;
-  return evaluateExpression(text, referenceScope(values));
-}
-
-/**
- * Evaluates a bool expression over variables and locals (`!var.a || var.b`, `local.x && var.y`)
- * for `values` (`{ "var.a": true, "local.x": false }`), as hcl-expression.ts evaluates Terraform's expressions:
- * a reference not given, a construct it does not know, or a result that is not a bool throws.
- *
- * @example
- * ```ts
- * evaluateBoolCondition("!var.a || var.b", { "var.a": true, "var.b": false }); // false
- * ```
- */
-export function evaluateBoolCondition(expression: string, values: Record<string, boolean | string>): boolean {
-  const result = valueFor(expression, values);
-  if (typeof result !== "boolean") throw new Error(`${expression} did not give a bool`);
-  return result;
-}
-
-/**
- * How many instances a block's count gives for `values` (as evaluateBoolCondition takes them): what its count does,
- * not how it is spelled. Throws for a block without count and for a count that is not a whole number.
- *
- * @example
- * ```ts
- * instanceCount(alarm, { "var.alarm_on_failures": false }); // 0
- * ```
- */
-export function instanceCount(block: Block, values: Record<string, boolean | string>): number {
-  if (!("count" in block)) throw new Error("the block has no count");
-  const count = valueFor(block.count, values);
-  if (typeof count !== "number" || !Number.isInteger(count) || count < 0)
-    throw new Error(`count ${String(block.count)} gave ${JSON.stringify(count)}`);
-  return count;
 }
