@@ -1,8 +1,8 @@
 import type { Context } from "aws-lambda";
 import { ClientCache, type ClientRequest } from "./aws/client-cache.ts";
 import type { RuleClients } from "./aws/clients.ts";
-import type { FetchReportOptions } from "./aws/credential-report.ts";
 import { putAccountEvaluation } from "./aws/put-evaluation.ts";
+import type { FetchReportOptions } from "./credential-report/fetch.ts";
 import {
   AccountMismatchError,
   errorName,

@@ -5,9 +5,9 @@
 import { CloudTrailClient, type Event, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
+import { lookupRootEvents } from "../rule/cloudtrail/lookup.ts";
+import { Pacer } from "../rule/cloudtrail/pacer.ts";
 import { CloudTrailLookupError } from "../rule/errors.ts";
-import { lookupRootEvents } from "../rule/evidence/cloudtrail.ts";
-import { Pacer } from "../rule/evidence/pacer.ts";
 import {
   type CloudTrailRecord,
   centralizedRootSessionEvent,

@@ -14,7 +14,7 @@ import { readFile } from "node:fs/promises";
 import { join, normalize } from "node:path";
 import { format } from "@cdktf/hcl-tools";
 import { describe, expect, it } from "vitest";
-import { memberRoleArn } from "../rule/aws/assume-role.ts";
+import { memberRoleArn } from "../rule/aws/sts.ts";
 import { DEFAULT_PARAMETERS, parseRuleParameters } from "../rule/params.ts";
 import {
   declarations,

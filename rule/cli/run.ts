@@ -1,6 +1,6 @@
-import { assumeMemberRole, sessionName } from "../aws/assume-role.ts";
 import { createRuleClients } from "../aws/clients.ts";
-import type { ReportProgress } from "../aws/credential-report.ts";
+import { assumeMemberRole, sessionName } from "../aws/sts.ts";
+import type { ReportProgress } from "../credential-report/fetch.ts";
 import { AccountMismatchError, RootActivityError, UsageError } from "../errors.ts";
 import { evaluate } from "../evaluate.ts";
 import { gatherEvidence } from "../evidence/gather.ts";

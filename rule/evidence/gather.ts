@@ -5,33 +5,9 @@ import {
   type FetchReportOptions,
   fetchCredentialReport,
   type ReportProgress,
-} from "../aws/credential-report.ts";
+} from "../credential-report/fetch.ts";
 import type { RuleParameters } from "../params.ts";
-import type { Evidence } from "./types.ts";
-
-/** How to gather one account's evidence. */
-export interface GatherOptions {
-  readonly params: RuleParameters;
-  /** The evaluation time: CloudTrail is searched from `min(lookbackDays, 90)` days before it. */
-  readonly now: Date;
-  /** Epoch ms by which all evidence must be in hand. */
-  readonly deadline: number;
-  readonly clock?: () => number;
-  readonly sleep?: FetchReportOptions["sleep"];
-  readonly random?: FetchReportOptions["random"];
-  readonly onProgress?: (
-    progress: ReportProgress | { readonly kind: "cloudtrail"; readonly regions: number },
-  ) => void;
-}
-
-/** What the CloudTrail part cost, for the log line. */
-export interface CloudTrailStats {
-  readonly regions: number;
-  /** LookupEvents pages read. */
-  readonly pages: number;
-  readonly retries: number;
-  readonly durationMs: number;
-}
+import type { CloudTrailStats, Evidence, GatherOptions } from "./types.ts";
 
 /** One account's evidence, and what it took to get it. */
 export interface GatheredEvidence {
@@ -85,7 +61,7 @@ async function gatherWithin(
 ): Promise<GatheredEvidence> {
   // Loaded only when the parameters ask for CloudTrail: its SDKs stay out of the function's init.
   const trail = options.params.cloudTrailLookup
-    ? import("./read-cloudtrail.ts").then((m) => m.readCloudTrail(clients, options, stop.signal, clock))
+    ? import("../cloudtrail/read.ts").then((m) => m.readCloudTrail(clients, options, stop.signal, clock))
     : null;
   let report: FetchedReport;
   try {

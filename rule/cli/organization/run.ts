@@ -1,10 +1,6 @@
 import { STSClient } from "@aws-sdk/client-sts";
-import { CLIENT_SETTINGS } from "../../aws/clients.ts";
-import {
-  callerIdentity,
-  listOrganizationAccounts,
-  ORGANIZATION_MAX_ATTEMPTS,
-} from "../../aws/organizations.ts";
+import { CLIENT_SETTINGS } from "../../aws/settings.ts";
+import { callerIdentity } from "../../aws/sts.ts";
 import {
   AccountNotInOrganizationError,
   CallerIdentityError,
@@ -14,6 +10,7 @@ import {
 import type { Command, OrganizationScan } from "../args.ts";
 import { cliMessage } from "../messages.ts";
 import { selectAccounts } from "./accounts.ts";
+import { listOrganizationAccounts, ORGANIZATION_MAX_ATTEMPTS } from "./list-accounts.ts";
 import { accountJson, type ScanJson, toCsv } from "./output.ts";
 import { ProgressBar, type Terminal } from "./progress.ts";
 import { type AccountOutcome, orderOutcomes, rowVerdict, summarize, summaryLine } from "./results.ts";

@@ -1,12 +1,13 @@
 import type { STSClient } from "@aws-sdk/client-sts";
-import { assumeMemberRole, memberRoleArn, sessionName } from "../../aws/assume-role.ts";
 import { createRuleClients } from "../../aws/clients.ts";
-import type { CallerIdentity, OrganizationAccount } from "../../aws/organizations.ts";
+import type { CallerIdentity } from "../../aws/sts.ts";
+import { assumeMemberRole, memberRoleArn, sessionName } from "../../aws/sts.ts";
 import { AccountMismatchError, AssumeRoleError, errorName, errorSummary } from "../../errors.ts";
 import { evaluate } from "../../evaluate.ts";
 import { gatherEvidence } from "../../evidence/gather.ts";
 import type { Command } from "../args.ts";
 import { cliMessage } from "../messages.ts";
+import type { OrganizationAccount } from "./list-accounts.ts";
 import type { AccountOutcome } from "./results.ts";
 
 /**
