@@ -62,6 +62,29 @@ describe("fail closed when CloudTrail cannot be read", () => {
     );
   });
 
+  it("keeps the principal AWS names in an access denial out of the annotation", async () => {
+    // Prepare: a denial whose message names the function's role session, as AWS's do.
+    const t = new Date();
+    aws.setReport(buildReport({ rows: [rootRow({ password_last_used: iamDate(daysBefore(t, 2)) })] }), {
+      generatedTime: t,
+    });
+    aws.inject({
+      kind: "error",
+      service: "cloudtrail",
+      status: 400,
+      code: "AccessDeniedException",
+      times: ALWAYS,
+    });
+    // Act
+    const run = await invokeHandler(virtualTrailHandler(aws), eventAt(t), 20_000);
+    // Assess
+    expectOnePost(aws, run, 20_000, "NON_COMPLIANT");
+    expect(firstAnnotation(aws)).toMatch(
+      /CloudTrail could not be read: LookupEvents in \S+: AccessDeniedException \(HTTP 400\)\.$/,
+    );
+    expect(firstAnnotation(aws)).not.toMatch(/arn:|assumed-role|not authorized/);
+  });
+
   it("names the permission when LookupEvents or ListRegions is denied", async () => {
     // Prepare
     const t = new Date();

@@ -1,12 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { RuleClients } from "../aws/clients.ts";
-import {
-  type FetchedReport,
-  type FetchReportOptions,
-  fetchCredentialReport,
-  type ReportProgress,
-} from "../credential-report/fetch.ts";
-import type { RuleParameters } from "../params.ts";
+import { type FetchedReport, fetchCredentialReport } from "../credential-report/fetch.ts";
+import { abortAfter, type DeadlineSignal } from "../deadline.ts";
 import type { CloudTrailStats, Evidence, GatherOptions } from "./types.ts";
 
 /** One account's evidence, and what it took to get it. */
@@ -21,7 +16,7 @@ export interface GatheredEvidence {
  * Gathers the evidence `evaluate` decides from, for the account of `clients`' credentials: the credential report
  * (generated and waited for when needed) and, unless `cloudTrailLookup` is false, the root events of CloudTrail
  * event history in every enabled region (or `cloudTrailRegions`), both at once and both bound by `deadline`.
- * The Lambda, `evaluate --live` and the organization scan all call it. A report that cannot be fetched throws
+ * `evaluateAccount` calls it for every surface (the Lambda, `evaluate --live`, the organization scan). A report that cannot be fetched throws
  * (and stops the CloudTrail part); CloudTrail that cannot be read is evidence too (`status: "unavailable"`):
  * `evaluate` decides whether the report alone is enough.
  *
@@ -36,20 +31,13 @@ export async function gatherEvidence(
   options: GatherOptions,
 ): Promise<GatheredEvidence> {
   const clock = options.clock ?? Date.now;
-  // One controller, aborted at the deadline by a timer that holds it: Node 20 drops the timer of an
-  // AbortSignal.timeout() held only by AbortSignal.any() at the next garbage collection (nodejs/node#57736), and a
-  // region that never answers would then hold the invocation until Lambda kills it.
-  const stop = new AbortController();
-  const atDeadline = setTimeout(
-    () => stop.abort(new DOMException("the deadline of the evidence passed", "TimeoutError")),
-    Math.max(1, options.deadline - clock()),
-  );
+  const stop = abortAfter(options.deadline - clock(), options.signal);
   // Every region's requests and paced waits listen to it at once (17 regions and more): not a leak.
   setMaxListeners(1_000, stop.signal);
   try {
     return await gatherWithin(clients, options, clock, stop);
   } finally {
-    clearTimeout(atDeadline);
+    stop.dispose();
   }
 }
 
@@ -57,7 +45,7 @@ async function gatherWithin(
   clients: Pick<RuleClients, "iam" | "trail">,
   options: GatherOptions,
   clock: () => number,
-  stop: AbortController,
+  stop: DeadlineSignal,
 ): Promise<GatheredEvidence> {
   // Loaded only when the parameters ask for CloudTrail: its SDKs stay out of the function's init.
   const trail = options.params.cloudTrailLookup
@@ -68,6 +56,7 @@ async function gatherWithin(
     report = await fetchCredentialReport(clients.iam, {
       deadline: options.deadline,
       clock,
+      signal: stop.signal,
       ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(options.random ? { random: options.random } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -32,10 +32,13 @@ export interface GatherOptions {
   readonly clock?: () => number;
   readonly sleep?: FetchReportOptions["sleep"];
   readonly random?: FetchReportOptions["random"];
-  readonly onProgress?: (
-    progress: ReportProgress | { readonly kind: "cloudtrail"; readonly regions: number },
-  ) => void;
+  readonly onProgress?: (progress: GatherProgress) => void;
+  /** Stops the gathering early (a person pressed Ctrl-C): what is under way fails as at the deadline. */
+  readonly signal?: AbortSignal;
 }
+
+/** What the gathering is doing, for a person waiting at a terminal. */
+export type GatherProgress = ReportProgress | { readonly kind: "cloudtrail"; readonly regions: number };
 
 /** What the CloudTrail part cost, for the log line. */
 export interface CloudTrailStats {
