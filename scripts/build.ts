@@ -95,6 +95,18 @@ export const lambdaBuildOptions: BuildOptions = {
 };
 
 /**
+ * The CLI: one executable file, `cli/root-activity.mjs`, what the npm package ships. The SDK's whole credential
+ * chain (profiles, SSO): only the XML parser patch applies. rule/cli/main.ts starts with its own shebang, which
+ * esbuild keeps first.
+ */
+export const cliBuildOptions: BuildOptions = {
+  ...commonBuildOptions,
+  entryPoints: [join(root, "rule/cli/main.ts")],
+  outfile: join(dist, "cli/root-activity.mjs"),
+  plugins: [sdkXmlTextInOneSlice()],
+};
+
+/**
  * Every zip entry's modification time. A zip stores local date and time fields, and fflate fills them from the
  * Date's local-time getters: a Date made from local fields reads the same in every time zone (an instant such as
  * `2020-01-01T00:00:00Z` would not: the zip's bytes would change with `TZ`).
@@ -179,17 +191,7 @@ export async function buildInto(outDir: string = dist): Promise<BuildOutputs> {
   const zip = join(out, "lambda.zip");
   for (const former of [lambdaDir, dirname(cli), zip]) rmSync(former, { recursive: true, force: true });
   await buildAsIfInDist(lambdaBuildOptions, out);
-  await buildAsIfInDist(
-    {
-      ...commonBuildOptions,
-      entryPoints: [join(root, "rule/cli/main.ts")],
-      outfile: join(dist, "cli/root-activity.mjs"),
-      // One file, the SDK's whole credential chain (profiles, SSO): only the XML parser patch applies.
-      plugins: [sdkXmlTextInOneSlice()],
-      // main.ts starts with its own shebang, which esbuild keeps first.
-    },
-    out,
-  );
+  await buildAsIfInDist(cliBuildOptions, out);
   chmodSync(cli, 0o755);
   writeFileSync(zip, lambdaZip(lambdaDir));
   return { lambdaEntry: join(lambdaDir, "index.mjs"), lambdaZip: zip, cli };
