@@ -1,7 +1,6 @@
 #!/usr/bin/env node
+import { VERSION } from "../version.ts";
 import { runCli } from "./run.ts";
-
-declare const ROOT_ACTIVITY_VERSION: string | undefined;
 
 /**
  * The `root-activity` command: runs the CLI with the process's streams and exits with its status.
@@ -32,7 +31,7 @@ process.on("SIGINT", () => {
 const status = await runCli(process.argv.slice(2), {
   stdout: write("stdout"),
   stderr: write("stderr"),
-  version: typeof ROOT_ACTIVITY_VERSION === "string" ? ROOT_ACTIVITY_VERSION : undefined,
+  version: VERSION,
   terminal: process.stderr.isTTY
     ? { write: (text) => !closed.stderr && process.stderr.write(text), columns: process.stderr.columns || 80 }
     : undefined,
