@@ -1,8 +1,8 @@
 import type { RuleClients } from "./aws/clients.ts";
 import { AccountMismatchError } from "./errors.ts";
 import { type EvaluateOptions, evaluate } from "./evaluate.ts";
-import { type GatheredEvidence, gatherEvidence } from "./evidence/gather.ts";
-import type { Evidence, GatherOptions, ReportEvidence } from "./evidence/types.ts";
+import { gatherEvidence } from "./evidence/gather.ts";
+import type { Evidence, GatheredEvidence, GatherOptions, ReportEvidence } from "./evidence/types.ts";
 import type { Verdict } from "./verdict.ts";
 
 /** Where one account's evidence comes from. */

@@ -6,7 +6,7 @@ import type { FetchReportOptions } from "./credential-report/fetch.ts";
 import { errorName, PutEvaluationsError } from "./errors.ts";
 import { evaluateAccount } from "./evaluate-account.ts";
 import { parseRuleEvent } from "./event.ts";
-import type { GatheredEvidence } from "./evidence/gather.ts";
+import type { GatheredEvidence } from "./evidence/types.ts";
 import { invocationError, lambdaMessage } from "./lambda-messages.ts";
 import { logger as defaultLogger } from "./logger.ts";
 import { type EvaluationMetrics, publishEvaluationMetrics } from "./metrics.ts";

@@ -2,21 +2,14 @@ import { setMaxListeners } from "node:events";
 import type { RuleClients } from "../aws/clients.ts";
 import { type FetchedReport, fetchCredentialReport } from "../credential-report/fetch.ts";
 import { abortAfter, type DeadlineSignal } from "../deadline.ts";
-import type { CloudTrailStats, Evidence, GatherOptions } from "./types.ts";
-
-/** One account's evidence, and what it took to get it. */
-export interface GatheredEvidence {
-  readonly evidence: Evidence;
-  readonly report: FetchedReport;
-  /** Null when CloudTrail was not asked for (`cloudTrailLookup=false`). */
-  readonly cloudTrail: CloudTrailStats | null;
-}
+import type { GatheredEvidence, GatherOptions } from "./types.ts";
 
 /**
  * Gathers the evidence `evaluate` decides from, for the account of `clients`' credentials: the credential report
  * (generated and waited for when needed) and, unless `cloudTrailLookup` is false, the root events of CloudTrail
  * event history in every enabled region (or `cloudTrailRegions`), both at once and both bound by `deadline`.
- * `evaluateAccount` calls it for every surface (the Lambda, `evaluate --live`, the organization scan). A report that cannot be fetched throws
+ * `evaluateAccount` calls it for every surface (the Lambda, `evaluate --live`, the organization scan). A report
+ * that cannot be fetched throws
  * (and stops the CloudTrail part); CloudTrail that cannot be read is evidence too (`status: "unavailable"`):
  * `evaluate` decides whether the report alone is enough.
  *

@@ -1,5 +1,5 @@
 import type { CloudTrailEvidence } from "../cloudtrail/types.ts";
-import type { FetchReportOptions, ReportProgress } from "../credential-report/fetch.ts";
+import type { FetchedReport, FetchReportOptions, ReportProgress } from "../credential-report/fetch.ts";
 import type { RuleParameters } from "../params.ts";
 
 /**
@@ -47,4 +47,12 @@ export interface CloudTrailStats {
   readonly pages: number;
   readonly retries: number;
   readonly durationMs: number;
+}
+
+/** One account's evidence, and what it took to get it. */
+export interface GatheredEvidence {
+  readonly evidence: Evidence;
+  readonly report: FetchedReport;
+  /** Null when CloudTrail was not asked for (`cloudTrailLookup=false`). */
+  readonly cloudTrail: CloudTrailStats | null;
 }
