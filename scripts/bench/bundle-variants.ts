@@ -58,12 +58,12 @@ function lazyStsPlugin(): Plugin {
         const source = readFileSync(args.path, "utf8");
         const edits: Array<[string, string]> = [
           [
-            'import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";',
+            'import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";',
             'import type { STSClient } from "@aws-sdk/client-sts";',
           ],
           [
-            "export function createStsClient(settings: ClientSettings = CLIENT_SETTINGS): STSClient {\n  return new STSClient(",
-            'export async function createStsClient(settings: ClientSettings = CLIENT_SETTINGS): Promise<STSClient> {\n  const { STSClient } = await import("@aws-sdk/client-sts");\n  return new STSClient(',
+            "export function createStsClient(settings: ClientSettings = CLIENT_SETTINGS, maxAttempts = 3): STSClient {\n  return new STSClient(",
+            'export async function createStsClient(settings: ClientSettings = CLIENT_SETTINGS, maxAttempts = 3): Promise<STSClient> {\n  const { STSClient } = await import("@aws-sdk/client-sts");\n  return new STSClient(',
           ],
           [
             "function sharedSts(): STSClient {\n  sts ??= createStsClient();",
@@ -74,6 +74,14 @@ function lazyStsPlugin(): Plugin {
             "const client = input.client ?? (await sharedSts());",
           ],
           ["new AssumeRoleCommand({", 'new (await import("@aws-sdk/client-sts")).AssumeRoleCommand({'],
+          [
+            "const sts = input.client ?? createStsClient();",
+            "const sts = input.client ?? (await createStsClient());",
+          ],
+          [
+            "new GetCallerIdentityCommand({})",
+            'new (await import("@aws-sdk/client-sts")).GetCallerIdentityCommand({})',
+          ],
         ];
         let contents = source;
         for (const [from, to] of edits) {
