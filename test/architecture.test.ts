@@ -5,30 +5,16 @@
  * handler and every CLI surface go through; `aws/` only builds clients, assumes roles and posts, and imports
  * nothing of the credential report's or CloudTrail's reading but the pacing of CloudTrail's requests.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-
-const ROOT = resolve(import.meta.dirname, "..");
-
-/** Every .ts file under rule/, relative to the repository root. */
-function ruleFiles(): string[] {
-  const walk = (dir: string): string[] =>
-    readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory()
-        ? walk(join(dir, entry.name))
-        : entry.name.endsWith(".ts")
-          ? [join(dir, entry.name)]
-          : [],
-    );
-  return walk("rule").sort();
-}
+import { ROOT, sourceFiles } from "./support/source-files.ts";
 
 /** file -> the rule/ files it imports. */
 function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
-  for (const file of ruleFiles()) {
+  for (const file of sourceFiles("rule")) {
     const { importedFiles } = ts.preProcessFile(readFileSync(join(ROOT, file), "utf8"), true, true);
     graph.set(
       file,

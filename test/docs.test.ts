@@ -15,8 +15,8 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../rule/cli/args.ts";
 import { DEFAULT_PARAMETERS } from "../rule/params.ts";
+import { ROOT, sourceFiles } from "./support/source-files.ts";
 
-const ROOT = resolve(import.meta.dirname, "..");
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
 
 /** Every Markdown file a reader follows links through: the root's, docs/ and the Terraform READMEs. */
@@ -229,15 +229,7 @@ const IAM_PREFIX: Record<string, string> = {
 /** Every `<prefix>:<Action>` the code under rule/ sends: the `…Command` classes it imports from the AWS SDK. */
 function actionsTheCodeSends(): Set<string> {
   const actions = new Set<string>();
-  const walk = (dir: string): string[] =>
-    readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory()
-        ? walk(join(dir, entry.name))
-        : entry.name.endsWith(".ts")
-          ? [join(dir, entry.name)]
-          : [],
-    );
-  for (const file of walk("rule")) {
+  for (const file of sourceFiles("rule")) {
     const source = ts.createSourceFile(file, read(file), ts.ScriptTarget.Latest);
     for (const statement of source.statements) {
       if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
