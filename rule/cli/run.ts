@@ -28,7 +28,7 @@ export interface CliIo {
 }
 
 /** Exit statuses, as documented in docs/cli.md. */
-export const EXIT = { compliant: 0, nonCompliant: 1, error: 2, interrupted: 130 } as const;
+export const EXIT = { compliant: 0, nonCompliant: 1, error: 2 } as const;
 
 /**
  * Runs the CLI and returns its exit status; never throws. Errors are one line on stderr, worded for the command
