@@ -18,7 +18,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Block, loadModule, nestedAll, type TerraformModule } from "./hcl.ts";
+import { type Block, loadModule, nestedAll, type TerraformModule, unwrap } from "./hcl.ts";
 import {
   callScope,
   evaluateExpression,
@@ -297,7 +297,8 @@ function renderBody(
     if (key === "dynamic") {
       for (const [name, dynamics] of Object.entries(raw as Record<string, unknown>)) {
         for (const dynamic of nestedAll({ [name]: dynamics }, name)) {
-          const iterator = typeof dynamic.iterator === "string" ? dynamic.iterator : name;
+          // hcl2json writes the iterator's name as an expression, `${query}`.
+          const iterator = typeof dynamic.iterator === "string" ? unwrap(dynamic.iterator) : name;
           try {
             const forEach = evaluateExpression(dynamic.for_each, scope);
             const elements: [Value, Value][] = Array.isArray(forEach)
