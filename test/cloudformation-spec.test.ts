@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { partitionRegions } from "./support/aws-regions.ts";
+import { regionsOf } from "./support/aws-regions.ts";
 import { parseCloudFormation, resolve } from "./support/cfn.ts";
 import {
   cloudFormationSpec,
@@ -21,7 +21,7 @@ import {
 } from "./support/cfn-spec.ts";
 import { loadModule } from "./support/hcl.ts";
 import { accepts, type Value } from "./support/hcl-expression.ts";
-import { type RenderedModule, renderModule, resourcesOfType } from "./support/rendered-module.ts";
+import { type Plan, renderPlan } from "./support/plan.ts";
 
 const db = await cloudFormationSpec();
 
@@ -104,18 +104,20 @@ function stackSetSwitches(): Record<string, boolean>[] {
 }
 
 /** Each StackSet of a rendered module: its address, template (decoded) and body as sent, and capabilities. */
-function stackSets(plan: RenderedModule) {
-  return resourcesOfType(plan, "aws_cloudformation_stack_set").map((stackSet) => {
-    const body = stackSet.values.template_body;
-    if (typeof body !== "string")
-      throw new Error(`${stackSet.address}: template_body ${JSON.stringify(stackSet.unknown)}`);
-    return {
-      address: stackSet.address,
-      body,
-      template: JSON.parse(body) as Template,
-      capabilities: (stackSet.values.capabilities ?? []) as string[],
-    };
-  });
+function stackSets(plan: Plan) {
+  return plan.resources
+    .filter((resource) => resource.type === "aws_cloudformation_stack_set")
+    .map((stackSet) => {
+      const body = stackSet.values.template_body;
+      if (typeof body !== "string")
+        throw new Error(`${stackSet.address}: template_body ${JSON.stringify(body)}`);
+      return {
+        address: stackSet.address,
+        body,
+        template: JSON.parse(body) as Template,
+        capabilities: (stackSet.values.capabilities ?? []) as string[],
+      };
+    });
 }
 
 /** The longest value of variable `name` that `module`'s validation accepts, made of `a`s after a letter. */
@@ -133,7 +135,7 @@ describe("the checker reports what CloudFormation would refuse", () => {
   let templates: Record<string, Template>;
 
   beforeAll(async () => {
-    const plan = await renderModule(ORGANIZATION, {
+    const plan = await renderPlan(ORGANIZATION, {
       create_notifications: true,
       create_root_activity_alerts: true,
       alarm_on_failures: true,
@@ -330,9 +332,9 @@ describe("the checker reports what CloudFormation would refuse", () => {
 });
 
 describe.each(stackSetSwitches())("the StackSet templates CloudFormation receives, %s", (switches) => {
-  let plan: RenderedModule;
+  let plan: Plan;
   beforeAll(async () => {
-    plan = await renderModule(ORGANIZATION, switches);
+    plan = await renderPlan(ORGANIZATION, switches);
   });
 
   it("every template has only resource types, properties, types and references CloudFormation's specification knows", () => {
@@ -364,15 +366,13 @@ describe("the largest StackSet templates fit CreateStackSet and UpdateStackSet",
   it("every commercial region, the longest name and member role name, every switch on: each body within 51,200 bytes and still valid", async () => {
     const module = await loadModule(ORGANIZATION);
     const region = "eu-west-1";
-    const plan = await renderModule(ORGANIZATION, {
+    const plan = await renderPlan(ORGANIZATION, {
       name: longestAccepted(module.variables, "name"),
       member_role_name: longestAccepted(module.variables, "member_role_name"),
       create_notifications: true,
       create_root_activity_alerts: true,
       alarm_on_failures: true,
-      root_activity_alert_regions: (await partitionRegions("aws")).filter(
-        (candidate) => candidate !== region,
-      ),
+      root_activity_alert_regions: regionsOf("aws").filter((candidate) => candidate !== region),
     });
     const sets = stackSets(plan);
     expect(sets).toHaveLength(2);
@@ -434,11 +434,11 @@ describe("the conformance pack template AWS Config receives", () => {
   ])("%s", (dir, packType) => {
     /** The pack the module renders for `vars` (create_conformance_pack on): its template and input parameters. */
     async function packFor(vars: Record<string, Value>) {
-      const plan = await renderModule(dir, { create_conformance_pack: true, ...vars });
-      const [pack] = resourcesOfType(plan, packType);
+      const plan = await renderPlan(dir, { create_conformance_pack: true, ...vars });
+      const [pack] = plan.resources.filter((resource) => resource.type === packType);
       if (pack === undefined) throw new Error(`no ${packType}`);
       const body = pack.values.template_body;
-      if (typeof body !== "string") throw new Error(`template_body ${JSON.stringify(pack.unknown)}`);
+      if (typeof body !== "string") throw new Error(`template_body ${JSON.stringify(body)}`);
       const inputs = Object.fromEntries(
         ((pack.values.input_parameter ?? []) as { parameter_name: string; parameter_value: string }[]).map(
           (parameter) => [parameter.parameter_name, parameter.parameter_value],
@@ -477,7 +477,7 @@ describe("the conformance pack template AWS Config receives", () => {
     ])(
       "with %s: every input parameter is one the template declares, with a value its constraints accept, and every parameter without a default is given",
       async (_, vars) => {
-        const regions = await partitionRegions("aws");
+        const regions = regionsOf("aws");
         const { template, inputs } = await packFor({ ...vars, cloudtrail_regions: regions });
         const parameters = template.Parameters as Record<
           string,

@@ -1,36 +1,40 @@
 /**
- * The AWS Regions of a partition, as the AWS SDK for JavaScript knows them (the endpoint partitions data
- * `partitionsInfo` of @aws-sdk/core, generated from AWS's endpoint rule sets), so that a test of "every commercial
- * Region" follows the SDK when AWS adds one instead of a list typed here.
+ * The Regions of each AWS partition, from the endpoint data the AWS SDK for JavaScript resolves endpoints with
+ * (@aws-sdk/core, util-endpoints/lib/aws/partitions.js; the same list as botocore's data/endpoints.json). Read from
+ * the installed package, so a Region AWS adds comes with an SDK update.
  */
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
+import { readFileSync } from "node:fs";
 
-interface PartitionsInfo {
-  partitions: { id: string; regions: Record<string, { description?: string }> }[];
+interface Partitions {
+  readonly partitions: readonly {
+    readonly id: string;
+    readonly regions: Readonly<Record<string, unknown>>;
+  }[];
 }
 
-/** The SDK's partitions data; the package does not export the file, so it is imported by its path. */
-async function partitionsInfo(): Promise<PartitionsInfo> {
-  const client = createRequire(import.meta.url).resolve("@aws-sdk/core/client");
-  const root = client.slice(0, client.lastIndexOf("/dist-cjs/"));
-  const file = pathToFileURL(`${root}/dist-es/submodules/client/util-endpoints/lib/aws/partitions.js`);
-  const module = (await import(file.href)) as { partitionsInfo: PartitionsInfo };
-  return module.partitionsInfo;
+const PARTITIONS_FILE = new URL(
+  "../../node_modules/@aws-sdk/core/dist-es/submodules/client/util-endpoints/lib/aws/partitions.js",
+  import.meta.url,
+);
+
+/** The partitions data: the module's one exported object literal, which is JSON. */
+function partitions(): Partitions {
+  const source = readFileSync(PARTITIONS_FILE, "utf8");
+  return JSON.parse(source.slice(source.indexOf("{"), source.lastIndexOf("}") + 1)) as Partitions;
 }
 
 /**
- * The Regions of `partition` (the commercial `aws` by default), without the `<partition>-global` pseudo Region
- * the SDK lists for global endpoints.
+ * The Regions of `partition` (`aws`: the commercial Regions), sorted; the partition's global pseudo-Region
+ * (`aws-global`) left out.
  *
  * @example
  * ```ts
- * (await partitionRegions()).includes("eu-west-1"); // true
+ * regionsOf("aws").includes("eu-west-1"); // true
  * ```
  */
-export async function partitionRegions(partition = "aws"): Promise<string[]> {
-  const found = (await partitionsInfo()).partitions.find((candidate) => candidate.id === partition);
-  if (found === undefined) throw new Error(`the SDK knows no partition ${partition}`);
+export function regionsOf(partition: string): string[] {
+  const found = partitions().partitions.find((candidate) => candidate.id === partition);
+  if (found === undefined) throw new Error(`no partition ${partition} in the SDK's endpoint data`);
   return Object.keys(found.regions)
     .filter((region) => !region.endsWith("-global"))
     .sort();
