@@ -12,11 +12,13 @@ locals {
   rule_name     = var.name
   recorder_role = "${var.name}-config-recorder"
 
-  # S3 bucket names are lowercase, at most 63 characters and global: the (validated) name,
-  # shortened, plus account and region. config_bucket_name overrides it.
+  # S3 bucket names are lowercase, at most 63 characters, global, and must not start with xn--,
+  # sthree- or amzn-s3-demo- (S3 User Guide, general purpose bucket naming rules): a fixed
+  # "config-" first, then the (validated) name lowercased and shortened, account and region.
+  # config_bucket_name overrides it.
   config_bucket_name = coalesce(
     var.config_bucket_name,
-    "${substr(lower(replace(var.name, "_", "-")), 0, 20)}-config-${local.account_id}-${local.region}",
+    "config-${substr(lower(replace(var.name, "_", "-")), 0, 20)}-${local.account_id}-${local.region}",
   )
   # Where Config delivers history files and snapshots (no key prefix).
   config_delivery_prefix = "AWSLogs/${local.account_id}/Config"

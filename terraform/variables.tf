@@ -222,13 +222,20 @@ variable "config_recorder_resource_types" {
 }
 
 variable "config_bucket_name" {
-  description = "Name of the S3 bucket the module's delivery channel writes to. Null derives `<name>-config-<account>-<region>` (name lowercased, shortened to 20 characters). Used only with create_config_recorder."
+  description = "Name of the S3 bucket the module's delivery channel writes to. Null derives `config-<name>-<account>-<region>` (name lowercased, `_` as `-`, shortened to 20 characters). Used only with create_config_recorder."
   type        = string
   default     = null
 
+  # S3 User Guide, general purpose bucket naming rules.
   validation {
-    condition     = var.config_bucket_name == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.config_bucket_name))
-    error_message = "The bucket name must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit."
+    condition = var.config_bucket_name == null ? true : (
+      can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.config_bucket_name)) &&
+      !strcontains(var.config_bucket_name, "..") &&
+      !can(regex("^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$", var.config_bucket_name)) &&
+      !can(regex("^(xn--|sthree-|amzn-s3-demo-)", var.config_bucket_name)) &&
+      !can(regex("(-s3alias|--ol-s3|[.]mrap|--x-s3|--table-s3)$", var.config_bucket_name))
+    )
+    error_message = "The bucket name must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, without two dots in a row, not an IP address, not starting with xn--, sthree- or amzn-s3-demo- and not ending with -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3 (S3's bucket naming rules)."
   }
 }
 

@@ -600,24 +600,6 @@ describe("variables", () => {
     // Every name the module accepts, the evaluator accepts too.
     expect(validationGaps(mod, "name", evaluator, "name", sampleValues("name"))).toEqual([]);
   });
-
-  it("the derived bucket name is a bucket name the module accepts, for the longest name and region", () => {
-    // Prepare
-    const scope = (name: string) => ({
-      var: { name, config_bucket_name: null },
-      local: { account_id: "123456789012", region: "ap-southeast-5" },
-    });
-    // Act
-    const derived = evaluateExpression(mod.locals.config_bucket_name, scope(`Root_${"A".repeat(43)}`));
-    const given = evaluateExpression(mod.locals.config_bucket_name, {
-      ...scope("root-activity"),
-      var: { name: "root-activity", config_bucket_name: "my-config-bucket" },
-    });
-    // Assess
-    expect(derived).toBe("root-aaaaaaaaaaaaaaa-config-123456789012-ap-southeast-5");
-    expect(accepts(mod.variables, "config_bucket_name", derived)).toBe(true);
-    expect(given).toBe("my-config-bucket");
-  });
 });
 
 describe("declarations are used (tflint terraform_unused_declarations)", () => {

@@ -175,17 +175,3 @@ export function renderPolicyDocument(args: Arguments): {
   };
   return { document, json: goJson(document, 2), minified: goJson(document) };
 }
-
-/**
- * The size IAM counts for a policy document: its characters without white space (IAM User Guide, "IAM and AWS STS
- * quotas": "IAM does not count white space when calculating the size of a policy"). Counted on the minified JSON,
- * so white space inside strings still counts: never less than IAM counts.
- *
- * @example
- * ```ts
- * iamPolicySize('{ "Version": "2012-10-17" }'); // 24
- * ```
- */
-export function iamPolicySize(json: string): number {
-  return JSON.stringify(JSON.parse(json)).length;
-}

@@ -188,10 +188,36 @@ export const VALIDATION_CASES: [string, Record<string, Case>][] = [
           ["AWS::Config::ResourceCompliance", ""],
         ],
       },
-      // S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens, a letter or digit at either end.
+      // S3 general purpose bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens, a letter or digit
+      // at either end, no two dots in a row, not an IP address, none of the reserved prefixes and suffixes.
       config_bucket_name: {
-        accepted: [null, "abc", a(63), "root-activity-config-123456789012-eu-west-1", "a.b"],
-        rejected: ["ab", a(64), "Root_Activity", "-abc", "abc-", "ABC"],
+        accepted: [
+          null,
+          "abc",
+          a(63),
+          "config-root-activity-123456789012-eu-west-1",
+          "a.b",
+          "my-xn--bucket",
+          "1.2.3",
+        ],
+        rejected: [
+          "ab",
+          a(64),
+          "Root_Activity",
+          "-abc",
+          "abc-",
+          "ABC",
+          "a..b",
+          "192.168.5.4",
+          "xn--bucket",
+          "sthree-bucket",
+          "amzn-s3-demo-bucket",
+          "bucket-s3alias",
+          "bucket--ol-s3",
+          "bucket.mrap",
+          "bucket--x-s3",
+          "bucket--table-s3",
+        ],
       },
       config_bucket_kms_key_arn: KMS_KEY_ARN,
       config_bucket_expiration_days: { accepted: [null, 1, 365], rejected: [0, -1, 1.5] },
@@ -346,10 +372,11 @@ export const VALIDATION_CASES: [string, Record<string, Case>][] = [
   [
     "terraform/modules/organization",
     {
-      // Shorter than the single-account name: the StackSet and its roles add longer suffixes.
+      // Shorter than the single-account name: the StackSet and its roles add longer suffixes. No "_": it names the
+      // StackSets (CreateStackSet: letters, digits and hyphens).
       name: {
-        accepted: ["a", "Root_Activity-2", a(46)],
-        rejected: ["", a(47), "1root", "-root", "root.activity"],
+        accepted: ["a", "Root-Activity-2", a(46)],
+        rejected: ["", a(47), "1root", "-root", "root.activity", "root_activity", "Root_Activity-2"],
       },
       call_as: { accepted: ["SELF", "DELEGATED_ADMIN"], rejected: ["self", "MEMBER", ""] },
       // IAM role names: 1-64 of A-Z a-z 0-9 + = , . @ _ -, no path.

@@ -3,13 +3,14 @@
 ################################################################################
 
 variable "name" {
-  description = "Name of the organization Config rule, the Lambda function and the aggregator, and prefix of the roles (`<name>-lambda`, `<name>-config-aggregator`), the StackSet (`<name>-member-role`) and the log group (`/aws/lambda/<name>`). Letters, digits, `-` and `_`, starting with a letter, at most 46 characters so that every derived name fits its limit."
+  description = "Name of the organization Config rule, the Lambda function and the aggregator, and prefix of the roles (`<name>-lambda`, `<name>-config-aggregator`), the StackSets (`<name>-member-role`, `<name>-root-alerts`) and the log group (`/aws/lambda/<name>`). Letters, digits and `-`, starting with a letter, at most 46 characters: StackSet names allow no `_`, and every derived name fits its limit."
   type        = string
   default     = "root-activity"
 
   validation {
-    condition     = can(regex("^[A-Za-z][A-Za-z0-9_-]{0,45}$", var.name))
-    error_message = "The name must start with a letter, contain only letters, digits, hyphens and underscores, and be at most 46 characters long."
+    # CloudFormation StackSet names: ^[a-zA-Z][-a-zA-Z0-9]*$ (CreateStackSet; the provider's validation).
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9-]{0,45}$", var.name))
+    error_message = "The name must start with a letter, contain only letters, digits and hyphens (no underscores: it names the StackSets), and be at most 46 characters long."
   }
 }
 
@@ -372,7 +373,7 @@ variable "create_conformance_pack" {
 }
 
 variable "conformance_pack_name" {
-  description = "Name of the organization conformance pack: a letter, then letters, digits and hyphens, at most 128 characters. Null derives it from var.name (underscores become hyphens). Used only with create_conformance_pack."
+  description = "Name of the organization conformance pack: a letter, then letters, digits and hyphens, at most 128 characters. Null uses var.name. Used only with create_conformance_pack."
   type        = string
   default     = null
 
