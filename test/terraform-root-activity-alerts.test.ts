@@ -950,6 +950,22 @@ describe("re-evaluation after a root event (Step Functions, no Lambda code)", ()
         actions: ["config:StartConfigRulesEvaluation"],
         resources: ["<aws_config_config_rule.this.arn>"],
       },
+      // Its execution logs (Security Hub StepFunctions.1): the log delivery actions, none with a resource type.
+      {
+        sid: "DeliverExecutionLogs",
+        effect: "Allow",
+        actions: [
+          "logs:CreateLogDelivery",
+          "logs:GetLogDelivery",
+          "logs:UpdateLogDelivery",
+          "logs:DeleteLogDelivery",
+          "logs:ListLogDeliveries",
+          "logs:PutResourcePolicy",
+          "logs:DescribeResourcePolicies",
+          "logs:DescribeLogGroups",
+        ],
+        resources: ["*"],
+      },
     ]);
     expect(inRootScope(machine.role_arn)).toBe("<aws_iam_role.reevaluate[0].arn>");
     const [policy] = policiesOn(root, "aws_iam_role.reevaluate").inline;
