@@ -162,7 +162,7 @@ variable "cloudtrail_lookup" {
 }
 
 variable "cloudtrail_regions" {
-  description = "Rule parameter cloudTrailRegions: the regions whose event history the rule reads, instead of every enabled region found with account:ListRegions. Empty (the default) discovers them on every evaluation, so a region enabled later is covered. Region names such as us-east-1, each once. Used only with cloudtrail_lookup."
+  description = "Rule parameter cloudTrailRegions: the regions whose event history the rule reads, instead of every enabled region found with account:ListRegions. Empty (the default) discovers them on every evaluation, so a region enabled later is covered. Region names such as us-east-1, each once, at most 700 characters joined with commas (every commercial region fits). Used only with cloudtrail_lookup."
   type        = list(string)
   default     = []
 
@@ -177,9 +177,11 @@ variable "cloudtrail_regions" {
   }
 
   validation {
-    # Config accepts at most 1024 characters of rule parameters; 50 names of up to 14 characters fit.
-    condition     = length(var.cloudtrail_regions) <= 50
-    error_message = "List at most 50 CloudTrail regions."
+    # AWS Config takes at most 1024 characters of rule parameters (ConfigRule.InputParameters and
+    # OrganizationCustomRuleMetadata.InputParameters: StringWithCharLimit1024); the other
+    # parameters, executionRoleName included, take at most about 240.
+    condition     = length(join(",", var.cloudtrail_regions)) <= 700
+    error_message = "The CloudTrail regions, joined with commas, must be at most 700 characters (AWS Config takes 1024 characters of rule parameters): list fewer, or none to read every enabled region."
   }
 }
 

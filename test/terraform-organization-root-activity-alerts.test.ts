@@ -239,40 +239,6 @@ describe("member accounts: the forwarding role (member role's StackSet)", () => 
     expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it("only events.amazonaws.com, for that account and exactly its forwarding rules in the alert regions, may assume it", () => {
-    const document = role?.Properties.AssumeRolePolicyDocument as { Statement: Record<string, unknown>[] };
-    for (const alarms of [false, true]) {
-      const vars = { ...ON, alarm_on_failures: alarms };
-      /** The ARN, in the member account, of the template's rule `logicalId` in `region`, by its name. */
-      const ruleArn = (
-        resources: Record<string, CfnResource>,
-        logicalId: string,
-        region: string,
-      ): unknown => ({
-        "Fn::Sub": `arn:\${AWS::Partition}:events:${region}:\${AWS::AccountId}:rule/${String(
-          inModule(resources[logicalId]?.Properties.Name, vars),
-        )}`,
-      });
-      // This region and the alert regions, each once: its forwarding rule, and with alarms its alarm's rule.
-      const rules = [REGION, "ap-south-1", "us-east-1"].flatMap((region) => [
-        ruleArn(ruleResources, "RootActivityForwardingRule", region),
-        ...(alarms ? [ruleArn(alarmResources, "RootActivityAlarmForwardingRule", region)] : []),
-      ]);
-      expect(inModule(document.Statement, vars), `alarms ${alarms}`).toEqual([
-        {
-          Sid: "EventBridgeRulesAssumeRole",
-          Effect: "Allow",
-          Principal: { Service: "events.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: {
-            StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
-            ArnEquals: { "aws:SourceArn": rules },
-          },
-        },
-      ]);
-    }
-  });
-
   it("may only events:PutEvents on the central bus", () => {
     const policies = role?.Properties.Policies as { PolicyDocument: unknown }[];
     expect(policies).toHaveLength(1);

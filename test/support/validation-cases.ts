@@ -4,6 +4,7 @@
  * the conditions. test/terraform-validations.test.ts checks every module against its table; the other Terraform
  * tests compare two variables' validations over these values instead of over their conditions' text.
  */
+import { regionsOf } from "./aws-regions.ts";
 import type { Block } from "./hcl.ts";
 import { accepts, type Value } from "./hcl-expression.ts";
 
@@ -62,12 +63,14 @@ const FREQUENCY: Case = {
 };
 // The rule parameter lookbackDays: a whole number of days from 1 to 3650.
 const LOOKBACK_DAYS: Case = { accepted: [1, 30, 3650], rejected: [0, -1, 3651, 1.5] };
-// The rule parameter cloudTrailRegions: region names, each once, at most 50.
+// The rule parameter cloudTrailRegions: region names, each once, at most 700 characters joined with commas (AWS
+// Config takes 1024 characters of rule parameters: ConfigRule.InputParameters, StringWithCharLimit1024).
 const CLOUDTRAIL_REGIONS: Case = {
   accepted: [
     [],
     ["us-east-1"],
     ["eu-central-2", "ap-southeast-5", "us-gov-west-1", "cn-north-1"],
+    regionsOf("aws"),
     regions(50),
   ],
   rejected: [
@@ -76,7 +79,7 @@ const CLOUDTRAIL_REGIONS: Case = {
     ["us-east-100"],
     ["global"],
     ["us-east-1", "us-east-1"],
-    regions(51),
+    Array.from({ length: 45 }, (_, index) => `ap-southeast-${index + 1}`),
   ],
 };
 // Region names up to a four-letter prefix (eusc-de-east-1, the European Sovereign Cloud) and a two-digit number.
@@ -137,9 +140,22 @@ const NAME_48: Case = {
   accepted: ["a", "root-activity", "Root_Activity-2", a(48)],
   rejected: ["", a(49), "1root", "-root", "root activity", "root.activity", "root/activity"],
 };
+/** `count` distinct account IDs. */
+const accounts = (count: number): string[] =>
+  Array.from({ length: count }, (_, index) => String(100000000000 + index));
 const ACCOUNT_IDS: Case = {
   accepted: [[], [ACCOUNT], [ACCOUNT, "000000000000"]],
   rejected: [["12345678901"], ["1234567890123"], ["12345678901a"], [ACCOUNT, ""]],
+};
+// One Lambda permission statement per account: at most 50 keep the function policy within Lambda's 20 KB.
+const INVOKE_ACCOUNT_IDS: Case = {
+  accepted: [...ACCOUNT_IDS.accepted, accounts(50)],
+  rejected: [...ACCOUNT_IDS.rejected, accounts(51)],
+};
+// PutOrganizationConfigRule and PutOrganizationConformancePack: ExcludedAccounts, at most 1000.
+const EXCLUDED_ACCOUNTS: Case = {
+  accepted: [...ACCOUNT_IDS.accepted, accounts(1000)],
+  rejected: [...ACCOUNT_IDS.rejected, accounts(1001)],
 };
 
 /** One table per module: every variable with a validation. */
@@ -402,10 +418,10 @@ export const VALIDATION_CASES: [string, Record<string, Case>][] = [
       stack_set_max_concurrent_percentage: { accepted: [1, 25, 100], rejected: [0, 101, 1.5] },
       ...FUNCTION_SETTINGS,
       reserved_concurrent_executions: RESERVED_CONCURRENCY,
-      lambda_invoke_source_account_ids: ACCOUNT_IDS,
+      lambda_invoke_source_account_ids: INVOKE_ACCOUNT_IDS,
       maximum_execution_frequency: FREQUENCY,
       lookback_days: LOOKBACK_DAYS,
-      excluded_accounts: ACCOUNT_IDS,
+      excluded_accounts: EXCLUDED_ACCOUNTS,
       cloudtrail_regions: CLOUDTRAIL_REGIONS,
       notification_topic_arn: TOPIC_ARN,
       notification_kms_key_arn: KMS_KEY_ARN,

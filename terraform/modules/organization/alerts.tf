@@ -7,8 +7,8 @@
 # member account:
 #
 # - Member accounts (StackSets): the member role's StackSet (this region, IAM is global) adds
-#   the role <name>-root-forwarder, which only the forwarding rules of that account, in the
-#   alert regions, may assume (aws:SourceAccount, aws:SourceArn) and which may only
+#   the role <name>-root-forwarder, which only the forwarding rules of that account, by name in
+#   any region, may assume (aws:SourceAccount, aws:SourceArn with ArnLike) and which may only
 #   events:PutEvents on the central bus; a second StackSet, <name>-root-alerts, with one
 #   instance per alert region, adds in each region the rule <name>-root-forward (root events ->
 #   central bus, through that role) and, with alarm_on_failures, the alarm
@@ -57,13 +57,13 @@ locals {
   forward_root_activity_here = local.create_root_activity_alerts && var.call_as == "SELF"
 
   # The role for the member role's StackSet (one per account): only the forwarding rules of
-  # that account in the alert regions may assume it.
-  root_forwarding_rule_arns = flatten([
-    for region in sort(tolist(local.root_activity_alert_regions)) : concat(
-      [{ "Fn::Sub" = "arn:$${AWS::Partition}:events:${region}:$${AWS::AccountId}:rule/${local.root_forward_rule}" }],
-      var.alarm_on_failures ? [{ "Fn::Sub" = "arn:$${AWS::Partition}:events:${region}:$${AWS::AccountId}:rule/${local.root_alarm_forward_rule}" }] : [],
-    )
-  ])
+  # that account, by name, in any region (ArnLike), may assume it. One ARN per alert region
+  # would pass IAM's 2,048-character quota on role trust policies with alarms on and about 11
+  # regions, and the StackSet would then fail in every account.
+  root_forwarding_rule_arn_patterns = concat(
+    [{ "Fn::Sub" = "arn:$${AWS::Partition}:events:*:$${AWS::AccountId}:rule/${local.root_forward_rule}" }],
+    var.alarm_on_failures ? [{ "Fn::Sub" = "arn:$${AWS::Partition}:events:*:$${AWS::AccountId}:rule/${local.root_alarm_forward_rule}" }] : [],
+  )
 
   root_forwarding_role_resources = {
     RootActivityForwardingRole = {
@@ -81,7 +81,7 @@ locals {
               Action    = "sts:AssumeRole"
               Condition = {
                 StringEquals = { "aws:SourceAccount" = { Ref = "AWS::AccountId" } }
-                ArnEquals    = { "aws:SourceArn" = local.root_forwarding_rule_arns }
+                ArnLike      = { "aws:SourceArn" = local.root_forwarding_rule_arn_patterns }
               }
             },
           ]

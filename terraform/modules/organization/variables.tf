@@ -195,13 +195,20 @@ variable "maximum_retry_attempts" {
 }
 
 variable "lambda_invoke_source_account_ids" {
-  description = "Accounts whose AWS Config may invoke the function, one permission (aws:SourceAccount) per account. Empty lets AWS Config of any account invoke it, which organization rules need at scale: AWS Config invokes the function from each member account, and a Lambda policy allows neither an account wildcard nor an organization condition for a service principal. List the accounts (including this one) only for small, stable organizations: a function policy holds about 20 KB, a few dozen statements, and new accounts are not evaluated until listed."
+  description = "Accounts whose AWS Config may invoke the function, one permission (aws:SourceAccount) per account. Empty lets AWS Config of any account invoke it, which organization rules need at scale: AWS Config invokes the function from each member account, and a Lambda policy allows neither an account wildcard nor an organization condition for a service principal. List the accounts (including this one) only for small, stable organizations: at most 50, so that the function's policy stays within Lambda's 20 KB; new accounts are not evaluated until listed."
   type        = list(string)
   default     = []
 
   validation {
     condition     = alltrue([for id in var.lambda_invoke_source_account_ids : can(regex("^[0-9]{12}$", id))])
     error_message = "Each account ID must be 12 digits."
+  }
+
+  validation {
+    # A function's resource-based policy holds at most 20 KB (Lambda quotas); each statement takes
+    # about 300 bytes.
+    condition     = length(var.lambda_invoke_source_account_ids) <= 50
+    error_message = "List at most 50 accounts in lambda_invoke_source_account_ids (Lambda's 20 KB function policy); leave it empty for larger organizations."
   }
 }
 
@@ -238,13 +245,19 @@ variable "fail_on_active_access_keys" {
 }
 
 variable "excluded_accounts" {
-  description = "Accounts the organization rule does not evaluate (for example accounts being closed). The management account is evaluated unless listed here."
+  description = "Accounts the organization rule does not evaluate (for example accounts being closed), at most 1000. The management account is evaluated unless listed here."
   type        = list(string)
   default     = []
 
   validation {
     condition     = alltrue([for id in var.excluded_accounts : can(regex("^[0-9]{12}$", id))])
     error_message = "Each excluded account must be a 12-digit account ID."
+  }
+
+  validation {
+    # PutOrganizationConfigRule and PutOrganizationConformancePack: ExcludedAccounts, at most 1000.
+    condition     = length(var.excluded_accounts) <= 1000
+    error_message = "List at most 1000 excluded accounts (AWS Config's limit)."
   }
 }
 
@@ -259,7 +272,7 @@ variable "cloudtrail_lookup" {
 }
 
 variable "cloudtrail_regions" {
-  description = "Rule parameter cloudTrailRegions: the regions whose event history the rule reads, instead of every enabled region found with account:ListRegions. Empty (the default) discovers them on every evaluation, so a region enabled later is covered. Region names such as us-east-1, each once. Used only with cloudtrail_lookup."
+  description = "Rule parameter cloudTrailRegions: the regions whose event history the rule reads, instead of every enabled region found with account:ListRegions. Empty (the default) discovers them on every evaluation, so a region enabled later is covered. Region names such as us-east-1, each once, at most 700 characters joined with commas (every commercial region fits). Used only with cloudtrail_lookup."
   type        = list(string)
   default     = []
 
@@ -274,9 +287,11 @@ variable "cloudtrail_regions" {
   }
 
   validation {
-    # Config accepts at most 2048 characters of rule parameters; 50 names of up to 14 characters fit.
-    condition     = length(var.cloudtrail_regions) <= 50
-    error_message = "List at most 50 CloudTrail regions."
+    # AWS Config takes at most 1024 characters of rule parameters (ConfigRule.InputParameters and
+    # OrganizationCustomRuleMetadata.InputParameters: StringWithCharLimit1024); the other
+    # parameters, executionRoleName included, take at most about 240.
+    condition     = length(join(",", var.cloudtrail_regions)) <= 700
+    error_message = "The CloudTrail regions, joined with commas, must be at most 700 characters (AWS Config takes 1024 characters of rule parameters): list fewer, or none to read every enabled region."
   }
 }
 
