@@ -20,7 +20,8 @@ import {
   typedPropertyPaths,
 } from "./support/cfn-spec.ts";
 import { loadModule } from "./support/hcl.ts";
-import { accepts, type Value } from "./support/hcl-expression.ts";
+import type { Value } from "./support/hcl-expression.ts";
+import { longestAccepted } from "./support/largest-input.ts";
 import { type Plan, renderPlan } from "./support/plan.ts";
 
 const db = await cloudFormationSpec();
@@ -120,16 +121,9 @@ function stackSets(plan: Plan) {
     });
 }
 
-/** The longest value of variable `name` that `module`'s validation accepts, made of `a`s after a letter. */
-function longestAccepted(variables: Parameters<typeof accepts>[0], name: string, max = 256): string {
-  let longest = "";
-  for (let length = 1; length <= max; length++) {
-    const candidate = `r${"a".repeat(length - 1)}`;
-    if (accepts(variables, name, candidate)) longest = candidate;
-  }
-  if (longest === "") throw new Error(`no ${name} accepted`);
-  return longest;
-}
+/** The longest `name`-like value the variable's validations accept: a letter, then `a`s. */
+const longestName = (variables: Parameters<typeof longestAccepted>[0], variable: string): string =>
+  String(longestAccepted(variables, variable, (n) => `r${"a".repeat(n - 1)}`, 256));
 
 describe("the checker reports what CloudFormation would refuse", () => {
   let templates: Record<string, Template>;
@@ -367,8 +361,8 @@ describe("the largest StackSet templates fit CreateStackSet and UpdateStackSet",
     const module = await loadModule(ORGANIZATION);
     const region = "eu-west-1";
     const plan = await renderPlan(ORGANIZATION, {
-      name: longestAccepted(module.variables, "name"),
-      member_role_name: longestAccepted(module.variables, "member_role_name"),
+      name: longestName(module.variables, "name"),
+      member_role_name: longestName(module.variables, "member_role_name"),
       create_notifications: true,
       create_root_activity_alerts: true,
       alarm_on_failures: true,
@@ -449,7 +443,7 @@ describe("the conformance pack template AWS Config receives", () => {
 
     it("the template the module sends is valid for the specification, within 51,200 bytes, its rule named after the module", async () => {
       const module = await loadModule(dir);
-      const name = longestAccepted(module.variables, "name");
+      const name = longestName(module.variables, "name");
       const { body, template } = await packFor({ name });
       expect(Buffer.byteLength(body)).toBeLessThanOrEqual(PACK_TEMPLATE_BODY_MAX_BYTES);
       expect(templateProblems(template, db)).toEqual([]);
