@@ -104,6 +104,38 @@ const TAGS = {
   config: ["config:TagResource", "config:UntagResource"],
 };
 
+/** An S3 bucket setting resource (`s3/<file>.go`): `put` creates, updates and deletes it, `get` reads it. */
+function bucketSetting(file: string, put: string, get: string, remove = put): ProviderCalls {
+  return {
+    source: `${PROVIDER}/s3/${file}.go`,
+    create: [on(`s3:${put}`, bucketOf)],
+    read: [on(`s3:${get}`, bucketOf)],
+    update: [on(`s3:${put}`, bucketOf)],
+    delete: [on(`s3:${remove}`, bucketOf)],
+  };
+}
+
+/** Stack instances, one resource per region or one for all: the same calls on their StackSet, and its operations. */
+const STACK_INSTANCES = {
+  create: [
+    on("cloudformation:CreateStackInstances", stackSetOf),
+    on("cloudformation:DescribeStackSetOperation", stackSetOf),
+    on("cloudformation:ListStackSetOperationResults", stackSetOf),
+  ],
+  read: [
+    on("cloudformation:DescribeStackInstance", stackSetOf),
+    on("cloudformation:ListStackInstances", stackSetOf),
+  ],
+  update: [
+    on("cloudformation:UpdateStackInstances", stackSetOf),
+    on("cloudformation:DescribeStackSetOperation", stackSetOf),
+  ],
+  delete: [
+    on("cloudformation:DeleteStackInstances", stackSetOf),
+    on("cloudformation:DescribeStackSetOperation", stackSetOf),
+  ],
+} as const;
+
 /** Every resource and data source type the examples create or read, with the calls the provider makes. */
 export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
   aws_iam_role: {
@@ -270,48 +302,34 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
       on("s3:DeleteObjectVersion", objectsOf),
     ],
   },
-  aws_s3_bucket_public_access_block: {
-    source: `${PROVIDER}/s3/bucket_public_access_block.go`,
-    create: [on("s3:PutBucketPublicAccessBlock", bucketOf)],
-    read: [on("s3:GetBucketPublicAccessBlock", bucketOf)],
-    update: [on("s3:PutBucketPublicAccessBlock", bucketOf)],
-    delete: [on("s3:PutBucketPublicAccessBlock", bucketOf)],
-  },
-  aws_s3_bucket_ownership_controls: {
-    source: `${PROVIDER}/s3/bucket_ownership_controls.go`,
-    create: [on("s3:PutBucketOwnershipControls", bucketOf)],
-    read: [on("s3:GetBucketOwnershipControls", bucketOf)],
-    update: [on("s3:PutBucketOwnershipControls", bucketOf)],
-    delete: [on("s3:PutBucketOwnershipControls", bucketOf)],
-  },
-  aws_s3_bucket_server_side_encryption_configuration: {
-    source: `${PROVIDER}/s3/bucket_server_side_encryption_configuration.go`,
-    create: [on("s3:PutEncryptionConfiguration", bucketOf)],
-    read: [on("s3:GetEncryptionConfiguration", bucketOf)],
-    update: [on("s3:PutEncryptionConfiguration", bucketOf)],
-    delete: [on("s3:PutEncryptionConfiguration", bucketOf)],
-  },
-  aws_s3_bucket_versioning: {
-    source: `${PROVIDER}/s3/bucket_versioning.go`,
-    create: [on("s3:PutBucketVersioning", bucketOf)],
-    read: [on("s3:GetBucketVersioning", bucketOf)],
-    update: [on("s3:PutBucketVersioning", bucketOf)],
-    delete: [on("s3:PutBucketVersioning", bucketOf)],
-  },
-  aws_s3_bucket_lifecycle_configuration: {
-    source: `${PROVIDER}/s3/bucket_lifecycle_configuration.go`,
-    create: [on("s3:PutLifecycleConfiguration", bucketOf)],
-    read: [on("s3:GetLifecycleConfiguration", bucketOf)],
-    update: [on("s3:PutLifecycleConfiguration", bucketOf)],
-    delete: [on("s3:PutLifecycleConfiguration", bucketOf)],
-  },
-  aws_s3_bucket_policy: {
-    source: `${PROVIDER}/s3/bucket_policy.go`,
-    create: [on("s3:PutBucketPolicy", bucketOf)],
-    read: [on("s3:GetBucketPolicy", bucketOf)],
-    update: [on("s3:PutBucketPolicy", bucketOf)],
-    delete: [on("s3:DeleteBucketPolicy", bucketOf)],
-  },
+  // Each bucket setting: its Put creates, updates and (with an empty setting) deletes it, its Get reads it.
+  aws_s3_bucket_public_access_block: bucketSetting(
+    "bucket_public_access_block",
+    "PutBucketPublicAccessBlock",
+    "GetBucketPublicAccessBlock",
+  ),
+  aws_s3_bucket_ownership_controls: bucketSetting(
+    "bucket_ownership_controls",
+    "PutBucketOwnershipControls",
+    "GetBucketOwnershipControls",
+  ),
+  aws_s3_bucket_server_side_encryption_configuration: bucketSetting(
+    "bucket_server_side_encryption_configuration",
+    "PutEncryptionConfiguration",
+    "GetEncryptionConfiguration",
+  ),
+  aws_s3_bucket_versioning: bucketSetting("bucket_versioning", "PutBucketVersioning", "GetBucketVersioning"),
+  aws_s3_bucket_lifecycle_configuration: bucketSetting(
+    "bucket_lifecycle_configuration",
+    "PutLifecycleConfiguration",
+    "GetLifecycleConfiguration",
+  ),
+  aws_s3_bucket_policy: bucketSetting(
+    "bucket_policy",
+    "PutBucketPolicy",
+    "GetBucketPolicy",
+    "DeleteBucketPolicy",
+  ),
   aws_kms_key: {
     source: `${PROVIDER}/kms/key.go`,
     create: ["kms:CreateKey", "kms:TagResource", "kms:EnableKeyRotation"],
@@ -399,43 +417,11 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
   },
   aws_cloudformation_stack_set_instance: {
     source: `${PROVIDER}/cloudformation/stack_set_instance.go`,
-    create: [
-      on("cloudformation:CreateStackInstances", stackSetOf),
-      on("cloudformation:DescribeStackSetOperation", stackSetOf),
-      on("cloudformation:ListStackSetOperationResults", stackSetOf),
-    ],
-    read: [
-      on("cloudformation:DescribeStackInstance", stackSetOf),
-      on("cloudformation:ListStackInstances", stackSetOf),
-    ],
-    update: [
-      on("cloudformation:UpdateStackInstances", stackSetOf),
-      on("cloudformation:DescribeStackSetOperation", stackSetOf),
-    ],
-    delete: [
-      on("cloudformation:DeleteStackInstances", stackSetOf),
-      on("cloudformation:DescribeStackSetOperation", stackSetOf),
-    ],
+    ...STACK_INSTANCES,
   },
   aws_cloudformation_stack_instances: {
     source: `${PROVIDER}/cloudformation/stack_instances.go`,
-    create: [
-      on("cloudformation:CreateStackInstances", stackSetOf),
-      on("cloudformation:DescribeStackSetOperation", stackSetOf),
-      on("cloudformation:ListStackSetOperationResults", stackSetOf),
-    ],
-    read: [
-      on("cloudformation:ListStackInstances", stackSetOf),
-      on("cloudformation:DescribeStackInstance", stackSetOf),
-    ],
-    update: [
-      on("cloudformation:UpdateStackInstances", stackSetOf),
-      on("cloudformation:DescribeStackSetOperation", stackSetOf),
-    ],
-    delete: [
-      on("cloudformation:DeleteStackInstances", stackSetOf),
-      on("cloudformation:DescribeStackSetOperation", stackSetOf),
-    ],
+    ...STACK_INSTANCES,
   },
   // Data sources (read only). aws_caller_identity calls sts:GetCallerIdentity, which needs no permission;
   // aws_partition and aws_region make no call.

@@ -87,6 +87,14 @@ function templates(
   ]);
 }
 
+/** The setting resource of `type` (aws_s3_bucket_versioning, ...) that configures `bucket`. */
+const settingOf = (plan: Plan, type: string, bucket: Instance): Instance | undefined =>
+  ofType(plan, type).find((setting) => setting.values.bucket === bucket.values.id);
+
+/** One finding per bucket of the plan, passed when `check` says so. */
+const perBucket = (plan: Plan, check: (bucket: Instance) => boolean): Finding[] =>
+  ofType(plan, "aws_s3_bucket").map((bucket) => ({ resource: bucket.address, passed: check(bucket) }));
+
 /** The first nested block of a resource argument (hcl2json and the plan give blocks as lists). */
 const block = (value: Value | undefined): Record<string, Value> | undefined =>
   Array.isArray(value) ? (value[0] as Record<string, Value> | undefined) : undefined;
@@ -247,12 +255,10 @@ export const CONTROLS: Readonly<Record<string, Control>> = Object.fromEntries(
         // The bucket policy denies, for every principal, any request not sent over TLS (aws:SecureTransport false), on
         // the bucket and its objects.
         evaluate: (plan) =>
-          ofType(plan, "aws_s3_bucket").map((bucket) => {
+          perBucket(plan, (bucket) => {
             const arn = text(bucket.values.arn);
-            const policy = ofType(plan, "aws_s3_bucket_policy").find(
-              (p) => p.values.bucket === bucket.values.id,
-            );
-            const denies = statements(policy?.values.policy).some((statement) => {
+            const policy = settingOf(plan, "aws_s3_bucket_policy", bucket);
+            return statements(policy?.values.policy).some((statement) => {
               const resources = asList(statement.Resource);
               const condition = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
               return (
@@ -265,7 +271,6 @@ export const CONTROLS: Readonly<Record<string, Control>> = Object.fromEntries(
                 asList(condition.Bool?.["aws:SecureTransport"]).includes("false")
               );
             });
-            return { resource: bucket.address, passed: denies };
           }),
       },
       {
@@ -273,20 +278,15 @@ export const CONTROLS: Readonly<Record<string, Control>> = Object.fromEntries(
         source: `${REFERENCE}/s3-controls.html#s3-8`,
         resourceTypes: ["aws_s3_bucket", "aws_s3_bucket_public_access_block"],
         evaluate: (plan) =>
-          ofType(plan, "aws_s3_bucket").map((bucket) => {
-            const block = ofType(plan, "aws_s3_bucket_public_access_block").find(
-              (b) => b.values.bucket === bucket.values.id,
-            );
+          perBucket(plan, (bucket) => {
+            const access = settingOf(plan, "aws_s3_bucket_public_access_block", bucket);
             const settings = [
               "block_public_acls",
               "block_public_policy",
               "ignore_public_acls",
               "restrict_public_buckets",
             ];
-            return {
-              resource: bucket.address,
-              passed: settings.every((setting) => block?.values[setting] === true),
-            };
+            return settings.every((setting) => access?.values[setting] === true);
           }),
       },
       {
@@ -294,12 +294,7 @@ export const CONTROLS: Readonly<Record<string, Control>> = Object.fromEntries(
         source: `${REFERENCE}/s3-controls.html#s3-9`,
         resourceTypes: ["aws_s3_bucket"],
         evaluate: (plan) =>
-          ofType(plan, "aws_s3_bucket").map((bucket) => ({
-            resource: bucket.address,
-            passed: ofType(plan, "aws_s3_bucket_logging").some(
-              (logging) => logging.values.bucket === bucket.values.id,
-            ),
-          })),
+          perBucket(plan, (bucket) => settingOf(plan, "aws_s3_bucket_logging", bucket) !== undefined),
       },
       {
         id: "S3.12",
@@ -307,71 +302,51 @@ export const CONTROLS: Readonly<Record<string, Control>> = Object.fromEntries(
         resourceTypes: ["aws_s3_bucket", "aws_s3_bucket_ownership_controls"],
         // ACLs are not used: object ownership BucketOwnerEnforced disables them.
         evaluate: (plan) =>
-          ofType(plan, "aws_s3_bucket").map((bucket) => {
-            const controls = ofType(plan, "aws_s3_bucket_ownership_controls").find(
-              (c) => c.values.bucket === bucket.values.id,
-            );
-            return {
-              resource: bucket.address,
-              passed: block(controls?.values.rule)?.object_ownership === "BucketOwnerEnforced",
-            };
-          }),
+          perBucket(
+            plan,
+            (bucket) =>
+              block(settingOf(plan, "aws_s3_bucket_ownership_controls", bucket)?.values.rule)
+                ?.object_ownership === "BucketOwnerEnforced",
+          ),
       },
       {
         id: "S3.14",
         source: `${REFERENCE}/s3-controls.html#s3-14`,
         resourceTypes: ["aws_s3_bucket", "aws_s3_bucket_versioning"],
         evaluate: (plan) =>
-          ofType(plan, "aws_s3_bucket").map((bucket) => {
-            const versioning = ofType(plan, "aws_s3_bucket_versioning").find(
-              (v) => v.values.bucket === bucket.values.id,
-            );
-            return {
-              resource: bucket.address,
-              passed: block(versioning?.values.versioning_configuration)?.status === "Enabled",
-            };
-          }),
+          perBucket(
+            plan,
+            (bucket) =>
+              block(settingOf(plan, "aws_s3_bucket_versioning", bucket)?.values.versioning_configuration)
+                ?.status === "Enabled",
+          ),
       },
       {
         id: "S3.13",
         source: `${REFERENCE}/s3-controls.html#s3-13`,
         resourceTypes: ["aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration"],
         evaluate: (plan) =>
-          ofType(plan, "aws_s3_bucket").map((bucket) => ({
-            resource: bucket.address,
-            passed: ofType(plan, "aws_s3_bucket_lifecycle_configuration").some(
-              (lifecycle) =>
-                lifecycle.values.bucket === bucket.values.id &&
-                asList(lifecycle.values.rule).some(
-                  (rule) => (rule as Record<string, Value>).status === "Enabled",
-                ),
+          perBucket(plan, (bucket) =>
+            asList(settingOf(plan, "aws_s3_bucket_lifecycle_configuration", bucket)?.values.rule).some(
+              (rule) => (rule as Record<string, Value>).status === "Enabled",
             ),
-          })),
+          ),
       },
       {
         id: "S3.15",
         source: `${REFERENCE}/s3-controls.html#s3-15`,
         resourceTypes: ["aws_s3_bucket"],
-        evaluate: (plan) =>
-          ofType(plan, "aws_s3_bucket").map((bucket) => ({
-            resource: bucket.address,
-            passed: bucket.values.object_lock_enabled === true,
-          })),
+        evaluate: (plan) => perBucket(plan, (bucket) => bucket.values.object_lock_enabled === true),
       },
       {
         id: "S3.17",
         source: `${REFERENCE}/s3-controls.html#s3-17`,
         resourceTypes: ["aws_s3_bucket", "aws_s3_bucket_server_side_encryption_configuration"],
         evaluate: (plan) =>
-          ofType(plan, "aws_s3_bucket").map((bucket) => {
-            const sse = ofType(plan, "aws_s3_bucket_server_side_encryption_configuration").find(
-              (s) => s.values.bucket === bucket.values.id,
-            );
+          perBucket(plan, (bucket) => {
+            const sse = settingOf(plan, "aws_s3_bucket_server_side_encryption_configuration", bucket);
             const byDefault = block(block(sse?.values.rule)?.apply_server_side_encryption_by_default);
-            return {
-              resource: bucket.address,
-              passed: String(byDefault?.sse_algorithm).startsWith("aws:kms"),
-            };
+            return String(byDefault?.sse_algorithm).startsWith("aws:kms");
           }),
       },
       {
