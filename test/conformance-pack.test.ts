@@ -468,7 +468,7 @@ describe("terraform/modules/organization: the organization pack", () => {
       expect.arrayContaining([
         "aws_lambda_permission.config_organization",
         "aws_lambda_permission.config_account",
-        "aws_cloudformation_stack_set_instance.member_role",
+        "aws_cloudformation_stack_instances.member_role",
         "aws_iam_role_policy.member",
       ]),
     );

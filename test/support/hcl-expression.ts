@@ -16,6 +16,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { type Block, nestedAll } from "./hcl.ts";
+import { convert, parseType } from "./terraform-types.ts";
 
 /** A value of a Terraform expression: lists, tuples and sets are arrays, maps and objects are records. */
 export type Value = null | boolean | number | string | readonly Value[] | { readonly [key: string]: Value };
@@ -1145,7 +1146,8 @@ export function evaluateExpression(expression: unknown, scope: Readonly<Record<s
 }
 
 /**
- * Whether every validation of variable `name` in `variables` (a module's `variables`) accepts `value`. A condition
+ * Whether every validation of variable `name` in `variables` (a module's `variables`) accepts `value`, converted to
+ * the variable's type as Terraform converts it (a value of another type is refused). A condition
  * Terraform could not evaluate for the value, or one that does not give a bool, throws: that is an error, not a
  * rejection, and a test has to say which it expects.
  *
@@ -1159,8 +1161,18 @@ export function accepts(variables: Readonly<Record<string, Block>>, name: string
   if (variable === undefined) throw new Error(`variable ${name} is not declared`);
   const validations = nestedAll(variable, "validation");
   if (validations.length === 0) throw new Error(`variable ${name} has no validation`);
+  // Terraform converts the value to the variable's type (optional attributes get their defaults, null the default
+  // of a variable that is not nullable) before it validates; a value that does not convert is refused.
+  let converted: Value;
+  try {
+    const given = value === null && variable.nullable === false ? evaluateExpression(variable.default, {}) : value;
+    converted = convert(given, parseType(variable.type), `var.${name}`);
+  } catch (error) {
+    if (error instanceof TerraformError) return false;
+    throw error;
+  }
   return validations.every(({ condition }) => {
-    const result = evaluateExpression(condition, { var: { [name]: value } });
+    const result = evaluateExpression(condition, { var: { [name]: converted } });
     if (typeof result !== "boolean")
       throw new TerraformError(`${name}: the condition gave ${describe(result)}`);
     return result;

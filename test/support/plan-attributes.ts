@@ -16,6 +16,7 @@ export interface World {
   readonly organization: {
     readonly id: string;
     readonly masterAccountId: string;
+    /** The root's ID; "" where it cannot be read (a delegated administrator). */
     readonly rootId: string;
   };
 }
@@ -193,13 +194,17 @@ const DATA: Record<string, Record<string, (c: Context) => Value>> = {
     arn: (c) =>
       `arn:${c.world.partition}:organizations::${c.world.organization.masterAccountId}:organization/${c.world.organization.id}`,
     feature_set: () => "ALL",
-    roots: (c) => [
-      {
-        id: c.world.organization.rootId,
-        name: "Root",
-        arn: `arn:${c.world.partition}:organizations::${c.world.organization.masterAccountId}:root/${c.world.organization.id}/${c.world.organization.rootId}`,
-      },
-    ],
+    // Only the management account reads the root (rootId ""): a delegated administrator gets none.
+    roots: (c) =>
+      c.world.organization.rootId === ""
+        ? []
+        : [
+            {
+              id: c.world.organization.rootId,
+              name: "Root",
+              arn: `arn:${c.world.partition}:organizations::${c.world.organization.masterAccountId}:root/${c.world.organization.id}/${c.world.organization.rootId}`,
+            },
+          ],
   },
 };
 

@@ -174,7 +174,13 @@ class Planner {
     scope.var = lazy(Object.keys(module.variables), (name) => {
       const block = module.variables[name] ?? {};
       const where = `${prefix}var.${name}`;
-      const value = convert(variable(name), parseType(block.type), where);
+      const given = variable(name);
+      // null for a variable that is not nullable is its default.
+      const value = convert(
+        given === null && block.nullable === false ? evaluateExpression(block.default, {}) : given,
+        parseType(block.type),
+        where,
+      );
       for (const validation of nestedAll(block, "validation")) {
         const passed = evaluateExpression(validation.condition, { var: { [name]: value } });
         if (passed !== true) this.problems.push(`${where}: ${String(validation.error_message)}`);

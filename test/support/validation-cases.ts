@@ -395,6 +395,11 @@ export const VALIDATION_CASES: [string, Record<string, Case>][] = [
         rejected: ["", a(47), "1root", "-root", "root.activity", "root_activity", "Root_Activity-2"],
       },
       call_as: { accepted: ["SELF", "DELEGATED_ADMIN"], rejected: ["self", "MEMBER", ""] },
+      // Terraform's resource timeouts take Go durations (time.ParseDuration): hours, minutes, seconds.
+      deployment_timeouts: {
+        accepted: [{}, null, { create: "2h" }, { create: "90m", update: "1h30m", delete: "3600s" }],
+        rejected: [{ create: "" }, { update: "60" }, { delete: "1 hour" }, { create: "-5m" }, "60m"],
+      },
       // IAM role names: 1-64 of A-Z a-z 0-9 + = , . @ _ -, no path.
       member_role_name: {
         accepted: ["a", a(64), "Root+Activity=,.@_-"],

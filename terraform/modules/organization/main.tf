@@ -147,12 +147,20 @@ resource "aws_config_organization_custom_rule" "this" {
   input_parameters            = jsonencode(local.rule_parameters)
   excluded_accounts           = var.excluded_accounts
 
+  # The provider waits for the deployment to every account; CREATE_FAILED in any account fails the
+  # apply (see "Accounts without a configuration recorder" in README.md).
+  timeouts {
+    create = var.deployment_timeouts.create
+    update = var.deployment_timeouts.update
+    delete = var.deployment_timeouts.delete
+  }
+
   # Config refuses the rule until it may invoke the function. The member roles come first so
   # that the first evaluations can assume them.
   depends_on = [
     aws_lambda_permission.config_organization,
     aws_lambda_permission.config_account,
-    aws_cloudformation_stack_set_instance.member_role,
+    aws_cloudformation_stack_instances.member_role,
     aws_iam_role_policy.member,
   ]
 

@@ -31,6 +31,22 @@ variable "call_as" {
   }
 }
 
+variable "deployment_timeouts" {
+  description = "How long Terraform waits for each organization-wide deployment to finish in every account, on create, update and delete: the StackSet instances (member roles, forwarding rules), the organization Config rule and the organization conformance pack. The provider's defaults (5 minutes for the organization rule, 10 for the pack, 30 for stack instances) are short for organizations with hundreds of accounts. Durations such as 60m, 2h or 1h30m."
+  type = object({
+    create = optional(string, "60m")
+    update = optional(string, "60m")
+    delete = optional(string, "60m")
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for timeout in [var.deployment_timeouts.create, var.deployment_timeouts.update, var.deployment_timeouts.delete] : timeout != "" && can(regex("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$", timeout))])
+    error_message = "Each deployment timeout must be a duration of hours, minutes and seconds such as 60m, 2h or 1h30m."
+  }
+}
+
 ################################################################################
 # Member accounts
 ################################################################################
