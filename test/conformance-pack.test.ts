@@ -83,14 +83,6 @@ describe("the template parses as CloudFormation", () => {
     expect(templateSource).not.toMatch(/,\s*[\]}]/);
   });
 
-  it("fits AWS Config's limits: template body at most 51,200 bytes, at most 60 parameters, only Config rules", () => {
-    // botocore's config 2014-11-12 model: TemplateBody max 51200, ConformancePackInputParameters max 60;
-    // a pack template holds AWS::Config::ConfigRule and AWS::Config::RemediationConfiguration only.
-    expect(Buffer.byteLength(templateSource)).toBeLessThanOrEqual(51_200);
-    expect(Object.keys(parameters).length).toBeLessThanOrEqual(60);
-    expect(Object.values(resources).map((resource) => resource.Type)).toEqual(["AWS::Config::ConfigRule"]);
-  });
-
   it("declares every parameter it refers to, and refers to every parameter it declares", () => {
     const used = new Set(refs(template).filter((name) => name !== "AWS::NoValue"));
     expect([...used].sort()).toEqual(Object.keys(parameters).sort());

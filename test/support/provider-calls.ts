@@ -115,27 +115,6 @@ function bucketSetting(file: string, put: string, get: string, remove = put): Pr
   };
 }
 
-/** Stack instances, one resource per region or one for all: the same calls on their StackSet, and its operations. */
-const STACK_INSTANCES = {
-  create: [
-    on("cloudformation:CreateStackInstances", stackSetOf),
-    on("cloudformation:DescribeStackSetOperation", stackSetOf),
-    on("cloudformation:ListStackSetOperationResults", stackSetOf),
-  ],
-  read: [
-    on("cloudformation:DescribeStackInstance", stackSetOf),
-    on("cloudformation:ListStackInstances", stackSetOf),
-  ],
-  update: [
-    on("cloudformation:UpdateStackInstances", stackSetOf),
-    on("cloudformation:DescribeStackSetOperation", stackSetOf),
-  ],
-  delete: [
-    on("cloudformation:DeleteStackInstances", stackSetOf),
-    on("cloudformation:DescribeStackSetOperation", stackSetOf),
-  ],
-} as const;
-
 /** Every resource and data source type the examples create or read, with the calls the provider makes. */
 export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
   aws_iam_role: {
@@ -415,13 +394,26 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
     update: ["cloudformation:UpdateStackSet", "cloudformation:DescribeStackSetOperation"],
     delete: ["cloudformation:DeleteStackSet"],
   },
-  aws_cloudformation_stack_set_instance: {
-    source: `${PROVIDER}/cloudformation/stack_set_instance.go`,
-    ...STACK_INSTANCES,
-  },
+  // One resource for every region of a StackSet: the calls act on the StackSet, then wait on its operation.
   aws_cloudformation_stack_instances: {
     source: `${PROVIDER}/cloudformation/stack_instances.go`,
-    ...STACK_INSTANCES,
+    create: [
+      on("cloudformation:CreateStackInstances", stackSetOf),
+      on("cloudformation:DescribeStackSetOperation", stackSetOf),
+      on("cloudformation:ListStackSetOperationResults", stackSetOf),
+    ],
+    read: [
+      on("cloudformation:DescribeStackInstance", stackSetOf),
+      on("cloudformation:ListStackInstances", stackSetOf),
+    ],
+    update: [
+      on("cloudformation:UpdateStackInstances", stackSetOf),
+      on("cloudformation:DescribeStackSetOperation", stackSetOf),
+    ],
+    delete: [
+      on("cloudformation:DeleteStackInstances", stackSetOf),
+      on("cloudformation:DescribeStackSetOperation", stackSetOf),
+    ],
   },
   // Data sources (read only). aws_caller_identity calls sts:GetCallerIdentity, which needs no permission;
   // aws_partition and aws_region make no call.
