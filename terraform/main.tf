@@ -26,10 +26,6 @@ locals {
   create_recorder_role = var.create_config_recorder && var.config_recorder_role_arn == null
   recorder_role_arn    = local.create_recorder_role ? aws_iam_role.config_recorder[0].arn : var.config_recorder_role_arn
 
-  # The build (npm run build) writes dist/lambda.zip at the repository root, with index.mjs
-  # exporting `handler` at the zip root.
-  lambda_zip_path = coalesce(var.lambda_zip_path, "${path.module}/../dist/lambda.zip")
-
   # Tags for every taggable resource. Provider-level default_tags are merged by the provider;
   # keys given here win over default_tags with the same key.
   tags = var.tags
@@ -61,9 +57,13 @@ module "evaluator" {
   role_description = "Execution role of the ${var.name} AWS Config rule function"
   tags             = local.tags
 
-  lambda_zip_path = local.lambda_zip_path
-  runtime         = var.runtime
-  architecture    = var.architecture
+  # The code: modules/evaluator/lambda.zip unless a local zip or an S3 object is given.
+  lambda_zip_path          = var.lambda_zip_path
+  lambda_s3_bucket         = var.lambda_s3_bucket
+  lambda_s3_key            = var.lambda_s3_key
+  lambda_s3_object_version = var.lambda_s3_object_version
+  runtime                  = var.runtime
+  architecture             = var.architecture
   # 128 MB fits with headroom (docs/benchmarks.md, `npm run bench`).
   memory_size = var.memory_size
   timeout     = var.timeout

@@ -158,9 +158,23 @@ const EXCLUDED_ACCOUNTS: Case = {
   rejected: [...ACCOUNT_IDS.rejected, accounts(1001)],
 };
 
-/** One table per module: every variable with a validation. */
 /** The evaluator function's settings, which every module that deploys it takes and passes on. */
 const FUNCTION_SETTINGS: Record<string, Case> = {
+  // The function's code: a local zip, or an S3 object (Lambda's S3Bucket 3-63, S3Key and S3ObjectVersion 1-1024
+  // characters; S3's bucket naming rules).
+  lambda_zip_path: {
+    accepted: [null, "dist/lambda.zip", "../build/root activity.zip"],
+    rejected: ["", "dist/lambda", "a.jar"],
+  },
+  lambda_s3_bucket: {
+    accepted: [null, "abc", a(63), "artifacts.example-org"],
+    rejected: ["", "ab", a(64), "Artifacts", "a..b", "-abc", "abc."],
+  },
+  lambda_s3_key: {
+    accepted: [null, "k", a(1024), "root-activity/v0.1.0/lambda.zip"],
+    rejected: ["", a(1025)],
+  },
+  lambda_s3_object_version: { accepted: [null, "v", a(1024)], rejected: ["", a(1025)] },
   runtime: RUNTIME,
   architecture: ARCHITECTURE,
   memory_size: MEMORY_SIZE,
@@ -171,6 +185,7 @@ const FUNCTION_SETTINGS: Record<string, Case> = {
   maximum_retry_attempts: RETRY_ATTEMPTS,
 };
 
+/** One table per module: every variable with a validation. */
 export const VALIDATION_CASES: [string, Record<string, Case>][] = [
   [
     "terraform",
