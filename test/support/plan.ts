@@ -91,20 +91,23 @@ export function loadConfiguration(dir: string): Promise<Configuration> {
   return loading;
 }
 
-/** Arguments of a resource, data source or module block that configure Terraform, not the provider. */
+/** Arguments of a resource or data source block that configure Terraform, not the provider. */
 const META = new Set([
   "count",
   "for_each",
   "provider",
-  "providers",
   "depends_on",
   "lifecycle",
   "dynamic",
   "provisioner",
   "connection",
-  "source",
-  "version",
 ]);
+
+/**
+ * The same for a module block, which also has `source`, `version` and `providers` (on a resource, `source` and
+ * `version` are arguments: aws_config_config_rule's source block, aws_iam_policy_document's version).
+ */
+const MODULE_META = new Set([...META, "providers", "source", "version"]);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -347,7 +350,7 @@ class Planner {
     const existing = this.runs.get(prefix);
     if (existing !== undefined) return existing;
     for (const argument of Object.keys(block))
-      if (!META.has(argument) && !(argument in child.module.variables))
+      if (!MODULE_META.has(argument) && !(argument in child.module.variables))
         this.problems.push(
           `${prefix.slice(0, -1)}: the call passes ${argument}, which ${child.dir} does not declare`,
         );
