@@ -203,7 +203,7 @@ variable "cloudtrail_lookup" {
 }
 
 variable "cloudtrail_regions" {
-  description = "Rule parameter cloudTrailRegions: the regions whose event history the rule reads, instead of every enabled region found with account:ListRegions. Empty (the default) discovers them on every evaluation, so a region enabled later is covered. Region names such as us-east-1, each once, at most 700 characters joined with commas (every commercial region fits). Used only with cloudtrail_lookup."
+  description = "Rule parameter cloudTrailRegions: the regions whose event history the rule reads, instead of every enabled region found with account:ListRegions. Empty (the default) discovers them on every evaluation, so a region enabled later is covered. Region names such as us-east-1, each once, at most 50 and 700 characters joined with commas (every commercial region fits). Used only with cloudtrail_lookup."
   type        = list(string)
   default     = []
 
@@ -215,6 +215,12 @@ variable "cloudtrail_regions" {
   validation {
     condition     = length(distinct(var.cloudtrail_regions)) == length(var.cloudtrail_regions)
     error_message = "List each CloudTrail region once."
+  }
+
+  validation {
+    # The function takes at most 50 (rule/params.ts).
+    condition     = length(var.cloudtrail_regions) <= 50
+    error_message = "List at most 50 CloudTrail regions."
   }
 
   validation {

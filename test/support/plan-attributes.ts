@@ -46,9 +46,15 @@ interface Context {
   readonly address: string;
 }
 
-/** A made-up identifier of `length` lowercase hex digits, the same for the same address. */
+/**
+ * A made-up identifier of `length` lowercase hex digits, the same for the same resource whatever module instance
+ * holds it (an example's module call plans the module's resources under a longer address).
+ */
 const made = (address: string, length: number): string =>
-  createHash("sha256").update(address).digest("hex").slice(0, length);
+  createHash("sha256")
+    .update(address.replace(/^(module\.[^.]+(\[[^\]]+\])?\.)+/, ""))
+    .digest("hex")
+    .slice(0, length);
 
 const uuid = (address: string): string => {
   const hex = made(address, 32);

@@ -63,8 +63,9 @@ const FREQUENCY: Case = {
 };
 // The rule parameter lookbackDays: a whole number of days from 1 to 3650.
 const LOOKBACK_DAYS: Case = { accepted: [1, 30, 3650], rejected: [0, -1, 3651, 1.5] };
-// The rule parameter cloudTrailRegions: region names, each once, at most 700 characters joined with commas (AWS
-// Config takes 1024 characters of rule parameters: ConfigRule.InputParameters, StringWithCharLimit1024).
+// The rule parameter cloudTrailRegions: region names, each once, at most 50 (the function's limit, rule/params.ts)
+// and 700 characters joined with commas (AWS Config takes 1024 characters of rule parameters:
+// ConfigRule.InputParameters, StringWithCharLimit1024).
 const CLOUDTRAIL_REGIONS: Case = {
   accepted: [
     [],
@@ -79,6 +80,7 @@ const CLOUDTRAIL_REGIONS: Case = {
     ["us-east-100"],
     ["global"],
     ["us-east-1", "us-east-1"],
+    regions(51),
     Array.from({ length: 45 }, (_, index) => `ap-southeast-${index + 1}`),
   ],
 };
