@@ -103,11 +103,8 @@ const META = new Set([
   "connection",
 ]);
 
-/**
- * The same for a module block, which also has `source`, `version` and `providers` (on a resource, `source` and
- * `version` are arguments: aws_config_config_rule's source block, aws_iam_policy_document's version).
- */
-const MODULE_META = new Set([...META, "providers", "source", "version"]);
+/** Arguments of a module block that are not the called module's variables. */
+const CALL_META = new Set(["source", "version", "providers", "count", "for_each", "depends_on"]);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -350,7 +347,7 @@ class Planner {
     const existing = this.runs.get(prefix);
     if (existing !== undefined) return existing;
     for (const argument of Object.keys(block))
-      if (!MODULE_META.has(argument) && !(argument in child.module.variables))
+      if (!CALL_META.has(argument) && !(argument in child.module.variables))
         this.problems.push(
           `${prefix.slice(0, -1)}: the call passes ${argument}, which ${child.dir} does not declare`,
         );
