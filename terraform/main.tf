@@ -12,21 +12,19 @@ locals {
   rule_name     = var.name
   recorder_role = "${var.name}-config-recorder"
 
-  # S3 bucket names are lowercase, at most 63 characters and global: the (validated) name,
-  # shortened, plus account and region. config_bucket_name overrides it.
+  # S3 bucket names are lowercase, at most 63 characters, global, and must not start with xn--,
+  # sthree- or amzn-s3-demo- (S3 User Guide, general purpose bucket naming rules): a fixed
+  # "config-" first, then the (validated) name lowercased and shortened, account and region.
+  # config_bucket_name overrides it.
   config_bucket_name = coalesce(
     var.config_bucket_name,
-    "${substr(lower(replace(var.name, "_", "-")), 0, 20)}-config-${local.account_id}-${local.region}",
+    "config-${substr(lower(replace(var.name, "_", "-")), 0, 20)}-${local.account_id}-${local.region}",
   )
   # Where Config delivers history files and snapshots (no key prefix).
   config_delivery_prefix = "AWSLogs/${local.account_id}/Config"
 
   create_recorder_role = var.create_config_recorder && var.config_recorder_role_arn == null
   recorder_role_arn    = local.create_recorder_role ? aws_iam_role.config_recorder[0].arn : var.config_recorder_role_arn
-
-  # The build (npm run build) writes dist/lambda.zip at the repository root, with index.mjs
-  # exporting `handler` at the zip root.
-  lambda_zip_path = coalesce(var.lambda_zip_path, "${path.module}/../dist/lambda.zip")
 
   # Tags for every taggable resource. Provider-level default_tags are merged by the provider;
   # keys given here win over default_tags with the same key.
@@ -59,9 +57,13 @@ module "evaluator" {
   role_description = "Execution role of the ${var.name} AWS Config rule function"
   tags             = local.tags
 
-  lambda_zip_path = local.lambda_zip_path
-  runtime         = var.runtime
-  architecture    = var.architecture
+  # The code: modules/evaluator/lambda.zip unless a local zip or an S3 object is given.
+  lambda_zip_path          = var.lambda_zip_path
+  lambda_s3_bucket         = var.lambda_s3_bucket
+  lambda_s3_key            = var.lambda_s3_key
+  lambda_s3_object_version = var.lambda_s3_object_version
+  runtime                  = var.runtime
+  architecture             = var.architecture
   # 128 MB fits with headroom (docs/benchmarks.md, `npm run bench`).
   memory_size = var.memory_size
   timeout     = var.timeout

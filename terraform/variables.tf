@@ -24,9 +24,50 @@ variable "tags" {
 ################################################################################
 
 variable "lambda_zip_path" {
-  description = "Path to the function bundle built by `npm run build` (index.mjs exporting `handler` at the zip root). Null means this repository's build output, `dist/lambda.zip` at the repository root; set it when the module comes from a registry or git source."
+  description = "Path to a zip of the function (index.mjs exporting `handler` at its root), such as `dist/lambda.zip` that `npm run build` writes, for development. Null deploys the zip committed in the repository (`modules/evaluator/lambda.zip`, the release's build), which a git:: source or a checkout of a tag has: no build is needed. The function is redeployed whenever the file's content changes. Not with lambda_s3_bucket."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.lambda_zip_path == null ? true : can(regex("[.]zip$", var.lambda_zip_path))
+    error_message = "lambda_zip_path must be the path of a .zip file."
+  }
+}
+
+variable "lambda_s3_bucket" {
+  description = "S3 bucket that holds the function's zip, in the function's region, for organizations that host their own artifacts; with lambda_s3_key. Null deploys the local zip (lambda_zip_path, or this module's)."
+  type        = string
+  default     = null
+
+  # Lambda's S3Bucket (3-63 characters) and S3's bucket naming rules.
+  validation {
+    condition     = var.lambda_s3_bucket == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lambda_s3_bucket)) && !strcontains(var.lambda_s3_bucket, "..")
+    error_message = "lambda_s3_bucket must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, no two dots in a row."
+  }
+}
+
+variable "lambda_s3_key" {
+  description = "Key of the function's zip in lambda_s3_bucket. Without lambda_s3_object_version, Terraform redeploys the function only when the key changes: upload each release under a new key, or pin the version."
+  type        = string
+  default     = null
+
+  # Lambda's S3Key: 1-1024 characters.
+  validation {
+    condition     = var.lambda_s3_key == null ? true : length(var.lambda_s3_key) >= 1 && length(var.lambda_s3_key) <= 1024
+    error_message = "lambda_s3_key must be 1-1024 characters."
+  }
+}
+
+variable "lambda_s3_object_version" {
+  description = "Version of the object lambda_s3_key in a versioned bucket. Terraform redeploys the function whenever it changes, so a new upload under the same key is deployed by passing its version. Null takes the object's latest version at the first apply and does not follow later uploads."
+  type        = string
+  default     = null
+
+  # Lambda's S3ObjectVersion: 1-1024 characters.
+  validation {
+    condition     = var.lambda_s3_object_version == null ? true : length(var.lambda_s3_object_version) >= 1 && length(var.lambda_s3_object_version) <= 1024
+    error_message = "lambda_s3_object_version must be 1-1024 characters."
+  }
 }
 
 variable "runtime" {
@@ -162,7 +203,7 @@ variable "cloudtrail_lookup" {
 }
 
 variable "cloudtrail_regions" {
-  description = "Rule parameter cloudTrailRegions: the regions whose event history the rule reads, instead of every enabled region found with account:ListRegions. Empty (the default) discovers them on every evaluation, so a region enabled later is covered. Region names such as us-east-1, each once. Used only with cloudtrail_lookup."
+  description = "Rule parameter cloudTrailRegions: the regions whose event history the rule reads, instead of every enabled region found with account:ListRegions. Empty (the default) discovers them on every evaluation, so a region enabled later is covered. Region names such as us-east-1, each once, at most 50 and 700 characters joined with commas (every commercial region fits). Used only with cloudtrail_lookup."
   type        = list(string)
   default     = []
 
@@ -177,9 +218,17 @@ variable "cloudtrail_regions" {
   }
 
   validation {
-    # Config accepts at most 1024 characters of rule parameters; 50 names of up to 14 characters fit.
+    # The function takes at most 50 (rule/params.ts).
     condition     = length(var.cloudtrail_regions) <= 50
     error_message = "List at most 50 CloudTrail regions."
+  }
+
+  validation {
+    # AWS Config takes at most 1024 characters of rule parameters (ConfigRule.InputParameters and
+    # OrganizationCustomRuleMetadata.InputParameters: StringWithCharLimit1024); the other
+    # parameters, executionRoleName included, take at most about 240.
+    condition     = length(join(",", var.cloudtrail_regions)) <= 700
+    error_message = "The CloudTrail regions, joined with commas, must be at most 700 characters (AWS Config takes 1024 characters of rule parameters): list fewer, or none to read every enabled region."
   }
 }
 
@@ -222,13 +271,20 @@ variable "config_recorder_resource_types" {
 }
 
 variable "config_bucket_name" {
-  description = "Name of the S3 bucket the module's delivery channel writes to. Null derives `<name>-config-<account>-<region>` (name lowercased, shortened to 20 characters). Used only with create_config_recorder."
+  description = "Name of the S3 bucket the module's delivery channel writes to. Null derives `config-<name>-<account>-<region>` (name lowercased, `_` as `-`, shortened to 20 characters). Used only with create_config_recorder."
   type        = string
   default     = null
 
+  # S3 User Guide, general purpose bucket naming rules.
   validation {
-    condition     = var.config_bucket_name == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.config_bucket_name))
-    error_message = "The bucket name must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit."
+    condition = var.config_bucket_name == null ? true : (
+      can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.config_bucket_name)) &&
+      !strcontains(var.config_bucket_name, "..") &&
+      !can(regex("^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$", var.config_bucket_name)) &&
+      !can(regex("^(xn--|sthree-|amzn-s3-demo-)", var.config_bucket_name)) &&
+      !can(regex("(-s3alias|--ol-s3|[.]mrap|--x-s3|--table-s3)$", var.config_bucket_name))
+    )
+    error_message = "The bucket name must be 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, without two dots in a row, not an IP address, not starting with xn--, sthree- or amzn-s3-demo- and not ending with -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3 (S3's bucket naming rules)."
   }
 }
 

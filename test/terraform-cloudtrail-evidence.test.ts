@@ -27,13 +27,7 @@ import {
   type TerraformModule,
   unwrap,
 } from "./support/hcl.ts";
-import {
-  accepts,
-  evaluateExpression,
-  moduleScope,
-  references,
-  type Value,
-} from "./support/hcl-expression.ts";
+import { evaluateExpression, moduleScope, references, type Value } from "./support/hcl-expression.ts";
 import { sampleValues, validationGaps } from "./support/validation-cases.ts";
 
 const root = await loadModule("terraform");
@@ -107,39 +101,6 @@ describe("CloudTrail variables", () => {
       if (validated)
         expect(validationGaps(organization, name, root, name, sampleValues(name), true), name).toEqual([]);
     }
-  });
-
-  it("cloudtrail_regions: well-formed region names, each once, at most 50", () => {
-    const accepted = (regions: string[]): boolean => accepts(root.variables, "cloudtrail_regions", regions);
-    for (const good of [
-      "us-east-1",
-      "eu-central-2",
-      "ap-southeast-5",
-      "us-gov-west-1",
-      "cn-northwest-1",
-      "il-central-1",
-      "mx-central-1",
-      "eusc-de-east-1",
-    ]) {
-      expect(accepted([good]), good).toBe(true);
-    }
-    for (const bad of [
-      "",
-      "US-EAST-1",
-      "us-east",
-      "useast1",
-      "us-east-1 ",
-      " us-east-1",
-      "us_east_1",
-      "eu-west-1a",
-      "*",
-    ]) {
-      expect(accepted([bad]), JSON.stringify(bad)).toBe(false);
-    }
-    expect(accepted(["us-east-1", "us-east-1"])).toBe(false);
-    const fifty = Array.from({ length: 50 }, (_, index) => `us-east-${index + 1}`);
-    expect(accepted(fifty)).toBe(true);
-    expect(accepted([...fifty, "us-west-1"])).toBe(false);
   });
 });
 

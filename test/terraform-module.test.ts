@@ -25,7 +25,6 @@ import {
   moduleCallProblems,
   nested,
   onlyAllowsProblems,
-  passedThrough,
   policiesOn,
   policyDocumentOf,
   policyStatements,
@@ -163,38 +162,6 @@ describe("evaluator module call", () => {
     expect(inEvaluatorScope(inner("aws_iam_role", "this").name, { name })).toBe("root-activity-lambda");
     expect(String(evaluatorCall.description)).toMatch(/root user/);
   });
-
-  it("passes every setting through unchanged, so the module's own variables decide", () => {
-    // grant_cloudtrail_lookup = var.cloudtrail_lookup is checked in terraform-cloudtrail-evidence.test.ts.
-    const passed = passedThrough(evaluatorCall, mod, evaluator).filter(
-      ({ argument }) => argument !== "grant_cloudtrail_lookup",
-    );
-    const settings = [
-      "name",
-      "runtime",
-      "architecture",
-      "memory_size",
-      "timeout",
-      "log_level",
-      "log_retention_in_days",
-      "log_group_kms_key_arn",
-      "maximum_retry_attempts",
-    ];
-    expect(passed.map(({ argument, name }) => [argument, name]).sort()).toEqual(
-      settings.map((name) => [name, name]).sort(),
-    );
-    for (const { argument, callerVariable, calleeVariable, name } of passed) {
-      expect(unwrap(callerVariable.type), argument).toBe(unwrap(calleeVariable.type));
-      // The module refuses every value the evaluator refuses, at its own variable; except for name (shorter
-      // here, see "name" below) both accept the same values.
-      const samples = sampleValues(argument);
-      expect(validationGaps(mod, name, evaluator, argument, samples, argument !== "name"), argument).toEqual(
-        [],
-      );
-    }
-    expect(unwrap(evaluatorCall.lambda_zip_path)).toBe("local.lambda_zip_path");
-    expect(unwrap(evaluatorCall.tags)).toBe("local.tags");
-  });
 });
 
 describe("Lambda execution role (modules/evaluator)", () => {
@@ -288,16 +255,6 @@ describe("Lambda execution role (modules/evaluator)", () => {
 
 describe("Lambda function (modules/evaluator)", () => {
   const fn = inEvaluator.resource("aws_lambda_function", "this");
-
-  it("deploys the built bundle, by default the repository's dist/lambda.zip, and redeploys when it changes", () => {
-    const zipPath = (given: string | null): Value =>
-      evaluateExpression(evaluatorCall.lambda_zip_path, moduleScope(mod, { lambda_zip_path: given }));
-    expect(zipPath(null)).toBe("<path.module>/../dist/lambda.zip");
-    expect(zipPath("build/other.zip")).toBe("build/other.zip");
-    expect(inEvaluatorScope(fn.filename, { lambda_zip_path: "the.zip" })).toBe("the.zip");
-    expect(unwrap(fn.source_code_hash)).toBe("filebase64sha256(var.lambda_zip_path)");
-    expect(inEvaluatorScope(fn.handler)).toBe("index.handler");
-  });
 
   it("takes runtime, architecture, memory, timeout and reserved concurrency from the variables, unchanged", () => {
     const vars = {
@@ -600,24 +557,6 @@ describe("variables", () => {
     // Every name the module accepts, the evaluator accepts too.
     expect(validationGaps(mod, "name", evaluator, "name", sampleValues("name"))).toEqual([]);
   });
-
-  it("the derived bucket name is a bucket name the module accepts, for the longest name and region", () => {
-    // Prepare
-    const scope = (name: string) => ({
-      var: { name, config_bucket_name: null },
-      local: { account_id: "123456789012", region: "ap-southeast-5" },
-    });
-    // Act
-    const derived = evaluateExpression(mod.locals.config_bucket_name, scope(`Root_${"A".repeat(43)}`));
-    const given = evaluateExpression(mod.locals.config_bucket_name, {
-      ...scope("root-activity"),
-      var: { name: "root-activity", config_bucket_name: "my-config-bucket" },
-    });
-    // Assess
-    expect(derived).toBe("root-aaaaaaaaaaaaaaa-config-123456789012-ap-southeast-5");
-    expect(accepts(mod.variables, "config_bucket_name", derived)).toBe(true);
-    expect(given).toBe("my-config-bucket");
-  });
 });
 
 describe("declarations are used (tflint terraform_unused_declarations)", () => {
@@ -722,22 +661,6 @@ describe("example: single-account", () => {
       const value = moduleCall?.[name];
       if (value === undefined || (typeof value === "string" && value.startsWith("${"))) continue;
       expect(accepts(mod.variables, name, value as Value), name).toBe(true);
-    }
-  });
-
-  it("has a README that explains build, deploy, evaluation, results, cost and removal", async () => {
-    const readme = await readFile(join(EXAMPLE_DIR, "README.md"), "utf8");
-    for (const text of [
-      "npm ci && npm run build",
-      "terraform init",
-      "terraform apply",
-      "aws configservice start-config-rules-evaluation",
-      "aws configservice get-compliance-details-by-config-rule",
-      "terraform destroy",
-      "config_bucket_force_destroy",
-      "npm run bench",
-    ]) {
-      expect(readme).toContain(text);
     }
   });
 

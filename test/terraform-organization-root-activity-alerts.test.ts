@@ -1,12 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the expected values are Terraform expressions, "${...}" is meant literally.
-/**
- * Root activity alerts of the organization module (issue 12): terraform/modules/organization/
- * alerts.tf, the forwarding role it adds to the member role's StackSet, the regional StackSet with
- * one instance per alert region, this account's forwarding (../root-activity-forwarding) and the
- * alert rules on the central bus (../notifications). The patterns and messages are the ones the
- * single-account module uses (test/terraform-root-activity-alerts.test.ts checks them).
- */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { declarations, dependsOn, loadModule, moduleCallProblems, nested, nestedAll } from "./support/hcl.ts";
@@ -239,40 +230,6 @@ describe("member accounts: the forwarding role (member role's StackSet)", () => 
     expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it("only events.amazonaws.com, for that account and exactly its forwarding rules in the alert regions, may assume it", () => {
-    const document = role?.Properties.AssumeRolePolicyDocument as { Statement: Record<string, unknown>[] };
-    for (const alarms of [false, true]) {
-      const vars = { ...ON, alarm_on_failures: alarms };
-      /** The ARN, in the member account, of the template's rule `logicalId` in `region`, by its name. */
-      const ruleArn = (
-        resources: Record<string, CfnResource>,
-        logicalId: string,
-        region: string,
-      ): unknown => ({
-        "Fn::Sub": `arn:\${AWS::Partition}:events:${region}:\${AWS::AccountId}:rule/${String(
-          inModule(resources[logicalId]?.Properties.Name, vars),
-        )}`,
-      });
-      // This region and the alert regions, each once: its forwarding rule, and with alarms its alarm's rule.
-      const rules = [REGION, "ap-south-1", "us-east-1"].flatMap((region) => [
-        ruleArn(ruleResources, "RootActivityForwardingRule", region),
-        ...(alarms ? [ruleArn(alarmResources, "RootActivityAlarmForwardingRule", region)] : []),
-      ]);
-      expect(inModule(document.Statement, vars), `alarms ${alarms}`).toEqual([
-        {
-          Sid: "EventBridgeRulesAssumeRole",
-          Effect: "Allow",
-          Principal: { Service: "events.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: {
-            StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
-            ArnEquals: { "aws:SourceArn": rules },
-          },
-        },
-      ]);
-    }
-  });
-
   it("may only events:PutEvents on the central bus", () => {
     const policies = role?.Properties.Policies as { PolicyDocument: unknown }[];
     expect(policies).toHaveLength(1);
@@ -287,7 +244,6 @@ describe("member accounts: the forwarding role (member role's StackSet)", () => 
 
 describe("member accounts: the forwarding rules (regional StackSet, one instance per alert region)", () => {
   const stackSet = resource("aws_cloudformation_stack_set", "root_alerts");
-  const instance = resource("aws_cloudformation_stack_set_instance", "root_alerts");
   const rule = ruleResources.RootActivityForwardingRule;
 
   it("a service-managed StackSet with automatic deployment, only with the alerts, no IAM capability", () => {
@@ -317,40 +273,6 @@ describe("member accounts: the forwarding rules (regional StackSet, one instance
     }
     expect(inModule(stackSet.call_as, { ...ON, call_as: "DELEGATED_ADMIN" })).toBe("DELEGATED_ADMIN");
     expect(inModule(stackSet.name)).toBe("ra-root-alerts");
-  });
-
-  it("one instance per alert region, in the OUs of the member role, after the member role (which holds the forwarding role)", () => {
-    // This region and the alert regions, each once; none without the alerts.
-    const regions = (vars: Record<string, Value>): Value =>
-      inModule("${keys(aws_cloudformation_stack_set_instance.root_alerts)}", vars);
-    expect(regions(ON)).toEqual([REGION, "ap-south-1", "us-east-1"].sort());
-    expect(regions({ ...ON, root_activity_alert_regions: [] })).toEqual([REGION]);
-    for (const vars of ALERTS_OFF) expect(regions(vars), JSON.stringify(vars)).toEqual([]);
-    // Each instance in its own region, of this StackSet.
-    const each = { ...moduleScope(mod, ON, CALLS), each: { key: "ap-south-1", value: "ap-south-1" } };
-    expect(evaluateExpression(instance.stack_set_instance_region, each)).toBe("ap-south-1");
-    expect(inModule(instance.stack_set_name)).toBe("<aws_cloudformation_stack_set.root_alerts[0].name>");
-    // The member role's OUs: the given ones, or the organization's root.
-    const memberRole = resource("aws_cloudformation_stack_set_instance", "member_role");
-    for (const organizational_unit_ids of [["ou-ab12-abcdefgh"], []]) {
-      const targets = (block: Record<string, unknown>): Value =>
-        evaluateExpression(
-          nested(block, "deployment_targets").organizational_unit_ids,
-          moduleScope(
-            mod,
-            { ...ON, organizational_unit_ids },
-            {
-              data: { "aws_organizations_organization.current": { roots: [{ id: "r-ab12" }] } },
-            },
-          ),
-        );
-      expect(targets(instance)).toEqual(
-        organizational_unit_ids.length > 0 ? organizational_unit_ids : ["r-ab12"],
-      );
-      expect(targets(instance)).toEqual(targets(memberRole));
-    }
-    expect(inModule(instance.call_as, { ...ON, call_as: "DELEGATED_ADMIN" })).toBe("DELEGATED_ADMIN");
-    expect(dependsOn(instance)).toEqual(["aws_cloudformation_stack_set_instance.member_role"]);
   });
 
   it("the rule: root events -> central bus through the forwarding role, on all management events", () => {
@@ -481,22 +403,6 @@ describe("outputs, example and documentation", () => {
       expect(given("create_notifications"), `${emails}`).toBe(emails.length > 0);
       expect(given("create_root_activity_alerts"), `${emails}`).toBe(emails.length > 0);
       expect(given("root_activity_alert_regions")).toEqual(["us-east-1"]);
-    }
-  });
-
-  it("the module README explains the forwarding, the delegated administrator case and why there is no re-evaluation", async () => {
-    const readme = await readFile(join(MODULE_DIR, "README.md"), "utf8");
-    for (const text of [
-      "## Root activity alerts (`create_root_activity_alerts = true`)",
-      "`<name>-root-forwarder`",
-      "`<name>-root-alerts`",
-      "one stack instance\n  per alert region",
-      "root_alerts_template_body",
-      "aws:PrincipalOrgID",
-      "No re-evaluation",
-      "Centralized root session (sts:AssumeRoot) in account 222222222222",
-    ]) {
-      expect(readme, text).toContain(text);
     }
   });
 });

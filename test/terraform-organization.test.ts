@@ -32,7 +32,6 @@ import {
   nestedAll,
   onlyAllowsProblems,
   type PolicyStatement,
-  passedThrough,
   policiesOn,
   policyDocumentOf,
   policyStatements,
@@ -54,7 +53,7 @@ import {
   references,
   type Value,
 } from "./support/hcl-expression.ts";
-import { sampleValues, validationGaps } from "./support/validation-cases.ts";
+import { sampleValues } from "./support/validation-cases.ts";
 
 const MODULE_DIR = join("terraform", "modules", "organization");
 const EVALUATOR_DIR = join("terraform", "modules", "evaluator");
@@ -131,39 +130,6 @@ describe("evaluator module call", () => {
     expect(normalize(join(MODULE_DIR, String(evaluatorCall.source)))).toBe(EVALUATOR_DIR);
     expect(moduleCallProblems(evaluatorCall, evaluator)).toEqual([]);
     expect(String(evaluatorCall.description)).toMatch(/root user/);
-  });
-
-  it("passes every setting through unchanged, so the module's own variables decide", () => {
-    // grant_cloudtrail_lookup = var.cloudtrail_lookup is checked in terraform-cloudtrail-evidence.test.ts.
-    const passed = passedThrough(evaluatorCall, mod, evaluator).filter(
-      ({ argument }) => argument !== "grant_cloudtrail_lookup",
-    );
-    expect(passed.map(({ argument, name }) => [argument, name]).sort()).toEqual(
-      [
-        "name",
-        "runtime",
-        "architecture",
-        "memory_size",
-        "timeout",
-        "reserved_concurrent_executions",
-        "log_level",
-        "log_retention_in_days",
-        "log_group_kms_key_arn",
-        "maximum_retry_attempts",
-      ]
-        .map((name) => [name, name])
-        .sort(),
-    );
-    for (const { argument, callerVariable, calleeVariable, name } of passed) {
-      expect(unwrap(callerVariable.type), argument).toBe(unwrap(calleeVariable.type));
-      // name: this module accepts fewer (46 characters, for the names it derives itself).
-      // Otherwise both accept the same values; a value the evaluator refuses is refused here either way.
-      expect(
-        validationGaps(mod, name, evaluator, argument, sampleValues(argument), argument !== "name"),
-        argument,
-      ).toEqual([]);
-    }
-    expect(unwrap(evaluatorCall.tags)).toBe("local.tags");
   });
 });
 
@@ -321,7 +287,6 @@ describe("member role", () => {
 
 describe("StackSet", () => {
   const stackSet = resource("aws_cloudformation_stack_set", "member_role");
-  const instance = resource("aws_cloudformation_stack_set_instance", "member_role");
 
   it("uses service-managed permissions and deploys automatically to accounts that join, removing the role from those that leave", () => {
     expect(stackSet.permission_model).toBe("SERVICE_MANAGED");
@@ -345,26 +310,8 @@ describe("StackSet", () => {
     );
   });
 
-  it("targets organizational units (the root by default) in this region only", () => {
-    expect(inModule(instance.stack_set_name)).toBe("<aws_cloudformation_stack_set.member_role.name>");
-    expect(inModule(instance.stack_set_instance_region)).toBe(REGION);
-    expect(instance).not.toHaveProperty("region");
-    expect(instance).not.toHaveProperty("account_id");
-    expect(inModule(instance.call_as, { call_as: "DELEGATED_ADMIN" })).toBe("DELEGATED_ADMIN");
-    expect(inModule(stackSet.call_as, { call_as: "DELEGATED_ADMIN" })).toBe("DELEGATED_ADMIN");
-    const targets = nested(instance, "deployment_targets").organizational_unit_ids;
-    expect(inModule(targets, { organizational_unit_ids: ["ou-ab12-abcdefgh"] })).toEqual([
-      "ou-ab12-abcdefgh",
-    ]);
-    expect(unwrap(mod.locals.target_ou_ids)).toBe(
-      "length(var.organizational_unit_ids) > 0 ? var.organizational_unit_ids : data.aws_organizations_organization.current.roots[*].id",
-    );
-    const [precondition] = nestedAll(nested(instance, "lifecycle"), "precondition");
-    expect(unwrap(precondition?.condition)).toBe("length(local.target_ou_ids) > 0");
-  });
-
   it("takes its rollout speed and failure tolerance from validated variables", () => {
-    for (const block of [stackSet, instance]) {
+    for (const block of [stackSet]) {
       const preferences = nested(block, "operation_preferences");
       const vars = { stack_set_failure_tolerance_percentage: 10, stack_set_max_concurrent_percentage: 25 };
       expect(inModule(preferences.failure_tolerance_percentage, vars)).toBe(10);
@@ -454,7 +401,7 @@ describe("organization Config rule", () => {
       expect.arrayContaining([
         "aws_lambda_permission.config_organization",
         "aws_lambda_permission.config_account",
-        "aws_cloudformation_stack_set_instance.member_role",
+        "aws_cloudformation_stack_instances.member_role",
         "aws_iam_role_policy.member",
       ]),
     );
@@ -506,15 +453,6 @@ describe("aggregator", () => {
 
 describe("Lambda function (modules/evaluator)", () => {
   const fn = declarations(evaluator).resource("aws_lambda_function", "this");
-
-  it("deploys this repository's build output by default", () => {
-    const path = unwrap(mod.locals.lambda_zip_path);
-    expect(path).toBe('coalesce(var.lambda_zip_path, "${path.module}/../../../dist/lambda.zip")');
-    expect(normalize(join(MODULE_DIR, "../../../dist/lambda.zip"))).toBe(join("dist", "lambda.zip"));
-    expect(unwrap(evaluatorCall.lambda_zip_path)).toBe("local.lambda_zip_path");
-    expect(unwrap(fn.source_code_hash)).toBe("filebase64sha256(var.lambda_zip_path)");
-    expect(evaluator.locals.handler).toBe("index.handler");
-  });
 
   it("is configured like the single-account function, with an optional concurrency cap", () => {
     // The same function resource as the single-account module's (checked in
@@ -762,28 +700,5 @@ describe("example: organization", () => {
         calls: { evaluator },
       }),
     ).toEqual([]);
-  });
-
-  it("has a README with prerequisites, apply order, results in the aggregator, the advanced query and removal", async () => {
-    const readme = await readFile(join(EXAMPLE_DIR, "README.md"), "utf8");
-    for (const text of [
-      "npm ci && npm run build",
-      "config-multiaccountsetup.amazonaws.com",
-      "activate-organizations-access",
-      "describe-configuration-recorder-status",
-      "terraform init",
-      "terraform apply",
-      "get-organization-config-rule-detailed-status",
-      "describe-aggregate-compliance-by-config-rules",
-      "select-aggregate-resource-config",
-      "AWS::Config::ResourceCompliance",
-      "OrgConfigRule-root-activity-",
-      "Security Hub",
-      "DELEGATED_ADMIN",
-      "member_role_template_body",
-      "terraform destroy",
-    ]) {
-      expect(readme, text).toContain(text);
-    }
   });
 });

@@ -27,7 +27,6 @@ import {
   nestedAll,
   onlyAllowsProblems,
   policiesOn,
-  policyDocumentOf,
   policyStatements,
   type RootActivityEventsInputs,
   readmeReferenceProblems,
@@ -50,7 +49,7 @@ import {
   placeholders,
   render,
 } from "./support/input-transformer.ts";
-import { sampleValues, validationGaps } from "./support/validation-cases.ts";
+import { sampleValues } from "./support/validation-cases.ts";
 
 const root = await loadModule("terraform");
 const events = await loadModule(join("terraform", "modules", "root-activity-events"));
@@ -407,22 +406,6 @@ describe("variables", () => {
   });
 
   // Which values each validation accepts is in test/terraform-validations.test.ts.
-  it("root_activity_alert_regions: the region lists cloudtrail_regions accepts (up to its 50)", () => {
-    const accepted = (name: string, value: Value): boolean => accepts(root.variables, name, value);
-    for (const good of ["us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-5", "eusc-de-east-1"]) {
-      expect(accepted("root_activity_alert_regions", [good]), good).toBe(true);
-    }
-    for (const bad of ["", "us-east", "US-EAST-1", "us-east-1a", "global"])
-      expect(accepted("root_activity_alert_regions", [bad]), bad).toBe(false);
-    const lists = [
-      ...sampleValues("root_activity_alert_regions"),
-      ...sampleValues("cloudtrail_regions"),
-    ].filter((value) => Array.isArray(value) && value.length <= 50);
-    expect(
-      validationGaps(root, "root_activity_alert_regions", root, "cloudtrail_regions", lists, true),
-    ).toEqual([]);
-  });
-
   it("create_root_activity_alerts without notifications is a clear error (precondition of the Config rule)", () => {
     const preconditions = nestedAll(
       nested(resource("aws_config_config_rule", "this"), "lifecycle"),
@@ -756,39 +739,6 @@ describe("forwarding from other regions (modules/root-activity-forwarding): leas
     expect(target).not.toHaveProperty("input_transformer");
   });
 
-  it("the role: only events.amazonaws.com, for this account and exactly these rules", () => {
-    const role = inForwarding.resource("aws_iam_role", "this");
-    const trust = policyStatements(policyDocumentOf(forwarding, role.assume_role_policy));
-    /** The ARN of the rule `resource` in `region`, named as the module names it. */
-    const ruleArn = (resource: string, region: string, vars: Record<string, Value>): string =>
-      `arn:${PARTITION}:events:${region}:${ACCOUNT_ID}:rule/${String(
-        inForwardingScope(inForwarding.resource("aws_cloudwatch_event_rule", resource).name, vars, region),
-      )}`;
-    for (const alarms of [false, true]) {
-      const vars = { ...FORWARDING, alarm_on_failures: alarms };
-      // Every forwarding rule, and with alarms every alarm-forwarding rule, of every region: nothing else.
-      const rules = [...FORWARDING.regions]
-        .sort()
-        .flatMap((region) => [
-          ruleArn("forward", region, vars),
-          ...(alarms ? [ruleArn("alarm", region, vars)] : []),
-        ]);
-      expect(inForwardingScope(trust, vars), `alarms ${alarms}`).toEqual([
-        {
-          sid: "EventBridgeRulesAssumeRole",
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [ACCOUNT_ID] },
-            { test: "ArnEquals", variable: "aws:SourceArn", values: rules },
-          ],
-        },
-      ]);
-    }
-    expect(inForwardingScope(role.name, FORWARDING)).toBe("ra-root-forwarder");
-  });
-
   it("the role may only events:PutEvents on the destination bus, and has nothing else", () => {
     const granted = policyStatements(inForwarding.data("aws_iam_policy_document", "this"));
     expect(inForwardingScope(granted, FORWARDING)).toEqual([
@@ -949,6 +899,22 @@ describe("re-evaluation after a root event (Step Functions, no Lambda code)", ()
         effect: "Allow",
         actions: ["config:StartConfigRulesEvaluation"],
         resources: ["<aws_config_config_rule.this.arn>"],
+      },
+      // Its execution logs (Security Hub StepFunctions.1): the log delivery actions, none with a resource type.
+      {
+        sid: "DeliverExecutionLogs",
+        effect: "Allow",
+        actions: [
+          "logs:CreateLogDelivery",
+          "logs:GetLogDelivery",
+          "logs:UpdateLogDelivery",
+          "logs:DeleteLogDelivery",
+          "logs:ListLogDeliveries",
+          "logs:PutResourcePolicy",
+          "logs:DescribeResourcePolicies",
+          "logs:DescribeLogGroups",
+        ],
+        resources: ["*"],
       },
     ]);
     expect(inRootScope(machine.role_arn)).toBe("<aws_iam_role.reevaluate[0].arn>");

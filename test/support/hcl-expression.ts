@@ -13,7 +13,10 @@
  * false between values of different types, length() counts a string's characters (grapheme clusters), regex()
  * takes RE2 syntax (the part of it that means the same in JavaScript is translated, anything else throws).
  */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { type Block, nestedAll } from "./hcl.ts";
+import { convert, parseType } from "./terraform-types.ts";
 
 /** A value of a Terraform expression: lists, tuples and sets are arrays, maps and objects are records. */
 export type Value = null | boolean | number | string | readonly Value[] | { readonly [key: string]: Value };
@@ -797,7 +800,86 @@ const FUNCTIONS: Record<string, (args: Value[], call: string) => Value> = {
       .sort()
       .map((key) => record[key] ?? null);
   },
+  split([separator, text], call) {
+    return as<string>(text ?? null, "string", call).split(as<string>(separator ?? null, "string", call));
+  },
+  format([spec, ...args], call) {
+    // The verbs the modules use: %d (a whole number), %s (a string, number or bool), %% (a percent sign).
+    let next = 0;
+    return as<string>(spec ?? null, "string", call).replace(/%([ds%])/g, (_, verb: string) => {
+      if (verb === "%") return "%";
+      const value = args[next++];
+      if (value === undefined) throw new TerraformError(`${call}: too few arguments`);
+      if (verb === "d") {
+        const number = as<number>(value, "number", call);
+        if (!Number.isInteger(number)) throw new TerraformError(`${call}: %d of ${number}`);
+        return String(number);
+      }
+      if (typeof value === "number" || typeof value === "boolean") return String(value);
+      return as<string>(value, "string", call);
+    });
+  },
+  file([path], call) {
+    return readFileText(as<string>(path ?? null, "string", call), call);
+  },
+  filebase64sha256([path], call) {
+    const file = as<string>(path ?? null, "string", call);
+    const bytes = files.read(file);
+    if (bytes === undefined) return files.missing(file, call);
+    return createHash("sha256").update(bytes).digest("base64");
+  },
 };
+
+/**
+ * Where file() and filebase64sha256() read: the file system, relative to the working directory (Terraform's are
+ * relative to the root module's folder; the tests pass paths from the repository root). `missing` answers for a
+ * file that does not exist: Terraform's error by default.
+ */
+interface Files {
+  read(path: string): Uint8Array | undefined;
+  missing(path: string, call: string): string;
+}
+
+const FILE_SYSTEM: Files = {
+  read(path) {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+  },
+  missing(path, call) {
+    throw new TerraformError(`${call}: no file exists at ${path}`);
+  },
+};
+
+let files: Files = FILE_SYSTEM;
+
+function readFileText(path: string, call: string): string {
+  const bytes = files.read(path);
+  if (bytes === undefined) return files.missing(path, call);
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * Runs `evaluate` with file() and filebase64sha256() answering `missing(path)` for a file that does not exist,
+ * instead of Terraform's error: for a plan of a module whose build artifact is not there (yet).
+ *
+ * @example
+ * ```ts
+ * withMissingFiles((path) => `<no ${path}>`, () => evaluateExpression('${filebase64sha256("x.zip")}', {}));
+ * ```
+ */
+export function withMissingFiles<T>(missing: (path: string) => string, evaluate: () => T): T {
+  const previous = files;
+  files = { read: FILE_SYSTEM.read, missing: (path) => missing(path) };
+  try {
+    return evaluate();
+  } finally {
+    files = previous;
+  }
+}
 
 const ARITY: Record<string, number> = {
   can: 1,
@@ -825,10 +907,13 @@ const ARITY: Record<string, number> = {
   flatten: 1,
   toset: 1,
   setsubtract: 2,
+  split: 2,
+  file: 1,
+  filebase64sha256: 1,
 };
 
 /** Functions that take any number of arguments, at least one. */
-const VARIADIC = new Set(["coalesce", "concat", "merge"]);
+const VARIADIC = new Set(["coalesce", "concat", "merge", "format"]);
 
 const REFERENCE_ROOTS = new Set(["var", "local", "data", "module"]);
 
@@ -1027,6 +1112,9 @@ function evaluateNode(node: Node, scope: Readonly<Record<string, Value>>): Value
   }
 }
 
+/** Every expression string parsed so far: a plan evaluates the same expressions again and again. */
+const TEMPLATES = new Map<string, Node>();
+
 /**
  * The value of an expression as hcl2json gives it (a string is a template: `"${var.days >= 1}"`,
  * `"${var.name}-lambda"`; a number, bool or null is itself; a list or an object is that of its elements'
@@ -1049,12 +1137,17 @@ export function evaluateExpression(expression: unknown, scope: Readonly<Record<s
     );
   if (typeof expression !== "string")
     throw new UnsupportedExpression(`not an expression: ${String(expression)}`);
-  const { parts } = readTemplate(expression, 0, false);
-  return evaluateNode({ kind: "template", parts }, scope);
+  let template = TEMPLATES.get(expression);
+  if (template === undefined) {
+    template = { kind: "template", parts: readTemplate(expression, 0, false).parts };
+    TEMPLATES.set(expression, template);
+  }
+  return evaluateNode(template, scope);
 }
 
 /**
- * Whether every validation of variable `name` in `variables` (a module's `variables`) accepts `value`. A condition
+ * Whether every validation of variable `name` in `variables` (a module's `variables`) accepts `value`, converted to
+ * the variable's type as Terraform converts it (a value of another type is refused). A condition
  * Terraform could not evaluate for the value, or one that does not give a bool, throws: that is an error, not a
  * rejection, and a test has to say which it expects.
  *
@@ -1068,8 +1161,18 @@ export function accepts(variables: Readonly<Record<string, Block>>, name: string
   if (variable === undefined) throw new Error(`variable ${name} is not declared`);
   const validations = nestedAll(variable, "validation");
   if (validations.length === 0) throw new Error(`variable ${name} has no validation`);
+  // Terraform converts the value to the variable's type (optional attributes get their defaults, null the default
+  // of a variable that is not nullable) before it validates; a value that does not convert is refused.
+  let converted: Value;
+  try {
+    const given = value === null && variable.nullable === false ? evaluateExpression(variable.default, {}) : value;
+    converted = convert(given, parseType(variable.type), `var.${name}`);
+  } catch (error) {
+    if (error instanceof TerraformError) return false;
+    throw error;
+  }
   return validations.every(({ condition }) => {
-    const result = evaluateExpression(condition, { var: { [name]: value } });
+    const result = evaluateExpression(condition, { var: { [name]: converted } });
     if (typeof result !== "boolean")
       throw new TerraformError(`${name}: the condition gave ${describe(result)}`);
     return result;

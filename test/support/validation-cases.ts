@@ -4,6 +4,7 @@
  * the conditions. test/terraform-validations.test.ts checks every module against its table; the other Terraform
  * tests compare two variables' validations over these values instead of over their conditions' text.
  */
+import { regionsOf } from "./aws-regions.ts";
 import type { Block } from "./hcl.ts";
 import { accepts, type Value } from "./hcl-expression.ts";
 
@@ -62,12 +63,15 @@ const FREQUENCY: Case = {
 };
 // The rule parameter lookbackDays: a whole number of days from 1 to 3650.
 const LOOKBACK_DAYS: Case = { accepted: [1, 30, 3650], rejected: [0, -1, 3651, 1.5] };
-// The rule parameter cloudTrailRegions: region names, each once, at most 50.
+// The rule parameter cloudTrailRegions: region names, each once, at most 50 (the function's limit, rule/params.ts)
+// and 700 characters joined with commas (AWS Config takes 1024 characters of rule parameters:
+// ConfigRule.InputParameters, StringWithCharLimit1024).
 const CLOUDTRAIL_REGIONS: Case = {
   accepted: [
     [],
     ["us-east-1"],
     ["eu-central-2", "ap-southeast-5", "us-gov-west-1", "cn-north-1"],
+    regionsOf("aws"),
     regions(50),
   ],
   rejected: [
@@ -77,6 +81,7 @@ const CLOUDTRAIL_REGIONS: Case = {
     ["global"],
     ["us-east-1", "us-east-1"],
     regions(51),
+    Array.from({ length: 45 }, (_, index) => `ap-southeast-${index + 1}`),
   ],
 };
 // Region names up to a four-letter prefix (eusc-de-east-1, the European Sovereign Cloud) and a two-digit number.
@@ -137,14 +142,41 @@ const NAME_48: Case = {
   accepted: ["a", "root-activity", "Root_Activity-2", a(48)],
   rejected: ["", a(49), "1root", "-root", "root activity", "root.activity", "root/activity"],
 };
+/** `count` distinct account IDs. */
+const accounts = (count: number): string[] =>
+  Array.from({ length: count }, (_, index) => String(100000000000 + index));
 const ACCOUNT_IDS: Case = {
   accepted: [[], [ACCOUNT], [ACCOUNT, "000000000000"]],
   rejected: [["12345678901"], ["1234567890123"], ["12345678901a"], [ACCOUNT, ""]],
 };
+// One Lambda permission statement per account: at most 50 keep the function policy within Lambda's 20 KB.
+const INVOKE_ACCOUNT_IDS: Case = {
+  accepted: [...ACCOUNT_IDS.accepted, accounts(50)],
+  rejected: [...ACCOUNT_IDS.rejected, accounts(51)],
+};
+// PutOrganizationConfigRule and PutOrganizationConformancePack: ExcludedAccounts, at most 1000.
+const EXCLUDED_ACCOUNTS: Case = {
+  accepted: [...ACCOUNT_IDS.accepted, accounts(1000)],
+  rejected: [...ACCOUNT_IDS.rejected, accounts(1001)],
+};
 
-/** One table per module: every variable with a validation. */
 /** The evaluator function's settings, which every module that deploys it takes and passes on. */
 const FUNCTION_SETTINGS: Record<string, Case> = {
+  // The function's code: a local zip, or an S3 object (Lambda's S3Bucket 3-63, S3Key and S3ObjectVersion 1-1024
+  // characters; S3's bucket naming rules).
+  lambda_zip_path: {
+    accepted: [null, "dist/lambda.zip", "../build/root activity.zip"],
+    rejected: ["", "dist/lambda", "a.jar"],
+  },
+  lambda_s3_bucket: {
+    accepted: [null, "abc", a(63), "artifacts.example-org"],
+    rejected: ["", "ab", a(64), "Artifacts", "a..b", "-abc", "abc."],
+  },
+  lambda_s3_key: {
+    accepted: [null, "k", a(1024), "root-activity/v0.1.0/lambda.zip"],
+    rejected: ["", a(1025)],
+  },
+  lambda_s3_object_version: { accepted: [null, "v", a(1024)], rejected: ["", a(1025)] },
   runtime: RUNTIME,
   architecture: ARCHITECTURE,
   memory_size: MEMORY_SIZE,
@@ -155,6 +187,7 @@ const FUNCTION_SETTINGS: Record<string, Case> = {
   maximum_retry_attempts: RETRY_ATTEMPTS,
 };
 
+/** One table per module: every variable with a validation. */
 export const VALIDATION_CASES: [string, Record<string, Case>][] = [
   [
     "terraform",
@@ -188,10 +221,36 @@ export const VALIDATION_CASES: [string, Record<string, Case>][] = [
           ["AWS::Config::ResourceCompliance", ""],
         ],
       },
-      // S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens, a letter or digit at either end.
+      // S3 general purpose bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens, a letter or digit
+      // at either end, no two dots in a row, not an IP address, none of the reserved prefixes and suffixes.
       config_bucket_name: {
-        accepted: [null, "abc", a(63), "root-activity-config-123456789012-eu-west-1", "a.b"],
-        rejected: ["ab", a(64), "Root_Activity", "-abc", "abc-", "ABC"],
+        accepted: [
+          null,
+          "abc",
+          a(63),
+          "config-root-activity-123456789012-eu-west-1",
+          "a.b",
+          "my-xn--bucket",
+          "1.2.3",
+        ],
+        rejected: [
+          "ab",
+          a(64),
+          "Root_Activity",
+          "-abc",
+          "abc-",
+          "ABC",
+          "a..b",
+          "192.168.5.4",
+          "xn--bucket",
+          "sthree-bucket",
+          "amzn-s3-demo-bucket",
+          "bucket-s3alias",
+          "bucket--ol-s3",
+          "bucket.mrap",
+          "bucket--x-s3",
+          "bucket--table-s3",
+        ],
       },
       config_bucket_kms_key_arn: KMS_KEY_ARN,
       config_bucket_expiration_days: { accepted: [null, 1, 365], rejected: [0, -1, 1.5] },
@@ -346,12 +405,18 @@ export const VALIDATION_CASES: [string, Record<string, Case>][] = [
   [
     "terraform/modules/organization",
     {
-      // Shorter than the single-account name: the StackSet and its roles add longer suffixes.
+      // Shorter than the single-account name: the StackSet and its roles add longer suffixes. No "_": it names the
+      // StackSets (CreateStackSet: letters, digits and hyphens).
       name: {
-        accepted: ["a", "Root_Activity-2", a(46)],
-        rejected: ["", a(47), "1root", "-root", "root.activity"],
+        accepted: ["a", "Root-Activity-2", a(46)],
+        rejected: ["", a(47), "1root", "-root", "root.activity", "root_activity", "Root_Activity-2"],
       },
       call_as: { accepted: ["SELF", "DELEGATED_ADMIN"], rejected: ["self", "MEMBER", ""] },
+      // Terraform's resource timeouts take Go durations (time.ParseDuration): hours, minutes, seconds.
+      deployment_timeouts: {
+        accepted: [{}, null, { create: "2h" }, { create: "90m", update: "1h30m", delete: "3600s" }],
+        rejected: [{ create: "" }, { update: "60" }, { delete: "1 hour" }, { create: "-5m" }, "60m"],
+      },
       // IAM role names: 1-64 of A-Z a-z 0-9 + = , . @ _ -, no path.
       member_role_name: {
         accepted: ["a", a(64), "Root+Activity=,.@_-"],
@@ -375,10 +440,10 @@ export const VALIDATION_CASES: [string, Record<string, Case>][] = [
       stack_set_max_concurrent_percentage: { accepted: [1, 25, 100], rejected: [0, 101, 1.5] },
       ...FUNCTION_SETTINGS,
       reserved_concurrent_executions: RESERVED_CONCURRENCY,
-      lambda_invoke_source_account_ids: ACCOUNT_IDS,
+      lambda_invoke_source_account_ids: INVOKE_ACCOUNT_IDS,
       maximum_execution_frequency: FREQUENCY,
       lookback_days: LOOKBACK_DAYS,
-      excluded_accounts: ACCOUNT_IDS,
+      excluded_accounts: EXCLUDED_ACCOUNTS,
       cloudtrail_regions: CLOUDTRAIL_REGIONS,
       notification_topic_arn: TOPIC_ARN,
       notification_kms_key_arn: KMS_KEY_ARN,

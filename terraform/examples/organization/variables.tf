@@ -17,7 +17,7 @@ variable "lookback_days" {
 }
 
 variable "fail_on_active_access_keys" {
-  description = "Also report NON_COMPLIANT while the root user of an account has an active access key."
+  description = "Also report NON_COMPLIANT while the root user of an account has an active access key, used or not. The module's default is false (root use alone decides); this example turns it on because an active root access key is itself a finding of CIS AWS Foundations (no root access key) and Security Hub (IAM.4), and is the credential an attacker would use."
   type        = bool
   default     = true
 }

@@ -21,6 +21,12 @@ locals {
 
   # The build (npm run build) writes index.mjs exporting `handler` at the zip root.
   handler = "index.handler"
+
+  # Where the code comes from: an S3 object (lambda_s3_bucket and lambda_s3_key), or a local zip,
+  # by default the one committed beside this module (a git:: source or a registry copy has it; a
+  # checkout needs no build).
+  from_s3  = var.lambda_s3_bucket != null || var.lambda_s3_key != null || var.lambda_s3_object_version != null
+  zip_path = coalesce(var.lambda_zip_path, "${path.module}/lambda.zip")
 }
 
 ################################################################################
@@ -49,8 +55,13 @@ resource "aws_lambda_function" "this" {
   architectures = [var.architecture]
   handler       = local.handler
 
-  filename         = var.lambda_zip_path
-  source_code_hash = filebase64sha256(var.lambda_zip_path)
+  # A local zip is redeployed whenever its content changes (source_code_hash); an S3 object
+  # whenever lambda_s3_key or lambda_s3_object_version changes.
+  filename          = local.from_s3 ? null : local.zip_path
+  source_code_hash  = local.from_s3 ? null : filebase64sha256(local.zip_path)
+  s3_bucket         = var.lambda_s3_bucket
+  s3_key            = var.lambda_s3_key
+  s3_object_version = var.lambda_s3_object_version
 
   # Generating the credential report takes seconds, rarely longer; the function waits for it.
   timeout     = var.timeout
@@ -86,6 +97,22 @@ resource "aws_lambda_function" "this" {
     aws_cloudwatch_log_group.this,
     aws_iam_role_policy.this,
   ]
+
+  # A validation block cannot read another variable before Terraform 1.9.
+  lifecycle {
+    precondition {
+      condition     = !(var.lambda_zip_path != null && local.from_s3)
+      error_message = "Give the function's code either as a local zip (lambda_zip_path) or as an S3 object (lambda_s3_bucket, lambda_s3_key, lambda_s3_object_version), not both."
+    }
+    precondition {
+      condition     = (var.lambda_s3_bucket == null) == (var.lambda_s3_key == null)
+      error_message = "lambda_s3_bucket and lambda_s3_key go together: the bucket and the key of the function's zip."
+    }
+    precondition {
+      condition     = var.lambda_s3_object_version == null || (var.lambda_s3_bucket != null && var.lambda_s3_key != null)
+      error_message = "lambda_s3_object_version needs lambda_s3_bucket and lambda_s3_key: it is the version of that object."
+    }
+  }
 }
 
 # Config invokes the function asynchronously. Lambda retries a failed asynchronous

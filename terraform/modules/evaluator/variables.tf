@@ -43,8 +43,50 @@ variable "tags" {
 ################################################################################
 
 variable "lambda_zip_path" {
-  description = "Path to the function bundle built by `npm run build` (index.mjs exporting `handler` at the zip root). The function is redeployed whenever the file changes."
+  description = "Path to a zip of the function (index.mjs exporting `handler` at its root), such as `dist/lambda.zip` that `npm run build` writes, for development. Null deploys the zip committed beside this module (`lambda.zip`, the release's build). The function is redeployed whenever the file's content changes. Not with lambda_s3_bucket."
   type        = string
+  default     = null
+
+  validation {
+    condition     = var.lambda_zip_path == null ? true : can(regex("[.]zip$", var.lambda_zip_path))
+    error_message = "lambda_zip_path must be the path of a .zip file."
+  }
+}
+
+variable "lambda_s3_bucket" {
+  description = "S3 bucket that holds the function's zip, in the function's region, for organizations that host their own artifacts; with lambda_s3_key. Null deploys the local zip (lambda_zip_path, or this module's)."
+  type        = string
+  default     = null
+
+  # Lambda's S3Bucket (3-63 characters) and S3's bucket naming rules.
+  validation {
+    condition     = var.lambda_s3_bucket == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lambda_s3_bucket)) && !strcontains(var.lambda_s3_bucket, "..")
+    error_message = "lambda_s3_bucket must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, no two dots in a row."
+  }
+}
+
+variable "lambda_s3_key" {
+  description = "Key of the function's zip in lambda_s3_bucket. Without lambda_s3_object_version, Terraform redeploys the function only when the key changes: upload each release under a new key, or pin the version."
+  type        = string
+  default     = null
+
+  # Lambda's S3Key: 1-1024 characters.
+  validation {
+    condition     = var.lambda_s3_key == null ? true : length(var.lambda_s3_key) >= 1 && length(var.lambda_s3_key) <= 1024
+    error_message = "lambda_s3_key must be 1-1024 characters."
+  }
+}
+
+variable "lambda_s3_object_version" {
+  description = "Version of the object lambda_s3_key in a versioned bucket. Terraform redeploys the function whenever it changes, so a new upload under the same key is deployed by passing its version. Null takes the object's latest version at the first apply and does not follow later uploads."
+  type        = string
+  default     = null
+
+  # Lambda's S3ObjectVersion: 1-1024 characters.
+  validation {
+    condition     = var.lambda_s3_object_version == null ? true : length(var.lambda_s3_object_version) >= 1 && length(var.lambda_s3_object_version) <= 1024
+    error_message = "lambda_s3_object_version must be 1-1024 characters."
+  }
 }
 
 variable "runtime" {

@@ -7,10 +7,10 @@
 # member account:
 #
 # - Member accounts (StackSets): the member role's StackSet (this region, IAM is global) adds
-#   the role <name>-root-forwarder, which only the forwarding rules of that account, in the
-#   alert regions, may assume (aws:SourceAccount, aws:SourceArn) and which may only
-#   events:PutEvents on the central bus; a second StackSet, <name>-root-alerts, with one
-#   instance per alert region, adds in each region the rule <name>-root-forward (root events ->
+#   the role <name>-root-forwarder, which only the forwarding rules of that account, by name in
+#   any region, may assume (aws:SourceAccount, aws:SourceArn with ArnLike) and which may only
+#   events:PutEvents on the central bus; a second StackSet, <name>-root-alerts, whose instances
+#   (one resource, one operation) add in each alert region the rule <name>-root-forward (root events ->
 #   central bus, through that role) and, with alarm_on_failures, the alarm
 #   <name>-root-forward-failures and the rule <name>-root-alarm-fwd that forwards its state
 #   changes. A rule sends to the central bus directly, even from another region and account:
@@ -57,13 +57,13 @@ locals {
   forward_root_activity_here = local.create_root_activity_alerts && var.call_as == "SELF"
 
   # The role for the member role's StackSet (one per account): only the forwarding rules of
-  # that account in the alert regions may assume it.
-  root_forwarding_rule_arns = flatten([
-    for region in sort(tolist(local.root_activity_alert_regions)) : concat(
-      [{ "Fn::Sub" = "arn:$${AWS::Partition}:events:${region}:$${AWS::AccountId}:rule/${local.root_forward_rule}" }],
-      var.alarm_on_failures ? [{ "Fn::Sub" = "arn:$${AWS::Partition}:events:${region}:$${AWS::AccountId}:rule/${local.root_alarm_forward_rule}" }] : [],
-    )
-  ])
+  # that account, by name, in any region (ArnLike), may assume it. One ARN per alert region
+  # would pass IAM's 2,048-character quota on role trust policies with alarms on and about 11
+  # regions, and the StackSet would then fail in every account.
+  root_forwarding_rule_arn_patterns = concat(
+    [{ "Fn::Sub" = "arn:$${AWS::Partition}:events:*:$${AWS::AccountId}:rule/${local.root_forward_rule}" }],
+    var.alarm_on_failures ? [{ "Fn::Sub" = "arn:$${AWS::Partition}:events:*:$${AWS::AccountId}:rule/${local.root_alarm_forward_rule}" }] : [],
+  )
 
   root_forwarding_role_resources = {
     RootActivityForwardingRole = {
@@ -81,7 +81,7 @@ locals {
               Action    = "sts:AssumeRole"
               Condition = {
                 StringEquals = { "aws:SourceAccount" = { Ref = "AWS::AccountId" } }
-                ArnEquals    = { "aws:SourceArn" = local.root_forwarding_rule_arns }
+                ArnLike      = { "aws:SourceArn" = local.root_forwarding_rule_arn_patterns }
               }
             },
           ]
@@ -190,7 +190,7 @@ module "root_activity_events" {
 }
 
 ################################################################################
-# Member accounts: the forwarding rules, one StackSet instance per alert region
+# Member accounts: the forwarding rules, a stack instance in every alert region
 ################################################################################
 
 resource "aws_cloudformation_stack_set" "root_alerts" {
@@ -224,12 +224,15 @@ resource "aws_cloudformation_stack_set" "root_alerts" {
   }
 }
 
-resource "aws_cloudformation_stack_set_instance" "root_alerts" {
-  for_each = local.create_root_activity_alerts ? local.root_activity_alert_regions : toset([])
+# Every alert region in one resource, hence one CreateStackInstances operation: CloudFormation runs
+# one operation per StackSet at a time, so one resource per region (for_each) would start parallel
+# operations that fail with OperationInProgressException.
+resource "aws_cloudformation_stack_instances" "root_alerts" {
+  count = local.create_root_activity_alerts ? 1 : 0
 
-  stack_set_name            = aws_cloudformation_stack_set.root_alerts[0].name
-  call_as                   = var.call_as
-  stack_set_instance_region = each.key
+  stack_set_name = aws_cloudformation_stack_set.root_alerts[0].name
+  call_as        = var.call_as
+  regions        = local.root_activity_alert_regions
 
   deployment_targets {
     organizational_unit_ids = local.target_ou_ids
@@ -241,8 +244,18 @@ resource "aws_cloudformation_stack_set_instance" "root_alerts" {
     region_concurrency_type      = "PARALLEL"
   }
 
-  # The forwarding role is in the member role's StackSet.
-  depends_on = [aws_cloudformation_stack_set_instance.member_role]
+  timeouts {
+    create = var.deployment_timeouts.create
+    update = var.deployment_timeouts.update
+    delete = var.deployment_timeouts.delete
+  }
+
+  # The forwarding role is in the member role's StackSet: its template (which adds the role) and
+  # its instances come first.
+  depends_on = [
+    aws_cloudformation_stack_set.member_role,
+    aws_cloudformation_stack_instances.member_role,
+  ]
 }
 
 ################################################################################

@@ -79,6 +79,14 @@ resource "aws_config_organization_conformance_pack" "this" {
     }
   }
 
+  # The provider waits for the deployment to every account; CREATE_FAILED in any account fails the
+  # apply (see "Accounts without a configuration recorder" in README.md).
+  timeouts {
+    create = var.deployment_timeouts.create
+    update = var.deployment_timeouts.update
+    delete = var.deployment_timeouts.delete
+  }
+
   lifecycle {
     precondition {
       condition     = length(split(local.conformance_pack_rule_name_line, file(local.conformance_pack_template_path))) == 2
@@ -91,7 +99,7 @@ resource "aws_config_organization_conformance_pack" "this" {
   depends_on = [
     aws_lambda_permission.config_organization,
     aws_lambda_permission.config_account,
-    aws_cloudformation_stack_set_instance.member_role,
+    aws_cloudformation_stack_instances.member_role,
     aws_iam_role_policy.member,
   ]
 }

@@ -16,10 +16,6 @@ locals {
   aggregator_role = "${var.name}-config-aggregator"
   stack_set_name  = "${var.name}-member-role"
 
-  # The build (npm run build) writes dist/lambda.zip at the repository root, with index.mjs
-  # exporting `handler` at the zip root (this folder is terraform/modules/organization).
-  lambda_zip_path = coalesce(var.lambda_zip_path, "${path.module}/../../../dist/lambda.zip")
-
   tags = var.tags
 
   # Rule parameters are a JSON object of strings. executionRoleName makes the function assume
@@ -70,11 +66,15 @@ module "evaluator" {
   role_description = "Execution role of the ${var.name} AWS Config organization rule function"
   tags             = local.tags
 
-  lambda_zip_path = local.lambda_zip_path
-  runtime         = var.runtime
-  architecture    = var.architecture
-  memory_size     = var.memory_size
-  timeout         = var.timeout
+  # The code: modules/evaluator/lambda.zip unless a local zip or an S3 object is given.
+  lambda_zip_path          = var.lambda_zip_path
+  lambda_s3_bucket         = var.lambda_s3_bucket
+  lambda_s3_key            = var.lambda_s3_key
+  lambda_s3_object_version = var.lambda_s3_object_version
+  runtime                  = var.runtime
+  architecture             = var.architecture
+  memory_size              = var.memory_size
+  timeout                  = var.timeout
   # Null leaves the function in the account's unreserved pool.
   reserved_concurrent_executions = var.reserved_concurrent_executions
 
@@ -147,12 +147,20 @@ resource "aws_config_organization_custom_rule" "this" {
   input_parameters            = jsonencode(local.rule_parameters)
   excluded_accounts           = var.excluded_accounts
 
+  # The provider waits for the deployment to every account; CREATE_FAILED in any account fails the
+  # apply (see "Accounts without a configuration recorder" in README.md).
+  timeouts {
+    create = var.deployment_timeouts.create
+    update = var.deployment_timeouts.update
+    delete = var.deployment_timeouts.delete
+  }
+
   # Config refuses the rule until it may invoke the function. The member roles come first so
   # that the first evaluations can assume them.
   depends_on = [
     aws_lambda_permission.config_organization,
     aws_lambda_permission.config_account,
-    aws_cloudformation_stack_set_instance.member_role,
+    aws_cloudformation_stack_instances.member_role,
     aws_iam_role_policy.member,
   ]
 

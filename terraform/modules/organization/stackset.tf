@@ -153,10 +153,13 @@ resource "aws_cloudformation_stack_set" "member_role" {
   }
 }
 
-resource "aws_cloudformation_stack_set_instance" "member_role" {
-  stack_set_name            = aws_cloudformation_stack_set.member_role.name
-  call_as                   = var.call_as
-  stack_set_instance_region = local.region
+# One resource for all of the StackSet's instances: CloudFormation runs one operation per StackSet
+# at a time (OperationInProgressException), and aws_cloudformation_stack_instances (provider 5.67)
+# makes a single CreateStackInstances call for every region and OU.
+resource "aws_cloudformation_stack_instances" "member_role" {
+  stack_set_name = aws_cloudformation_stack_set.member_role.name
+  call_as        = var.call_as
+  regions        = [local.region]
 
   deployment_targets {
     organizational_unit_ids = local.target_ou_ids
@@ -166,6 +169,12 @@ resource "aws_cloudformation_stack_set_instance" "member_role" {
     failure_tolerance_percentage = var.stack_set_failure_tolerance_percentage
     max_concurrent_percentage    = var.stack_set_max_concurrent_percentage
     region_concurrency_type      = "PARALLEL"
+  }
+
+  timeouts {
+    create = var.deployment_timeouts.create
+    update = var.deployment_timeouts.update
+    delete = var.deployment_timeouts.delete
   }
 
   lifecycle {

@@ -3,13 +3,14 @@
 ################################################################################
 
 variable "name" {
-  description = "Name of the organization Config rule, the Lambda function and the aggregator, and prefix of the roles (`<name>-lambda`, `<name>-config-aggregator`), the StackSet (`<name>-member-role`) and the log group (`/aws/lambda/<name>`). Letters, digits, `-` and `_`, starting with a letter, at most 46 characters so that every derived name fits its limit."
+  description = "Name of the organization Config rule, the Lambda function and the aggregator, and prefix of the roles (`<name>-lambda`, `<name>-config-aggregator`), the StackSets (`<name>-member-role`, `<name>-root-alerts`) and the log group (`/aws/lambda/<name>`). Letters, digits and `-`, starting with a letter, at most 46 characters: StackSet names allow no `_`, and every derived name fits its limit."
   type        = string
   default     = "root-activity"
 
   validation {
-    condition     = can(regex("^[A-Za-z][A-Za-z0-9_-]{0,45}$", var.name))
-    error_message = "The name must start with a letter, contain only letters, digits, hyphens and underscores, and be at most 46 characters long."
+    # CloudFormation StackSet names: ^[a-zA-Z][-a-zA-Z0-9]*$ (CreateStackSet; the provider's validation).
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9-]{0,45}$", var.name))
+    error_message = "The name must start with a letter, contain only letters, digits and hyphens (no underscores: it names the StackSets), and be at most 46 characters long."
   }
 }
 
@@ -27,6 +28,22 @@ variable "call_as" {
   validation {
     condition     = contains(["SELF", "DELEGATED_ADMIN"], var.call_as)
     error_message = "call_as must be SELF (management account) or DELEGATED_ADMIN."
+  }
+}
+
+variable "deployment_timeouts" {
+  description = "How long Terraform waits for each organization-wide deployment to finish in every account, on create, update and delete: the StackSet instances (member roles, forwarding rules), the organization Config rule and the organization conformance pack. The provider's defaults (5 minutes for the organization rule, 10 for the pack, 30 for stack instances) are short for organizations with hundreds of accounts. Durations such as 60m, 2h or 1h30m."
+  type = object({
+    create = optional(string, "60m")
+    update = optional(string, "60m")
+    delete = optional(string, "60m")
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for timeout in [var.deployment_timeouts.create, var.deployment_timeouts.update, var.deployment_timeouts.delete] : timeout != "" && can(regex("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$", timeout))])
+    error_message = "Each deployment timeout must be a duration of hours, minutes and seconds such as 60m, 2h or 1h30m."
   }
 }
 
@@ -89,9 +106,50 @@ variable "stack_set_max_concurrent_percentage" {
 ################################################################################
 
 variable "lambda_zip_path" {
-  description = "Path to the function bundle built by `npm run build` (index.mjs exporting `handler` at the zip root). Null means this repository's build output, `dist/lambda.zip` at the repository root; set it when the module comes from a registry or git source."
+  description = "Path to a zip of the function (index.mjs exporting `handler` at its root), such as `dist/lambda.zip` that `npm run build` writes, for development. Null deploys the zip committed in the repository (`modules/evaluator/lambda.zip`, the release's build), which a git:: source or a checkout of a tag has: no build is needed. The function is redeployed whenever the file's content changes. Not with lambda_s3_bucket."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.lambda_zip_path == null ? true : can(regex("[.]zip$", var.lambda_zip_path))
+    error_message = "lambda_zip_path must be the path of a .zip file."
+  }
+}
+
+variable "lambda_s3_bucket" {
+  description = "S3 bucket that holds the function's zip, in the function's region, for organizations that host their own artifacts; with lambda_s3_key. Null deploys the local zip (lambda_zip_path, or this module's)."
+  type        = string
+  default     = null
+
+  # Lambda's S3Bucket (3-63 characters) and S3's bucket naming rules.
+  validation {
+    condition     = var.lambda_s3_bucket == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lambda_s3_bucket)) && !strcontains(var.lambda_s3_bucket, "..")
+    error_message = "lambda_s3_bucket must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, no two dots in a row."
+  }
+}
+
+variable "lambda_s3_key" {
+  description = "Key of the function's zip in lambda_s3_bucket. Without lambda_s3_object_version, Terraform redeploys the function only when the key changes: upload each release under a new key, or pin the version."
+  type        = string
+  default     = null
+
+  # Lambda's S3Key: 1-1024 characters.
+  validation {
+    condition     = var.lambda_s3_key == null ? true : length(var.lambda_s3_key) >= 1 && length(var.lambda_s3_key) <= 1024
+    error_message = "lambda_s3_key must be 1-1024 characters."
+  }
+}
+
+variable "lambda_s3_object_version" {
+  description = "Version of the object lambda_s3_key in a versioned bucket. Terraform redeploys the function whenever it changes, so a new upload under the same key is deployed by passing its version. Null takes the object's latest version at the first apply and does not follow later uploads."
+  type        = string
+  default     = null
+
+  # Lambda's S3ObjectVersion: 1-1024 characters.
+  validation {
+    condition     = var.lambda_s3_object_version == null ? true : length(var.lambda_s3_object_version) >= 1 && length(var.lambda_s3_object_version) <= 1024
+    error_message = "lambda_s3_object_version must be 1-1024 characters."
+  }
 }
 
 variable "runtime" {
@@ -194,13 +252,20 @@ variable "maximum_retry_attempts" {
 }
 
 variable "lambda_invoke_source_account_ids" {
-  description = "Accounts whose AWS Config may invoke the function, one permission (aws:SourceAccount) per account. Empty lets AWS Config of any account invoke it, which organization rules need at scale: AWS Config invokes the function from each member account, and a Lambda policy allows neither an account wildcard nor an organization condition for a service principal. List the accounts (including this one) only for small, stable organizations: a function policy holds about 20 KB, a few dozen statements, and new accounts are not evaluated until listed."
+  description = "Accounts whose AWS Config may invoke the function, one permission (aws:SourceAccount) per account. Empty lets AWS Config of any account invoke it, which organization rules need at scale: AWS Config invokes the function from each member account, and a Lambda policy allows neither an account wildcard nor an organization condition for a service principal. List the accounts (including this one) only for small, stable organizations: at most 50, so that the function's policy stays within Lambda's 20 KB; new accounts are not evaluated until listed."
   type        = list(string)
   default     = []
 
   validation {
     condition     = alltrue([for id in var.lambda_invoke_source_account_ids : can(regex("^[0-9]{12}$", id))])
     error_message = "Each account ID must be 12 digits."
+  }
+
+  validation {
+    # A function's resource-based policy holds at most 20 KB (Lambda quotas); each statement takes
+    # about 300 bytes.
+    condition     = length(var.lambda_invoke_source_account_ids) <= 50
+    error_message = "List at most 50 accounts in lambda_invoke_source_account_ids (Lambda's 20 KB function policy); leave it empty for larger organizations."
   }
 }
 
@@ -237,13 +302,19 @@ variable "fail_on_active_access_keys" {
 }
 
 variable "excluded_accounts" {
-  description = "Accounts the organization rule does not evaluate (for example accounts being closed). The management account is evaluated unless listed here."
+  description = "Accounts the organization rule does not evaluate (for example accounts being closed), at most 1000. The management account is evaluated unless listed here."
   type        = list(string)
   default     = []
 
   validation {
     condition     = alltrue([for id in var.excluded_accounts : can(regex("^[0-9]{12}$", id))])
     error_message = "Each excluded account must be a 12-digit account ID."
+  }
+
+  validation {
+    # PutOrganizationConfigRule and PutOrganizationConformancePack: ExcludedAccounts, at most 1000.
+    condition     = length(var.excluded_accounts) <= 1000
+    error_message = "List at most 1000 excluded accounts (AWS Config's limit)."
   }
 }
 
@@ -258,7 +329,7 @@ variable "cloudtrail_lookup" {
 }
 
 variable "cloudtrail_regions" {
-  description = "Rule parameter cloudTrailRegions: the regions whose event history the rule reads, instead of every enabled region found with account:ListRegions. Empty (the default) discovers them on every evaluation, so a region enabled later is covered. Region names such as us-east-1, each once. Used only with cloudtrail_lookup."
+  description = "Rule parameter cloudTrailRegions: the regions whose event history the rule reads, instead of every enabled region found with account:ListRegions. Empty (the default) discovers them on every evaluation, so a region enabled later is covered. Region names such as us-east-1, each once, at most 50 and 700 characters joined with commas (every commercial region fits). Used only with cloudtrail_lookup."
   type        = list(string)
   default     = []
 
@@ -273,9 +344,17 @@ variable "cloudtrail_regions" {
   }
 
   validation {
-    # Config accepts at most 2048 characters of rule parameters; 50 names of up to 14 characters fit.
+    # The function takes at most 50 (rule/params.ts).
     condition     = length(var.cloudtrail_regions) <= 50
     error_message = "List at most 50 CloudTrail regions."
+  }
+
+  validation {
+    # AWS Config takes at most 1024 characters of rule parameters (ConfigRule.InputParameters and
+    # OrganizationCustomRuleMetadata.InputParameters: StringWithCharLimit1024); the other
+    # parameters, executionRoleName included, take at most about 240.
+    condition     = length(join(",", var.cloudtrail_regions)) <= 700
+    error_message = "The CloudTrail regions, joined with commas, must be at most 700 characters (AWS Config takes 1024 characters of rule parameters): list fewer, or none to read every enabled region."
   }
 }
 
@@ -372,7 +451,7 @@ variable "create_conformance_pack" {
 }
 
 variable "conformance_pack_name" {
-  description = "Name of the organization conformance pack: a letter, then letters, digits and hyphens, at most 128 characters. Null derives it from var.name (underscores become hyphens). Used only with create_conformance_pack."
+  description = "Name of the organization conformance pack: a letter, then letters, digits and hyphens, at most 128 characters. Null uses var.name. Used only with create_conformance_pack."
   type        = string
   default     = null
 

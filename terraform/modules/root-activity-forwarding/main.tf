@@ -10,8 +10,8 @@
 #   (EventBridge API Reference, PutTargets, "Event bus in a different account or Region"). The
 #   rules are placed with the provider's per-resource `region` argument (hashicorp/aws 6.0).
 # - The target sends through the role `<name>-root-forwarder` (one for all regions, IAM is
-#   global), which only these rules of this account may assume and which may only
-#   events:PutEvents on the destination bus. A bus that grants an organization accepts events
+#   global), which only rules of this account named like these (in any region: ArnLike) may
+#   assume and which may only events:PutEvents on the destination bus. A bus that grants an organization accepts events
 #   only with such a role (RoleArn).
 # - With alarm_on_failures, in each region: the alarm `<name>-root-forward-failures` on
 #   FailedInvocations of the forwarding rule, and the rule `<name>-root-alarm-fwd` forwarding
@@ -39,13 +39,15 @@ locals {
   alarm_name        = "${var.name}-root-forward-failures"
   role_name         = "${var.name}-root-forwarder"
 
-  # The rules in every region, known before they exist (for the role's trust policy).
-  rule_arns = flatten([
-    for region in sort(tolist(var.regions)) : concat(
-      ["arn:${local.partition}:events:${region}:${local.account_id}:rule/${local.forward_rule_name}"],
-      var.alarm_on_failures ? ["arn:${local.partition}:events:${region}:${local.account_id}:rule/${local.alarm_rule_name}"] : [],
-    )
-  ])
+  # The rules the role trusts: these two names in this account, in any region (ArnLike). Listing
+  # each region's ARNs would pass IAM's 2,048-character quota on role trust policies with alarms
+  # on and about 11 regions (CreateRole: LimitExceeded); the region wildcard keeps the trust
+  # policy the same size for any number of regions, and only a rule of this account with one of
+  # these two names can be its source.
+  rule_arn_patterns = concat(
+    ["arn:${local.partition}:events:*:${local.account_id}:rule/${local.forward_rule_name}"],
+    var.alarm_on_failures ? ["arn:${local.partition}:events:*:${local.account_id}:rule/${local.alarm_rule_name}"] : [],
+  )
 
   alarm_regions = var.alarm_on_failures ? var.regions : toset([])
 }
@@ -72,9 +74,9 @@ data "aws_iam_policy_document" "assume_role" {
     }
 
     condition {
-      test     = "ArnEquals"
+      test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = local.rule_arns
+      values   = local.rule_arn_patterns
     }
   }
 }
