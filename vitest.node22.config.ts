@@ -10,6 +10,6 @@ export default defineConfig({
   test: {
     ...base.test,
     include: ["test/*.wire.test.ts", "test/cli*.test.ts"],
-    globalSetup: ["test/global-setup.ts", "test/node22-setup.ts"],
+    globalSetup: ["test/global-setup.ts", "test/aws-cli-setup.ts", "test/node22-setup.ts"],
   },
 });

@@ -1,4 +1,4 @@
-import type { RootEvent } from "./evidence/types.ts";
+import type { RootEvent } from "./cloudtrail/types.ts";
 import { formatUtc } from "./timestamp.ts";
 import type { RootUse } from "./verdict.ts";
 

@@ -1,6 +1,9 @@
 /**
- * Every error root-activity raises on purpose. Each one says what went wrong and what to do about it, and keeps
- * the underlying fault as `cause` so a log line or a stack trace still shows the AWS error behind it.
+ * Every error root-activity raises on purpose. Each one carries the facts of what failed and where (an operation,
+ * a region, a role, an account, the AWS error as `cause`) and a message that states them, nothing more: what to do
+ * about it depends on who reads it, so each surface words it for its own reader (`lambda-messages.ts` for Config
+ * and CloudWatch, `cli/messages.ts` for a person at a terminal). Only `PutEvaluationsError` can happen after an
+ * evaluation was sent; every other error means nothing was posted.
  *
  * Errors fail the Lambda invocation, so Config shows the rule as failed and posts nothing: this is how the rule
  * fails closed on transient faults. A report that can be read but not verified is not an error: it is a
@@ -57,7 +60,7 @@ export class InvalidEventError extends RootActivityError {
 }
 
 /**
- * IAM did not finish generating the credential report before the invocation's deadline.
+ * IAM did not finish generating the credential report before the deadline.
  *
  * @example
  * ```ts
@@ -71,8 +74,7 @@ export class ReportNotReadyError extends RootActivityError {
     options?: { cause?: unknown },
   ) {
     super(
-      `The IAM credential report was not ready after ${Math.round(waitedMs / 1000)} s (${polls} checks); ` +
-        "nothing was posted. Config retries the invocation; if this repeats, raise the Lambda timeout.",
+      `The IAM credential report was not ready after ${Math.round(waitedMs / 1000)} s (${polls} check${polls === 1 ? "" : "s"}).`,
       options,
     );
   }
@@ -88,17 +90,15 @@ export class ReportNotReadyError extends RootActivityError {
  */
 export class ReportRetrievalError extends RootActivityError {
   constructor(
-    readonly operation: string,
+    readonly operation: "GetCredentialReport" | "GenerateCredentialReport",
     cause: unknown,
   ) {
-    super(`IAM ${operation} failed: ${errorSummary(cause)}; nothing was posted.${accessHint(cause)}`, {
-      cause,
-    });
+    super(`IAM ${operation} failed: ${errorSummary(cause)}.`, { cause });
   }
 }
 
 /**
- * The credential report belongs to another account than the one Config asked about: the credentials are wrong.
+ * The credential report belongs to another account than the one the evaluation is for: the credentials are wrong.
  *
  * @example
  * ```ts
@@ -110,19 +110,17 @@ export class AccountMismatchError extends RootActivityError {
     readonly expectedAccountId: string,
     readonly reportAccountId: string,
   ) {
-    super(
-      `The credential report is for account ${reportAccountId}, but Config asked about account ` +
-        `${expectedAccountId}; nothing was posted. Check the credentials (or executionRoleName) the rule uses.`,
-    );
+    super(`The credential report is for account ${reportAccountId}, not ${expectedAccountId}.`);
   }
 }
 
 /**
- * AWS Config did not accept the evaluation.
+ * AWS Config did not accept the evaluation. `mayHaveRecorded` is true when the request may have reached Config
+ * without its answer reaching us: Config may then have recorded the evaluation.
  *
  * @example
  * ```ts
- * throw new PutEvaluationsError("Config rejected 1 evaluation(s)");
+ * throw new PutEvaluationsError("Config listed 1 evaluation as FailedEvaluations");
  * ```
  */
 export class PutEvaluationsError extends RootActivityError {
@@ -130,20 +128,13 @@ export class PutEvaluationsError extends RootActivityError {
   readonly mayHaveRecorded: boolean;
 
   constructor(detail: string, options?: { cause?: unknown; mayHaveRecorded?: boolean }) {
-    const mayHaveRecorded = options?.mayHaveRecorded ?? false;
-    super(
-      `AWS Config PutEvaluations failed: ${detail.replace(/\.+$/, "")}.` +
-        (mayHaveRecorded
-          ? " Config may have recorded the evaluation; a retry posts the same verdict for the same notification."
-          : ""),
-      options,
-    );
-    this.mayHaveRecorded = mayHaveRecorded;
+    super(`AWS Config PutEvaluations failed: ${detail.replace(/\.+$/, "")}.`, options);
+    this.mayHaveRecorded = options?.mayHaveRecorded ?? false;
   }
 }
 
 /**
- * The rule could not assume its execution role in the evaluated account.
+ * A role in the evaluated account could not be assumed.
  *
  * @example
  * ```ts
@@ -156,16 +147,12 @@ export class AssumeRoleError extends RootActivityError {
     readonly accountId: string,
     cause: unknown,
   ) {
-    const denied = errorName(cause) === "AccessDenied" || errorName(cause) === "AccessDeniedException";
-    super(
-      `Cannot assume ${roleArn} in account ${accountId}: ${errorSummary(cause)}.` +
-        (denied
-          ? " Likely fix: deploy the member role to that account (the StackSet) and make sure it trusts this Lambda's execution role."
-          : " Nothing was posted."),
-      { cause },
-    );
+    super(`Cannot assume ${roleArn} in account ${accountId}: ${errorSummary(cause)}.`, { cause });
   }
 }
+
+/** The operations of the CloudTrail lookup. */
+export type CloudTrailOperation = "LookupEvents" | "ListRegions" | "ListAccountAliases";
 
 /**
  * CloudTrail event history (or what the lookup needs: the account's regions and alias) could not be read after
@@ -180,22 +167,25 @@ export class AssumeRoleError extends RootActivityError {
 export class CloudTrailLookupError extends RootActivityError {
   /** The fault alone: `ThrottlingException (HTTP 400)`, `no answer before the invocation's deadline`. */
   readonly fault: string;
-  /** `LookupEvents in eu-west-1: ThrottlingException (HTTP 400)`. */
+  /**
+   * `LookupEvents in eu-west-1: ThrottlingException (HTTP 400)`: what an annotation may carry, so without the AWS
+   * message, which can name the principal that was denied.
+   */
   readonly problem: string;
 
   constructor(
-    readonly operation: "LookupEvents" | "ListRegions" | "ListAccountAliases",
+    readonly operation: CloudTrailOperation,
     readonly region: string | null,
     cause: unknown,
   ) {
     const where = region ? ` in ${region}` : "";
     const summary = typeof cause === "string" ? cause : errorSummary(cause);
     super(
-      `${CLOUDTRAIL_LOOKUP_SERVICE[operation]} ${operation} failed${where}: ${summary}; nothing was posted.${lookupHint(operation, cause)}`,
+      `${CLOUDTRAIL_LOOKUP_SERVICE[operation]} ${operation} failed${where}: ${summary}.`,
       typeof cause === "string" ? undefined : { cause },
     );
     this.fault = summary;
-    this.problem = `${operation}${where}: ${summary}`;
+    this.problem = `${operation}${where}: ${typeof cause === "string" ? cause : errorSummary(cause, { message: false })}`;
   }
 }
 
@@ -211,7 +201,7 @@ export const CLOUDTRAIL_LOOKUP_SERVICE = {
   LookupEvents: "CloudTrail",
   ListRegions: "Account",
   ListAccountAliases: "IAM",
-} as const satisfies Record<CloudTrailLookupError["operation"], string>;
+} as const satisfies Record<CloudTrailOperation, string>;
 
 /**
  * The IAM action each operation of the CloudTrail lookup needs, for the hint of an `AccessDenied`.
@@ -225,19 +215,7 @@ export const CLOUDTRAIL_LOOKUP_PERMISSION = {
   LookupEvents: "cloudtrail:LookupEvents",
   ListRegions: "account:ListRegions",
   ListAccountAliases: "iam:ListAccountAliases",
-} as const satisfies Record<CloudTrailLookupError["operation"], string>;
-
-function lookupHint(operation: CloudTrailLookupError["operation"], cause: unknown): string {
-  const name = errorName(cause);
-  if (name === "AccessDenied" || name === "AccessDeniedException") {
-    const action = CLOUDTRAIL_LOOKUP_PERMISSION[operation];
-    return ` The execution role needs ${action}${operation === "ListRegions" ? " (or set cloudTrailRegions)" : ""}.`;
-  }
-  if (name === "ThrottlingException" || name === "TooManyRequestsException") {
-    return " Something else in the account is calling it too; Config retries the invocation.";
-  }
-  return " Config retries the invocation.";
-}
+} as const satisfies Record<CloudTrailOperation, string>;
 
 /**
  * Organizations `ListAccounts` failed: the credentials are not the management account's or a delegated
@@ -250,19 +228,9 @@ function lookupHint(operation: CloudTrailLookupError["operation"], cause: unknow
  */
 export class OrganizationListError extends RootActivityError {
   constructor(cause: unknown) {
-    const name = errorName(cause);
-    const hint =
-      name === "AccessDeniedException" || name === "AccessDenied"
-        ? " Use credentials of the management account or of a delegated administrator, with organizations:ListAccounts."
-        : name === "AWSOrganizationsNotInUseException"
-          ? " The account is in no organization: evaluate it alone with evaluate --live."
-          : "";
-    super(
-      `Cannot list the organization's accounts (Organizations ListAccounts): ${errorSummary(cause)}.${hint}`,
-      {
-        cause,
-      },
-    );
+    super(`Cannot list the organization's accounts (Organizations ListAccounts): ${errorSummary(cause)}.`, {
+      cause,
+    });
   }
 }
 
@@ -283,7 +251,7 @@ export class CallerIdentityError extends RootActivityError {
 }
 
 /**
- * An account given to `--accounts` is not in the organization: it cannot be evaluated from here.
+ * An account asked for is not in the organization: it cannot be evaluated from here.
  *
  * @example
  * ```ts
@@ -292,14 +260,12 @@ export class CallerIdentityError extends RootActivityError {
  */
 export class AccountNotInOrganizationError extends RootActivityError {
   constructor(readonly accountId: string) {
-    super(
-      `Account ${accountId} is not in the organization (ListAccounts does not list it): check the id given to --accounts.`,
-    );
+    super(`Account ${accountId} is not in the organization (ListAccounts does not list it).`);
   }
 }
 
 /**
- * The CLI was called wrongly or could not read its input (exit status 2).
+ * The CLI was called wrongly or could not read its input (exit status 2). Its message is already the CLI's words.
  *
  * @example
  * ```ts
@@ -322,27 +288,61 @@ export function errorName(error: unknown): string {
 }
 
 /**
- * `Name (HTTP status): message`, without the stack, for one-line messages.
+ * True for an AWS access denial (`AccessDenied`, `AccessDeniedException`).
+ *
+ * @example
+ * ```ts
+ * isAccessDenied(Object.assign(new Error("no"), { name: "AccessDenied" })); // true
+ * ```
+ */
+export function isAccessDenied(error: unknown): boolean {
+  const name = errorName(error);
+  return name === "AccessDenied" || name === "AccessDeniedException";
+}
+
+/**
+ * True for AWS throttling that outlasted the SDK's retries.
+ *
+ * @example
+ * ```ts
+ * isThrottling(Object.assign(new Error("slow down"), { name: "ThrottlingException" })); // true
+ * ```
+ */
+export function isThrottling(error: unknown): boolean {
+  return ["Throttling", "ThrottlingException", "TooManyRequestsException", "LimitExceededException"].includes(
+    errorName(error),
+  );
+}
+
+/**
+ * `Name (HTTP status): message`, without the stack, for one-line messages; `message: false` leaves the service's
+ * message out (an AWS access denial names the principal it denied).
  *
  * @example
  * ```ts
  * errorSummary(new Error("boom")); // "Error: boom"
+ * errorSummary(new Error("boom"), { message: false }); // "Error"
  * ```
  */
-export function errorSummary(error: unknown): string {
+export function errorSummary(error: unknown, options: { readonly message?: boolean } = {}): string {
   if (error instanceof Error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     const http = status ? ` (HTTP ${status})` : "";
     const firstLine = (error.message.split("\n")[0] ?? "").trim().replace(/\.$/, "");
     const code = (error as NodeJS.ErrnoException).code;
     // The SDK could not parse the answer (truncated, or not XML/JSON); its message points at an SDK-internal field.
-    if (error.message.includes("Deserialization error")) return `unreadable answer${http}: ${firstLine}`;
+    if (error.message.includes("Deserialization error")) {
+      return options.message === false
+        ? `unreadable answer${http}`
+        : `unreadable answer${http}: ${firstLine}`;
+    }
     // The SDK names a reset connection "TimeoutError" ("socket hang up").
     if (code === "ECONNRESET" || code === "EPIPE")
       return `the connection was reset before an answer (${code})`;
-    // The only abort signals root-activity passes are the invocation's deadline.
+    // The only abort signals root-activity passes are the evaluation's deadline.
     if (error.name === "AbortError") return "no answer before the invocation's deadline";
-    const message = firstLine && firstLine !== error.name ? `: ${firstLine}` : "";
+    const message =
+      options.message !== false && firstLine && firstLine !== error.name ? `: ${firstLine}` : "";
     return `${error.name}${http}${message}`;
   }
   return String(error);
@@ -368,14 +368,6 @@ export function outcomeUnknown(error: unknown): boolean {
     code === "EPIPE" ||
     (error.message.includes("Deserialization error") && status !== undefined && status < 300)
   );
-}
-
-function accessHint(cause: unknown): string {
-  const name = errorName(cause);
-  if (name === "AccessDenied" || name === "AccessDeniedException") {
-    return " The execution role needs iam:GenerateCredentialReport and iam:GetCredentialReport.";
-  }
-  return " Config retries the invocation.";
 }
 
 function describeValue(value: unknown): string {

@@ -1,21 +1,12 @@
 import { annotations, notes } from "./annotation.ts";
-import type { CloudTrailRead, Evidence } from "./evidence/types.ts";
+import type { CloudTrailRead } from "./cloudtrail/types.ts";
+import { type ReportReading, readReport } from "./credential-report/read.ts";
+import type { Evidence } from "./evidence/types.ts";
 import { CLOUDTRAIL_HISTORY_DAYS, REPORT_REGENERATION_MS } from "./limits.ts";
 import { LOOKBACK_DAYS_MAX, LOOKBACK_DAYS_MIN, type RuleParameters } from "./params.ts";
-import { isNoUsePlaceholder } from "./report/columns.ts";
-import { findRootRow } from "./report/root-row.ts";
-import { parseTimestamp } from "./timestamp.ts";
-import type {
-  CloudTrailFindings,
-  Credential,
-  RootActivity,
-  RootUse,
-  Verdict,
-  VerdictReason,
-} from "./verdict.ts";
+import type { CloudTrailFindings, RootUse, Verdict, VerdictReason } from "./verdict.ts";
 
 const DAY_MS = 86_400_000;
-const ROOT_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):root$/;
 
 /** A report older than this before the evaluation time cannot give COMPLIANT, unless told otherwise. */
 export const DEFAULT_MAX_REPORT_AGE_MS = REPORT_REGENERATION_MS;
@@ -25,16 +16,6 @@ export interface EvaluateOptions {
   /** A report generated longer than this before `now` cannot give COMPLIANT; default 4 hours. */
   readonly maxReportAgeMs?: number;
 }
-
-const DATE_COLUMNS: ReadonlyArray<{
-  credential: Credential;
-  key: "passwordLastUsed" | "accessKey1LastUsed" | "accessKey2LastUsed";
-  column: string;
-}> = [
-  { credential: "password", key: "passwordLastUsed", column: "password_last_used" },
-  { credential: "access key 1", key: "accessKey1LastUsed", column: "access_key_1_last_used_date" },
-  { credential: "access key 2", key: "accessKey2LastUsed", column: "access_key_2_last_used_date" },
-];
 
 /** Verdicts the credential report proves on its own, whatever CloudTrail would add. */
 const PROVEN_BY_REPORT: ReadonlySet<VerdictReason> = new Set([
@@ -93,20 +74,6 @@ export function evaluate(
   }
   return decide({ ...context, trail: cloudTrail, unavailable: null });
 }
-
-type ReportReading =
-  | {
-      readonly ok: true;
-      readonly accountId: string;
-      readonly partition: string;
-      readonly activity: RootActivity;
-    }
-  | {
-      readonly ok: false;
-      readonly reason: string;
-      readonly accountId: string | null;
-      readonly partition: string | null;
-    };
 
 interface Decision {
   readonly read: ReportReading;
@@ -254,62 +221,4 @@ function cloudTrailFindings(
     centralizedSessions: { count: sessions.size, latest: centralized[0] ?? null },
     centralizedCounted: params.countCentralizedRootSessions,
   };
-}
-
-function readReport(content: string | Uint8Array): ReportReading {
-  const found = findRootRow(content);
-  if (!found.ok) return { ok: false, reason: found.reason, accountId: null, partition: null };
-  const row = found.row;
-
-  const arn = ROOT_ARN.exec((row.arn ?? "").trim());
-  if (!arn) {
-    return {
-      ok: false,
-      reason: `the ${"<root_account>"} row's arn ${quote(row.arn)} is not an account root ARN`,
-      accountId: null,
-      partition: null,
-    };
-  }
-  const [, partition = "aws", accountId = ""] = arn;
-  const cannot = (reason: string): ReportReading => ({ ok: false, reason, accountId, partition });
-
-  const lastUsed = {} as Record<Credential, Date | null>;
-  let lastUse: RootActivity["lastUse"] = null;
-  for (const { credential, key, column } of DATE_COLUMNS) {
-    const value = row[key] ?? "";
-    if (isNoUsePlaceholder(value)) {
-      lastUsed[credential] = null;
-      continue;
-    }
-    const at = parseTimestamp(value);
-    if (!at) return cannot(`${column} of the root row is ${quote(value)}, neither a date nor N/A`);
-    lastUsed[credential] = at;
-    if (!lastUse || at.getTime() > lastUse.at.getTime()) lastUse = { credential, at };
-  }
-
-  const activeAccessKeys: (1 | 2)[] = [];
-  for (const [n, key, column] of [
-    [1, "accessKey1Active", "access_key_1_active"],
-    [2, "accessKey2Active", "access_key_2_active"],
-  ] as const) {
-    const active = parseBoolean(row[key]);
-    if (active === undefined)
-      return cannot(`${column} of the root row is ${quote(row[key])}, not true or false`);
-    if (active) activeAccessKeys.push(n);
-  }
-  const mfaActive = parseBoolean(row.mfaActive) ?? null;
-  return { ok: true, accountId, partition, activity: { lastUsed, lastUse, activeAccessKeys, mfaActive } };
-}
-
-function parseBoolean(value: string | undefined): boolean | undefined {
-  const text = value?.trim().toLowerCase();
-  if (text === "true") return true;
-  if (text === "false") return false;
-  return undefined;
-}
-
-/** Cell values of the root row are dates and flags, never names: safe to quote, but keep them short. */
-function quote(value: string | undefined): string {
-  const chars = Array.from(value ?? "");
-  return JSON.stringify(chars.length > 40 ? `${chars.slice(0, 37).join("")}...` : chars.join(""));
 }

@@ -1,18 +1,13 @@
 import type { Context } from "aws-lambda";
 import { ClientCache, type ClientRequest } from "./aws/client-cache.ts";
 import type { RuleClients } from "./aws/clients.ts";
-import type { FetchReportOptions } from "./aws/credential-report.ts";
 import { putAccountEvaluation } from "./aws/put-evaluation.ts";
-import {
-  AccountMismatchError,
-  errorName,
-  errorSummary,
-  PutEvaluationsError,
-  RootActivityError,
-} from "./errors.ts";
-import { evaluate } from "./evaluate.ts";
+import type { FetchReportOptions } from "./credential-report/fetch.ts";
+import { errorName, PutEvaluationsError } from "./errors.ts";
+import { evaluateAccount } from "./evaluate-account.ts";
 import { parseRuleEvent } from "./event.ts";
-import { type GatheredEvidence, gatherEvidence } from "./evidence/gather.ts";
+import type { GatheredEvidence } from "./evidence/types.ts";
+import { invocationError, lambdaMessage } from "./lambda-messages.ts";
 import { logger as defaultLogger } from "./logger.ts";
 import { type EvaluationMetrics, publishEvaluationMetrics } from "./metrics.ts";
 import { parseRuleParameters } from "./params.ts";
@@ -53,9 +48,9 @@ export function putReserveMs(remainingMs: number): number {
 const NOT_APPLICABLE_ANNOTATION = "The account left the rule's scope; root user activity is not evaluated.";
 
 /**
- * Builds the Lambda handler: parse the event and the parameters, gather the evidence (credential report,
- * CloudTrail), `evaluate`, post the evaluation.
- * Anything in doubt fails the invocation and posts nothing (Config shows the rule as failed and retries).
+ * Builds the Lambda handler: the event, the parameters, the account's evidence and verdict (`evaluateAccount`),
+ * the post to Config. Anything in doubt fails the invocation and posts nothing (Config shows the rule as failed
+ * and retries); the failure is worded for CloudWatch and Config (`lambdaMessage`).
  *
  * @example
  * ```ts
@@ -99,7 +94,9 @@ export function createHandler(deps: HandlerDependencies) {
           details: { reason: "event-left-scope" },
         };
       } else {
-        const gathered = await gatherEvidence(clients, {
+        const { verdict, gathered } = await evaluateAccount({
+          source: { kind: "aws", clients },
+          accountId: ruleEvent.accountId,
           params,
           now: orderingTimestamp,
           deadline: deadline - putReserveMs(remainingMs),
@@ -107,10 +104,6 @@ export function createHandler(deps: HandlerDependencies) {
           ...(deps.sleep ? { sleep: deps.sleep } : {}),
           ...(deps.random ? { random: deps.random } : {}),
         });
-        const verdict = evaluate(gathered.evidence, orderingTimestamp, params);
-        if (verdict.accountId !== null && verdict.accountId !== ruleEvent.accountId) {
-          throw new AccountMismatchError(ruleEvent.accountId, verdict.accountId);
-        }
         const { report, cloudTrail } = gathered;
         const findings = verdict.cloudTrail;
         decision = {
@@ -190,12 +183,12 @@ export function createHandler(deps: HandlerDependencies) {
         {
           ...keys,
           errorName: errorName(error),
-          errorMessage: error instanceof RootActivityError ? error.message : errorSummary(error),
+          errorMessage: lambdaMessage(error),
           durationMs: deps.clock() - started,
         },
       );
       metrics({ outcome: "failed", errorName: errorName(error) });
-      throw error;
+      throw invocationError(error);
     }
   };
 }

@@ -47,8 +47,11 @@ export const REGION_LIST_ALLOWED =
   'comma-separated region names such as "us-east-1,eu-west-1", each once, at most 50';
 const REGIONS_ALLOWED = `${REGION_LIST_ALLOWED} (empty: every enabled region)`;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-/** us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1, ap-southeast-5… */
-const REGION_NAME = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/**
+ * us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1, us-isob-east-1, eusc-de-east-1…: the region names of
+ * every partition in the AWS SDK's endpoint data (test/params.test.ts checks them all).
+ */
+const REGION_NAME = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
 
 const PARAMETER_NAMES = [
   "lookbackDays",

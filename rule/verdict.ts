@@ -1,4 +1,4 @@
-import type { RootEvent } from "./evidence/types.ts";
+import type { RootEvent } from "./cloudtrail/types.ts";
 
 /** What a verdict says about the root user, read from its credential report row. */
 export interface RootActivity {

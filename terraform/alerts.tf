@@ -171,6 +171,26 @@ data "aws_iam_policy_document" "reevaluate" {
     actions   = ["config:StartConfigRulesEvaluation"]
     resources = [aws_config_config_rule.this.arn]
   }
+
+  # Execution logs to CloudWatch Logs (Security Hub StepFunctions.1): the state machine's role needs the log delivery
+  # actions the Step Functions Developer Guide lists ("Logging using CloudWatch Logs", IAM policies for logging). None
+  # of them has a resource type in the Service Authorization Reference (Amazon CloudWatch Logs), so "*"; only Step
+  # Functions, for this state machine, can use the role.
+  statement {
+    sid    = "DeliverExecutionLogs"
+    effect = "Allow"
+    actions = [
+      "logs:CreateLogDelivery",
+      "logs:GetLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:DescribeResourcePolicies",
+      "logs:DescribeLogGroups",
+    ]
+    resources = ["*"]
+  }
 }
 
 resource "aws_iam_role_policy" "reevaluate" {
@@ -181,6 +201,19 @@ resource "aws_iam_role_policy" "reevaluate" {
   policy = data.aws_iam_policy_document.reevaluate[0].json
 }
 
+# Where Step Functions logs the re-evaluations (StepFunctions.1). The /aws/vendedlogs/ prefix lets CloudWatch Logs'
+# resource policy for log delivery cover it in one statement (Step Functions Developer Guide, "Logging using CloudWatch
+# Logs"); retention and key as for the function's log group.
+resource "aws_cloudwatch_log_group" "reevaluate" {
+  count = local.reevaluate_rule ? 1 : 0
+
+  name              = "/aws/vendedlogs/states/${local.reevaluation_state_machine_name}"
+  retention_in_days = var.log_retention_in_days
+  kms_key_id        = var.log_group_kms_key_arn
+
+  tags = local.tags
+}
+
 resource "aws_sfn_state_machine" "reevaluate" {
   count = local.reevaluate_rule ? 1 : 0
 
@@ -188,6 +221,15 @@ resource "aws_sfn_state_machine" "reevaluate" {
   type       = "STANDARD"
   role_arn   = aws_iam_role.reevaluate[0].arn
   definition = jsonencode(local.reevaluation_definition)
+
+  # Every execution event, at the highest level, so StepFunctions.1 passes whatever minimum level (ALL, ERROR, FATAL)
+  # the account's Security Hub sets; without execution data, which is the root event (IP addresses, user agents).
+  # A re-evaluation is a handful of events per root event.
+  logging_configuration {
+    log_destination        = "${aws_cloudwatch_log_group.reevaluate[0].arn}:*"
+    include_execution_data = false
+    level                  = "ALL"
+  }
 
   tags = local.tags
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ago, annotations, clip, duration, notes, plural } from "../rule/annotation.ts";
-import type { RootEvent } from "../rule/evidence/types.ts";
+import type { RootEvent } from "../rule/cloudtrail/types.ts";
 import type { RootUse } from "../rule/verdict.ts";
 import { DAY, HOUR, NOW } from "./support/evaluation.ts";
 

@@ -38,7 +38,9 @@ beforeEach(() => {
   aws.setReport(neverUsedReport(), { generatedTime: hoursBefore(1) });
 });
 
-const live = (...args: string[]) => runCli(["evaluate", "--live", "--now", NOW, ...args], { env: aws.env });
+/** `evaluate --live` as a person runs it, with their own credentials (an IAM Identity Center session). */
+const live = (...args: string[]) =>
+  runCli(["evaluate", "--live", "--now", NOW, ...args], { env: aws.workstationEnv });
 const lookupRegions = () =>
   new Set(aws.calls.filter((call) => call.action === "LookupEvents").map((call) => call.region));
 
@@ -232,7 +234,11 @@ describe("evaluate --live when CloudTrail cannot be read", () => {
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
       "Reading CloudTrail event history in 17 regions...\n" +
-        "root-activity: CloudTrail LookupEvents failed in eu-west-1: AccessDeniedException (HTTP 400): your AWS credentials need cloudtrail:LookupEvents (or --no-cloudtrail reads the credential report only)\n",
+        "root-activity: CloudTrail LookupEvents failed in eu-west-1: AccessDeniedException (HTTP 400): User: " +
+        "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_SecurityAudit_0123456789abcdef/developer is not " +
+        "authorized to perform: cloudtrail:LookupEvents because no identity-based policy allows the " +
+        "cloudtrail:LookupEvents action: your AWS credentials need cloudtrail:LookupEvents (or --no-cloudtrail " +
+        "reads the credential report only)\n",
     );
   });
 
@@ -250,7 +256,7 @@ describe("evaluate --live when CloudTrail cannot be read", () => {
     // Assess
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(
-      /root-activity: Account ListRegions failed: AccessDeniedException \(HTTP 403\): your AWS credentials need account:ListRegions, or name the regions with --cloudtrail-regions \(or --no-cloudtrail reads the credential report only\)\n$/,
+      /root-activity: Account ListRegions failed: AccessDeniedException \(HTTP 403\): User: \S+\/developer is not authorized to perform: account:ListRegions .*: your AWS credentials need account:ListRegions, or name the regions with --cloudtrail-regions \(or --no-cloudtrail reads the credential report only\)\n$/,
     );
   });
 

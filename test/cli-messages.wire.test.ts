@@ -60,9 +60,9 @@ describe("cliMessage words the Lambda's errors for the command line", () => {
       /Throttling.*after retries.*try again in a minute/,
     ],
     [
-      "account mismatch",
+      "account mismatch of the environment's credentials",
       new AccountMismatchError(MEMBER, "111122223333"),
-      /is for account 111122223333, but --role-arn names account 444455556666/,
+      /is for account 111122223333, but your credentials are account 444455556666's.*AWS_PROFILE/,
     ],
     [
       "AssumeRole denied",
@@ -190,6 +190,19 @@ describe("through the wire: evaluate --live", () => {
       result,
       /The credential report is for account 111122223333, but --role-arn names account 444455556666/,
     );
+  });
+
+  it("refuses a report of another account than the credentials' own (sts GetCallerIdentity), as the Lambda does", async () => {
+    // Prepare: the caller's account serves a report whose root ARN is the member account's.
+    aws.setReport(buildReport({ rows: [rootRow({}, MEMBER)] }));
+    // Act
+    const result = await live();
+    // Assess
+    expectOneCliLine(
+      result,
+      /The credential report is for account 444455556666, but your credentials are account 111122223333's/,
+    );
+    expect(aws.calls[0]).toMatchObject({ service: "sts", action: "GetCallerIdentity" });
   });
 
   it("reads the region from AWS_DEFAULT_REGION as the AWS CLI does, and says when there is none", async () => {

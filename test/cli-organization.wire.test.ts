@@ -10,12 +10,13 @@
  */
 import { execFile } from "node:child_process";
 import { parse } from "csv-parse/sync";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { rootConsoleSignIn } from "../scripts/local-aws/cloudtrail-records.ts";
 import type { OrganizationAccountSpec } from "../scripts/local-aws/organizations.ts";
 import { DEMO_ORGANIZATION_ROLE, demoOrganization } from "../scripts/local-aws/scenarios.ts";
 import { type LocalAws, startLocalAws } from "../scripts/local-aws/server.ts";
 import type { RecordedCall } from "../scripts/local-aws/types.ts";
+import { describeAwsCli } from "./support/aws-cli.ts";
 import { CLI, type CliRun, childEnv, runCli } from "./support/cli.ts";
 import { buildReport, daysBefore, iamDate, rootRow, userRow } from "./support/report-builder.ts";
 
@@ -434,12 +435,12 @@ describe("progress bar", () => {
   });
 });
 
-describe("the real AWS CLI", () => {
+describe(`the real AWS CLI: ${describeAwsCli(inject("awsCli"))}`, () => {
   it("lists the same 45 accounts from the local endpoint (aws organizations list-accounts, all pages)", async () => {
     // Act
     const listed = await new Promise<string>((resolve, reject) => {
       execFile(
-        "/usr/bin/aws",
+        inject("awsCli").path,
         ["--endpoint-url", aws.url, "organizations", "list-accounts", "--output", "json"],
         {
           env: childEnv({

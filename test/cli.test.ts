@@ -215,6 +215,7 @@ describe("evaluate --live", () => {
     expect(result.stderr).toContain("Asked IAM to generate a new credential report");
     expect(result.stderr).toContain("Waiting for the credential report");
     expect(actionsOf(aws, { cloudTrail: false })).toEqual([
+      "sts:GetCallerIdentity",
       "iam:GetCredentialReport",
       "iam:GenerateCredentialReport",
       "iam:GetCredentialReport",

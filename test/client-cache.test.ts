@@ -3,7 +3,8 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { ClientCache, MIN_CREDENTIAL_LIFE_MS } from "../rule/aws/client-cache.ts";
-import type { RoleCredentials, RuleClients } from "../rule/aws/clients.ts";
+import type { RuleClients } from "../rule/aws/clients.ts";
+import type { RoleCredentials } from "../rule/aws/settings.ts";
 
 const T0 = Date.parse("2026-11-29T12:00:00Z");
 

@@ -5,8 +5,8 @@
  * show a stalled attempt abandoned and retried; these pin what ships.
  */
 import { describe, expect, it } from "vitest";
-import { createStsClient } from "../rule/aws/assume-role.ts";
 import { createRuleClients } from "../rule/aws/clients.ts";
+import { createStsClient } from "../rule/aws/sts.ts";
 
 interface HandlerConfig {
   readonly connectionTimeout: number;

@@ -40,27 +40,30 @@ describe("fail closed when CloudTrail cannot be read", () => {
     expect(aws.calls.filter((call) => call.region === "eu-north-1")).toHaveLength(5);
   });
 
-  it("posts the report's NON_COMPLIANT when the report already proves use inside the window", async () => {
-    // Prepare
-    const t = new Date();
-    aws.setReport(buildReport({ rows: [rootRow({ password_last_used: iamDate(daysBefore(t, 2)) })] }), {
-      generatedTime: t,
+  for (const [status, code, why] of [
+    [503, "ServiceUnavailable", ""],
+    [400, "AccessDeniedException", ", the principal AWS names in a denial kept out of the annotation"],
+  ] as const) {
+    it(`posts the report's NON_COMPLIANT when the report already proves use inside the window (${code}${why})`, async () => {
+      // Prepare: AWS's denials name the principal they denied (the local endpoint's do too).
+      const t = new Date();
+      aws.setReport(buildReport({ rows: [rootRow({ password_last_used: iamDate(daysBefore(t, 2)) })] }), {
+        generatedTime: t,
+      });
+      aws.inject({ kind: "error", service: "cloudtrail", status, code, times: ALWAYS });
+      // Act
+      const run = await invokeHandler(virtualTrailHandler(aws), eventAt(t), 20_000);
+      // Assess
+      expectOnePost(aws, run, 20_000, "NON_COMPLIANT");
+      expect(firstAnnotation(aws)).toMatch(
+        new RegExp(
+          String.raw`^Root user signed in with the password \S+ \(credential report\) 2 days ago, inside the 30-day ` +
+            String.raw`window\. CloudTrail could not be read: LookupEvents in [a-z0-9-]+: ${code} \(HTTP ${status}\)\.$`,
+        ),
+      );
+      expect(firstAnnotation(aws)).not.toMatch(/arn:|assumed-role|not authorized/);
     });
-    aws.inject({
-      kind: "error",
-      service: "cloudtrail",
-      status: 503,
-      code: "ServiceUnavailable",
-      times: ALWAYS,
-    });
-    // Act
-    const run = await invokeHandler(virtualTrailHandler(aws), eventAt(t), 20_000);
-    // Assess
-    expectOnePost(aws, run, 20_000, "NON_COMPLIANT");
-    expect(firstAnnotation(aws)).toMatch(
-      /^Root user signed in with the password \S+ \(credential report\) 2 days ago, inside the 30-day window\. CloudTrail could not be read: LookupEvents in \S+: ServiceUnavailable \(HTTP 503\)\.$/,
-    );
-  });
+  }
 
   it("names the permission when LookupEvents or ListRegions is denied", async () => {
     // Prepare

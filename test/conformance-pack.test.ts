@@ -1,29 +1,26 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the expected values are Terraform expressions, "${...}" is meant literally.
 /**
  * The conformance pack: the template terraform/conformance-packs/root-activity.yaml parses as
  * CloudFormation (short-form tags included) and holds the rule AWS Config must create, with the
- * rule's own defaults; the rule it creates is the one the Terraform modules create (parameters,
- * frequency, trigger, resource type, function); and the Terraform that deploys it
- * (conformance-pack.tf of both modules) is opt-in, validated and least-privilege. The checks
- * every module's files get (formatting, parsing, documented and used declarations, no
- * hard-coded ARNs, README tables) run in terraform-module.test.ts and
- * terraform-organization.test.ts, which load these files too.
+ * rule's own defaults; and what each module sends AWS Config (planned with test/support/plan.ts:
+ * the pack's template body, input parameters, name, delivery, the invoke permission) makes AWS
+ * Config create the module's own rule again: same function, trigger, frequency and parameters.
+ * The template against CloudFormation's resource specification and the APIs' limits is in
+ * cloudformation-spec.test.ts.
  */
-import { readFile } from "node:fs/promises";
-import { join, normalize } from "node:path";
+import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PARAMETERS, LOOKBACK_DAYS_MAX, parseRuleParameters } from "../rule/params.ts";
 import { conditionUses, parseCloudFormation, refs, resolve } from "./support/cfn.ts";
-import { type Block, declarations, dependsOn, loadModule, nested, unwrap } from "./support/hcl.ts";
-import { accepts, evaluateExpression, moduleScope, type Value } from "./support/hcl-expression.ts";
+import { loadModule } from "./support/hcl.ts";
+import { accepts, type Value } from "./support/hcl-expression.ts";
+import { type Instance, type Plan, PlanError, renderPlan, WORLD } from "./support/plan.ts";
 import { sampleValues } from "./support/validation-cases.ts";
 
 const TEMPLATE_PATH = join("terraform", "conformance-packs", "root-activity.yaml");
 const templateSource = await readFile(TEMPLATE_PATH, "utf8");
 const template = parseCloudFormation(templateSource);
-
-const root = await loadModule("terraform");
-const organization = await loadModule(join("terraform", "modules", "organization"));
 
 type Parameter = { Type?: string; Default?: string; AllowedValues?: string[]; AllowedPattern?: string };
 const parameters = template.Parameters as Record<string, Parameter>;
@@ -55,23 +52,6 @@ const RULE_PARAMETER_DEFAULTS: Record<string, string | undefined> = {
   executionRoleName: undefined,
 };
 
-const PARTITION = "<data.aws_partition.current.partition>";
-const REGION = "<data.aws_region.current.region>";
-const ACCOUNT_ID = "<data.aws_caller_identity.current.account_id>";
-
-/** A module's variables at their defaults, with `overrides`. */
-const defaultsOf = (module: typeof root, overrides: Record<string, Value> = {}): Record<string, Value> => ({
-  ...Object.fromEntries(
-    Object.entries(module.variables)
-      .filter(([, block]) => "default" in block)
-      .map(([name, block]) => [name, block.default as Value]),
-  ),
-  ...overrides,
-});
-/** What an expression of `module` is for its variables at their defaults with `overrides`. */
-const inModule = (module: typeof root, expression: unknown, overrides: Record<string, Value> = {}): Value =>
-  evaluateExpression(expression, moduleScope(module, defaultsOf(module, overrides)));
-
 /** Parameter values for the template: every default, the function ARN, and `overrides`. */
 function values(overrides: Record<string, string> = {}): Record<string, string> {
   const defaults = Object.fromEntries(
@@ -89,14 +69,6 @@ function ruleFor(overrides: Record<string, string> = {}): Record<string, unknown
   return resolve(rule, values(overrides), conditions) as Record<string, unknown>;
 }
 
-/** The keys of a module's local.rule_parameters, whether it is an object or an expression building one. */
-function ruleParameterKeys(module: typeof root): string[] {
-  const local = module.locals.rule_parameters;
-  if (typeof local === "object" && local !== null) return Object.keys(local);
-  const expression = unwrap(local);
-  return [...new Set([...expression.matchAll(/\b([a-z][A-Za-z]+)\s*=(?!=)/g)].map(([, key = ""]) => key))];
-}
-
 describe("the template parses as CloudFormation", () => {
   it("parses with CloudFormation's short-form tags, and the parser refuses a tag CloudFormation does not know", () => {
     expect(Object.keys(template).sort()).toEqual(["Conditions", "Parameters", "Resources"]);
@@ -109,14 +81,6 @@ describe("the template parses as CloudFormation", () => {
 
   it("has no trailing comma in a flow collection (YAML 1.2 allows one, older YAML parsers do not)", () => {
     expect(templateSource).not.toMatch(/,\s*[\]}]/);
-  });
-
-  it("fits AWS Config's limits: template body at most 51,200 bytes, at most 60 parameters, only Config rules", () => {
-    // botocore's config 2014-11-12 model: TemplateBody max 51200, ConformancePackInputParameters max 60;
-    // a pack template holds AWS::Config::ConfigRule and AWS::Config::RemediationConfiguration only.
-    expect(Buffer.byteLength(templateSource)).toBeLessThanOrEqual(51_200);
-    expect(Object.keys(parameters).length).toBeLessThanOrEqual(60);
-    expect(Object.values(resources).map((resource) => resource.Type)).toEqual(["AWS::Config::ConfigRule"]);
   });
 
   it("declares every parameter it refers to, and refers to every parameter it declares", () => {
@@ -235,163 +199,231 @@ describe("the template's rule", () => {
   });
 });
 
-/** What both modules share about the pack: the template, its parameters, the rule. */
+/** The two modules that deploy the pack, and the pack resource and rule resource each plans. */
 const MODULES = [
-  ["terraform", root, "aws_config_conformance_pack", "conformance-packs/root-activity.yaml"],
+  ["terraform", "aws_config_conformance_pack", "aws_config_config_rule"],
   [
-    "modules/organization",
-    organization,
+    join("terraform", "modules", "organization"),
     "aws_config_organization_conformance_pack",
-    "../../conformance-packs/root-activity.yaml",
+    "aws_config_organization_custom_rule",
   ],
 ] as const;
 
-describe.each(MODULES)("%s: the pack's rule is the module's rule", (_, module, packType, relativePath) => {
-  const pack = declarations(module).resource(packType, "this");
+/** The one resource of `type` in a plan. */
+function only(planned: Plan, type: string): Instance {
+  const found = planned.resources.filter((resource) => resource.type === type);
+  if (found.length !== 1) throw new Error(`${found.length} ${type} in the plan`);
+  return found[0] as Instance;
+}
 
-  it("deploys the shipped template, its rule renamed to the module's rule name", () => {
-    expect(module.locals.conformance_pack_template_path).toBe(`\${path.module}/${relativePath}`);
-    expect(normalize(join(module.dir, relativePath))).toBe(normalize(TEMPLATE_PATH));
-    expect(unwrap(pack.template_body)).toBe("local.conformance_pack_template_body");
-    expect(module.locals.conformance_pack_rule_name_line).toBe("      ConfigRuleName: root-activity\n");
-    expect(unwrap(module.locals.conformance_pack_template_body).replace(/\s+/g, " ")).toBe(
-      'replace( file(local.conformance_pack_template_path), local.conformance_pack_rule_name_line, " ConfigRuleName: ${local.rule_name}\\n", )',
-    );
-    expect(module.locals.rule_name).toBe("${var.name}");
-  });
+/** What AWS Config receives for the pack: its template (parsed), its input parameters by name, the rest of the call. */
+function packOf(planned: Plan, packType: string) {
+  const pack = only(planned, packType);
+  const inputs = Object.fromEntries(
+    ((pack.values.input_parameter ?? []) as { parameter_name: string; parameter_value: string }[]).map(
+      (input) => [input.parameter_name, input.parameter_value],
+    ),
+  );
+  return { pack, template: parseCloudFormation(String(pack.values.template_body)), inputs };
+}
 
-  it("passes the function, the frequency and every entry of local.rule_parameters, each to a template parameter", () => {
-    // Every rule parameter the module's own rule gets (CloudTrail regions too), under its template parameter's name.
-    const overrides = {
-      maximum_execution_frequency: "One_Hour",
-      cloudtrail_regions: ["us-east-1", "eu-west-1"],
+/** The rule AWS Config creates from what the module sends: the pack's rule resolved with its input parameters. */
+function packRule(planned: Plan, packType: string): Record<string, unknown> {
+  const { template: sent, inputs } = packOf(planned, packType);
+  const declared = sent.Parameters as Record<string, Parameter>;
+  const parameterValues = Object.fromEntries(
+    Object.entries(declared).map(([name, parameter]) => [name, inputs[name] ?? parameter.Default ?? ""]),
+  );
+  const [packResource] = Object.values(sent.Resources as Record<string, { Properties: unknown }>);
+  return resolve(
+    packResource?.Properties,
+    parameterValues,
+    (sent.Conditions ?? {}) as Record<string, unknown>,
+  ) as Record<string, unknown>;
+}
+
+/** The rule the module creates itself, as AWS Config's ConfigRule (the organization rule as created in each account). */
+function moduleRule(planned: Plan, ruleType: string): Record<string, unknown> {
+  const own = only(planned, ruleType).values;
+  if (ruleType === "aws_config_config_rule") {
+    const [ruleSource] = own.source as Record<string, Value>[];
+    const [detail] = (ruleSource?.source_detail ?? []) as Record<string, Value>[];
+    return {
+      InputParameters: JSON.parse(String(own.input_parameters)),
+      Source: {
+        Owner: ruleSource?.owner,
+        SourceIdentifier: ruleSource?.source_identifier,
+        SourceDetails: [
+          {
+            EventSource: detail?.event_source,
+            MessageType: detail?.message_type,
+            MaximumExecutionFrequency: detail?.maximum_execution_frequency,
+          },
+        ],
+      },
     };
-    const ruleParameterValues = inModule(module, module.locals.rule_parameters, overrides) as Record<
-      string,
-      string
-    >;
-    expect(ruleParameterValues).toMatchObject({ cloudTrailRegions: "us-east-1,eu-west-1" });
-    const dynamic = nested(pack.dynamic as Block, "input_parameter");
-    const given = inModule(module, dynamic.for_each, overrides) as Record<string, Value>;
-    expect(given).toEqual({
-      [ARN_PARAMETER]: "<module.evaluator.function_arn>",
-      [FREQUENCY_PARAMETER]: "One_Hour",
-      ...Object.fromEntries(
-        Object.entries(ruleParameterValues).map(([name, value]) => [templateParameterOf(name), value]),
-      ),
+  }
+  // PutOrganizationConfigRule's OrganizationCustomRuleMetadata: the function, the trigger types, the frequency.
+  return {
+    InputParameters: JSON.parse(String(own.input_parameters)),
+    Source: {
+      Owner: "CUSTOM_LAMBDA",
+      SourceIdentifier: own.lambda_function_arn,
+      SourceDetails: (own.trigger_types as string[]).map((messageType) => ({
+        EventSource: "aws.config",
+        MessageType: messageType,
+        MaximumExecutionFrequency: own.maximum_execution_frequency,
+      })),
+    },
+  };
+}
+
+/** Variables that set every rule parameter away from its default. */
+const EVERY_RULE_PARAMETER = {
+  lookback_days: 7,
+  fail_on_active_access_keys: true,
+  cloudtrail_lookup: false,
+  cloudtrail_regions: ["us-east-1", "eu-west-1"],
+  count_centralized_root_sessions: true,
+  maximum_execution_frequency: "One_Hour",
+};
+
+describe.each(MODULES)(
+  "%s: the pack AWS Config receives creates the module's rule again",
+  (dir, packType, ruleType) => {
+    it("sends the shipped template with its rule renamed to the module's rule, nothing else changed", async () => {
+      for (const name of ["root-activity", "RootActivity2"]) {
+        const { template: sent } = packOf(
+          await renderPlan(dir, { name, create_conformance_pack: true }),
+          packType,
+        );
+        const expected = structuredClone(template);
+        const renamed = (expected.Resources as typeof resources).RootActivity;
+        if (renamed !== undefined) renamed.Properties.ConfigRuleName = name;
+        expect(sent, name).toEqual(expected);
+      }
     });
-    // Each entry one input parameter, its name and value unchanged.
-    for (const [key, value] of Object.entries(given)) {
-      expect(
-        evaluateExpression(nested(dynamic, "content"), { input_parameter: { key, value } }),
-        key,
-      ).toEqual({ parameter_name: key, parameter_value: value });
-    }
-    const keys = ruleParameterKeys(module);
-    expect(keys).toContain("lookbackDays");
-    for (const key of keys) {
-      expect(parameters, `template parameter for ${key}`).toHaveProperty(templateParameterOf(key));
-      // The template hands that parameter to the rule parameter of the same name.
-      const inputs = ruleFor({ [templateParameterOf(key)]: "value" }).InputParameters as Record<
-        string,
-        unknown
-      >;
-      expect(inputs[key], key).toBe("value");
-    }
-  });
 
-  it("every template parameter the module leaves to its default has the default the module's rule has", () => {
-    const keys = ruleParameterKeys(module);
-    for (const [name, value] of Object.entries(RULE_PARAMETER_DEFAULTS)) {
-      if (keys.includes(name)) continue;
-      const inputs = ruleFor().InputParameters as Record<string, unknown>;
-      expect(inputs[name], name).toBe(value);
-    }
-    // The module's own variables and the template agree on the defaults they share.
-    const variable = declarations(module).variable;
-    expect(String(variable("lookback_days").default)).toBe(parameters.RootActivityParamLookbackDays?.Default);
-    expect(String(variable("fail_on_active_access_keys").default)).toBe(
-      parameters.RootActivityParamFailOnActiveAccessKeys?.Default,
+    it.each([
+      ["the defaults", {}],
+      ["every rule parameter set", EVERY_RULE_PARAMETER],
+    ])(
+      "with %s, the pack's rule has the module rule's function, trigger, frequency and parameters",
+      async (_, vars) => {
+        const planned = await renderPlan(dir, { ...vars, create_conformance_pack: true });
+        const created = packRule(planned, packType);
+        const own = moduleRule(planned, ruleType);
+        expect(created.Source).toEqual(own.Source);
+        expect(created.InputParameters).toEqual(own.InputParameters);
+        // And the evaluator reads them as the module's rule parameters.
+        expect(parseRuleParameters(JSON.stringify(created.InputParameters))).toEqual(
+          parseRuleParameters(JSON.stringify(own.InputParameters)),
+        );
+      },
     );
-    expect(variable("maximum_execution_frequency").default).toBe(parameters[FREQUENCY_PARAMETER]?.Default);
-    // The template allows exactly the frequencies the module accepts.
-    const allowed: readonly Value[] = parameters[FREQUENCY_PARAMETER]?.AllowedValues ?? [];
-    expect(allowed.length).toBeGreaterThan(0);
-    for (const frequency of new Set([...allowed, ...sampleValues("maximum_execution_frequency")])) {
-      expect(accepts(module.variables, "maximum_execution_frequency", frequency), String(frequency)).toBe(
-        allowed.includes(frequency),
+
+    it("is opt-in: no pack unless create_conformance_pack is true", async () => {
+      expect((await renderPlan(dir, {})).resources.filter((resource) => resource.type === packType)).toEqual(
+        [],
       );
-    }
-  });
+      expect(only(await renderPlan(dir, { create_conformance_pack: true }), packType)).toBeDefined();
+    });
 
-  it("is opt-in: create_conformance_pack, false by default, counts the pack", () => {
-    expect(declarations(module).variable("create_conformance_pack").default).toBe(false);
-    for (const on of [false, true]) {
-      expect(evaluateExpression(pack.count, { var: { create_conformance_pack: on } }), String(on)).toBe(
-        on ? 1 : 0,
+    it("is delivered to the bucket and key prefix of the variables, unchanged", async () => {
+      const bucket = dir === "terraform" ? "config-packs-bucket" : "awsconfigconforms-bucket";
+      const { pack } = packOf(
+        await renderPlan(dir, {
+          create_conformance_pack: true,
+          conformance_pack_delivery_s3_bucket: bucket,
+          conformance_pack_delivery_s3_key_prefix: "packs/",
+        }),
+        packType,
       );
-    }
-  });
+      expect([pack.values.delivery_s3_bucket, pack.values.delivery_s3_key_prefix]).toEqual([
+        bucket,
+        "packs/",
+      ]);
+    });
 
-  it("is delivered to the bucket and key prefix of the variables, passed unchanged", () => {
-    const given = {
-      conformance_pack_delivery_s3_bucket: "the bucket",
-      conformance_pack_delivery_s3_key_prefix: "the prefix",
-    };
-    expect(evaluateExpression(pack.delivery_s3_bucket, { var: given })).toBe("the bucket");
-    expect(evaluateExpression(pack.delivery_s3_key_prefix, { var: given })).toBe("the prefix");
-  });
+    // PutConformancePack ConformancePackName 1-256, PutOrganizationConformancePack OrganizationConformancePackName
+    // 1-128, both [a-zA-Z][-a-zA-Z0-9]* (botocore's config 2014-11-12 model).
+    it("is named conformance_pack_name, or else the module's name with hyphens for underscores: a name the Config API accepts", async () => {
+      const max = packType === "aws_config_conformance_pack" ? 256 : 128;
+      const packName = async (vars: Record<string, Value>) =>
+        only(await renderPlan(dir, { create_conformance_pack: true, ...vars }), packType).values.name;
+      // A name with underscores, where the module accepts one, has them turned into hyphens.
+      if (accepts((await loadModule(dir)).variables, "name", "Root_Activity_2"))
+        expect(await packName({ name: "Root_Activity_2" })).toBe("Root-Activity-2");
+      expect(await packName({ name: "RootActivity2", conformance_pack_name: "Pack-1" })).toBe("Pack-1");
+      const names = sampleValues("name").filter((name): name is string => typeof name === "string");
+      let accepted = 0;
+      for (const name of names) {
+        let value: Value | undefined;
+        try {
+          value = await packName({ name });
+        } catch (error) {
+          if (error instanceof PlanError) continue; // a name the module refuses
+          throw error;
+        }
+        accepted += 1;
+        expect(String(value), name).toMatch(/^[a-zA-Z][-a-zA-Z0-9]*$/);
+        expect(String(value).length, name).toBeLessThanOrEqual(max);
+      }
+      expect(accepted).toBeGreaterThan(0);
+    });
 
-  it("refuses a template whose rule name line is missing or doubled, at plan time", () => {
-    const [precondition] = (nested(pack, "lifecycle").precondition ?? []) as Block[];
-    expect(unwrap(precondition?.condition)).toBe(
-      "length(split(local.conformance_pack_rule_name_line, file(local.conformance_pack_template_path))) == 2",
-    );
-  });
-
-  // Which values conformance_pack_name and the delivery variables accept is in test/terraform-validations.test.ts.
-  it("is named conformance_pack_name, or else the module's name with hyphens for underscores, a name conformance_pack_name accepts", () => {
-    const packName = (name: string, conformancePackName: string | null): Value =>
-      evaluateExpression(pack.name, {
-        local: {
-          conformance_pack_name: evaluateExpression(module.locals.conformance_pack_name, {
-            var: { name, conformance_pack_name: conformancePackName },
-          }),
-        },
-      });
-    expect(packName("Root_Activity_2", null)).toBe("Root-Activity-2");
-    expect(packName("Root_Activity_2", "Pack-1")).toBe("Pack-1");
-    const names = sampleValues("name").filter(
-      (name): name is string => typeof name === "string" && accepts(module.variables, "name", name),
-    );
-    expect(names.length).toBeGreaterThan(0);
-    for (const name of names) {
-      expect(accepts(module.variables, "conformance_pack_name", packName(name, null)), name).toBe(true);
-    }
-  });
-});
+    it("refuses at plan time a template whose rule name line is missing or doubled (the module renames the rule there)", async () => {
+      for (const [what, change] of [
+        [
+          "missing",
+          (text: string) => text.replace("ConfigRuleName: root-activity\n", "ConfigRuleName: another\n"),
+        ],
+        [
+          "doubled",
+          (text: string) => `${text}# ConfigRuleName: root-activity\n      ConfigRuleName: root-activity\n`,
+        ],
+      ] as const) {
+        const copy = await mkdtemp(join(tmpdir(), "conformance-pack-"));
+        await cp("terraform", copy, { recursive: true, filter: (path) => !path.includes(".terraform") });
+        await writeFile(join(copy, "conformance-packs", "root-activity.yaml"), change(templateSource));
+        const copyDir = join(copy, dir === "terraform" ? "" : join("modules", "organization"));
+        await expect(renderPlan(copyDir, { create_conformance_pack: true }), what).rejects.toThrow(
+          /must contain the line "ConfigRuleName: root-activity" exactly once/,
+        );
+      }
+    });
+  },
+);
 
 describe("terraform: the single-account pack", () => {
-  const { resource } = declarations(root);
-  const pack = resource("aws_config_conformance_pack", "this");
-  const permission = resource("aws_lambda_permission", "conformance_pack");
-
-  it("lets only AWS Config invoke the function, for this account's conformance pack rules in this region", () => {
-    for (const on of [false, true])
-      expect(inModule(root, permission.count, { create_conformance_pack: on })).toBe(on ? 1 : 0);
-    expect(permission.action).toBe("lambda:InvokeFunction");
-    expect(permission.principal).toBe("config.amazonaws.com");
-    expect(inModule(root, permission.function_name)).toBe("<module.evaluator.function_name>");
-    expect(inModule(root, permission.source_account)).toBe(ACCOUNT_ID);
-    // Pack rules are service-linked rules of config-conforms.amazonaws.com (AWS managed policy
-    // ConfigConformsServiceRolePolicy); Lambda compares the source ARN with StringLike.
-    expect(inModule(root, permission.source_arn)).toBe(
-      `arn:${PARTITION}:config:${REGION}:${ACCOUNT_ID}:config-rule/aws-service-rule/config-conforms.amazonaws.com/*`,
+  it("lets only AWS Config invoke the function, for this account's conformance pack rules in this region", async () => {
+    const planned = await renderPlan("terraform", { create_conformance_pack: true });
+    const permission = planned.resources.find(
+      (resource) => resource.address === "aws_lambda_permission.conformance_pack[0]",
     );
+    expect(permission?.values).toMatchObject({
+      action: "lambda:InvokeFunction",
+      principal: "config.amazonaws.com",
+      function_name: only(planned, "aws_lambda_function").values.function_name,
+      source_account: WORLD.accountId,
+      // Pack rules are service-linked rules of config-conforms.amazonaws.com (AWS managed policy
+      // ConfigConformsServiceRolePolicy); Lambda compares the source ARN with StringLike.
+      source_arn: `arn:${WORLD.partition}:config:${WORLD.region}:${WORLD.accountId}:config-rule/aws-service-rule/config-conforms.amazonaws.com/*`,
+    });
+    const without = await renderPlan("terraform", {});
+    expect(
+      without.resources.filter((resource) =>
+        resource.address.startsWith("aws_lambda_permission.conformance_pack"),
+      ),
+    ).toEqual([]);
   });
 
-  it("is created after the permission and the module's recorder", () => {
-    expect(dependsOn(pack)).toEqual(
+  it("is created after the permission and the module's recorder", async () => {
+    const pack = only(
+      await renderPlan("terraform", { create_conformance_pack: true }),
+      "aws_config_conformance_pack",
+    );
+    expect(pack.dependsOn).toEqual(
       expect.arrayContaining([
         "aws_lambda_permission.conformance_pack",
         "aws_config_configuration_recorder_status.this",
@@ -399,42 +431,32 @@ describe("terraform: the single-account pack", () => {
     );
   });
 
-  it("runs the same function as the module's rule, with the same trigger", () => {
-    const ruleSource = nested(resource("aws_config_config_rule", "this"), "source");
-    expect(ruleSource.owner).toBe(source.Owner);
-    expect(inModule(root, ruleSource.source_identifier)).toBe("<module.evaluator.function_arn>");
-    const detail = nested(ruleSource, "source_detail");
-    const [templateDetail] = source.SourceDetails;
-    expect(detail.event_source).toBe(templateDetail?.EventSource);
-    expect(detail.message_type).toBe(templateDetail?.MessageType);
-    expect(
-      inModule(root, detail.maximum_execution_frequency, { maximum_execution_frequency: "One_Hour" }),
-    ).toBe("One_Hour");
-  });
-
-  it("outputs the pack, its rule's name prefix and the Audit Manager keywords", () => {
-    const output = (name: string, on: boolean): Value =>
-      inModule(root, root.outputs[name]?.value, { name: "ra", create_conformance_pack: on });
-    expect(output("conformance_pack_name", true)).toBe("<aws_config_conformance_pack.this[0].name>");
-    expect(output("conformance_pack_name", false)).toBeNull();
+  it("outputs the pack, its rule's name prefix and the Audit Manager keywords", async () => {
+    const on = (await renderPlan("terraform", { name: "ra", create_conformance_pack: true })).outputs;
+    const off = (await renderPlan("terraform", { name: "ra" })).outputs;
+    expect([on.conformance_pack_name, off.conformance_pack_name]).toEqual(["ra", null]);
     // AWS Config names the pack's rule <ConfigRuleName>-conformance-pack-<id>; the template's rule is renamed to the module's.
-    expect(output("conformance_pack_rule_name_prefix", true)).toBe("ra-conformance-pack-");
-    expect(output("conformance_pack_rule_name_prefix", false)).toBeNull();
-    expect(output("audit_manager_keywords", true)).toEqual(["Custom_ra", "Custom_ra-conformance-pack"]);
-    expect(output("audit_manager_keywords", false)).toEqual(["Custom_ra"]);
+    expect([on.conformance_pack_rule_name_prefix, off.conformance_pack_rule_name_prefix]).toEqual([
+      "ra-conformance-pack-",
+      null,
+    ]);
+    expect(on.audit_manager_keywords).toEqual(["Custom_ra", "Custom_ra-conformance-pack"]);
+    expect(off.audit_manager_keywords).toEqual(["Custom_ra"]);
   });
 });
 
-describe("terraform: the organization pack", () => {
-  const { resource } = declarations(organization);
-  const pack = resource("aws_config_organization_conformance_pack", "this");
+describe("terraform/modules/organization: the organization pack", () => {
+  const ORGANIZATION = join("terraform", "modules", "organization");
 
-  it("is invoked through the organization rule's permissions, and adds none (no tighter one exists for every account)", () => {
-    expect(Object.keys(organization.resources.aws_lambda_permission ?? {}).sort()).toEqual([
-      "config_account",
-      "config_organization",
-    ]);
-    expect(dependsOn(pack)).toEqual(
+  it("is invoked through the organization rule's permissions, adds none (no tighter one exists for every account), and comes after them and the member roles", async () => {
+    const planned = await renderPlan(ORGANIZATION, { create_conformance_pack: true });
+    const without = await renderPlan(ORGANIZATION, {});
+    const permissions = (p: Plan) =>
+      p.resources
+        .filter((resource) => resource.type === "aws_lambda_permission")
+        .map((resource) => resource.values);
+    expect(permissions(planned)).toEqual(permissions(without));
+    expect(only(planned, "aws_config_organization_conformance_pack").dependsOn).toEqual(
       expect.arrayContaining([
         "aws_lambda_permission.config_organization",
         "aws_lambda_permission.config_account",
@@ -444,39 +466,33 @@ describe("terraform: the organization pack", () => {
     );
   });
 
-  it("skips the accounts the organization rule skips", () => {
-    expect(inModule(organization, pack.excluded_accounts, { excluded_accounts: ["111122223333"] })).toEqual([
+  it("skips the accounts the organization rule skips", async () => {
+    const planned = await renderPlan(ORGANIZATION, {
+      create_conformance_pack: true,
+      excluded_accounts: ["111122223333"],
+    });
+    expect(only(planned, "aws_config_organization_conformance_pack").values.excluded_accounts).toEqual([
+      "111122223333",
+    ]);
+    expect(only(planned, "aws_config_organization_custom_rule").values.excluded_accounts).toEqual([
       "111122223333",
     ]);
   });
 
-  it("passes executionRoleName, so the function evaluates each account through the member role", () => {
-    expect(ruleParameterKeys(organization)).toContain("executionRoleName");
-    const inputs = ruleFor({ RootActivityParamExecutionRoleName: "root-activity-member" }).InputParameters;
-    expect(parseRuleParameters(JSON.stringify(inputs)).executionRoleName).toBe("root-activity-member");
+  it("passes executionRoleName, so the function evaluates each account through the member role", async () => {
+    const planned = await renderPlan(ORGANIZATION, {
+      create_conformance_pack: true,
+      member_role_name: "audit-reader",
+    });
+    const inputs = packRule(planned, "aws_config_organization_conformance_pack").InputParameters;
+    expect(parseRuleParameters(JSON.stringify(inputs)).executionRoleName).toBe("audit-reader");
   });
 
-  it("runs the same function as the organization rule, with the same trigger", () => {
-    const orgRule = resource("aws_config_organization_custom_rule", "this");
-    expect(inModule(organization, orgRule.lambda_function_arn)).toBe("<module.evaluator.function_arn>");
-    expect(orgRule.trigger_types).toEqual([source.SourceDetails[0]?.MessageType]);
-    expect(
-      inModule(organization, orgRule.maximum_execution_frequency, {
-        maximum_execution_frequency: "One_Hour",
-      }),
-    ).toBe("One_Hour");
-  });
-
-  it("outputs the Audit Manager keywords without the suffix AWS Config adds", () => {
-    const keywords = (on: boolean): Value =>
-      inModule(organization, organization.outputs.audit_manager_keywords?.value, {
-        name: "ra",
-        create_conformance_pack: on,
-      });
-    expect(keywords(true)).toEqual(["Custom_OrgConfigRule-ra", "Custom_ra-conformance-pack"]);
-    expect(keywords(false)).toEqual(["Custom_OrgConfigRule-ra"]);
-    expect(inModule(organization, organization.locals.member_rule_name_prefix, { name: "ra" })).toBe(
-      "OrgConfigRule-ra-",
-    );
+  it("outputs the Audit Manager keywords without the suffix AWS Config adds", async () => {
+    const keywords = async (on: boolean) =>
+      (await renderPlan(ORGANIZATION, { name: "ra", create_conformance_pack: on })).outputs
+        .audit_manager_keywords;
+    expect(await keywords(true)).toEqual(["Custom_OrgConfigRule-ra", "Custom_ra-conformance-pack"]);
+    expect(await keywords(false)).toEqual(["Custom_OrgConfigRule-ra"]);
   });
 });

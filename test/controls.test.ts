@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the expected values are Terraform expressions, "${...}" is meant literally.
 /**
  * The control map docs/controls.yaml: it is well-formed, names the controls issue 15 asks for,
- * agrees with the rule, the template and the Terraform modules, and the README's evidence
+ * agrees with the rule, the template and the Terraform modules, and the evidence section of docs/compliance.md
  * section is exactly what it renders (so the two never disagree).
  */
 import { readFile } from "node:fs/promises";
@@ -13,7 +13,7 @@ import { EVIDENCE_BEGIN, EVIDENCE_END, parseControlMap, renderEvidenceSection } 
 import { loadModule, unwrap } from "./support/hcl.ts";
 
 const map = parseControlMap(await readFile(join("docs", "controls.yaml"), "utf8"));
-const readme = await readFile("README.md", "utf8");
+const compliance = await readFile("docs/compliance.md", "utf8");
 const template = parseCloudFormation(
   await readFile(join("terraform", "conformance-packs", "root-activity.yaml"), "utf8"),
 );
@@ -123,14 +123,14 @@ describe("docs/controls.yaml", () => {
   });
 });
 
-describe("README evidence section", () => {
+describe("docs/compliance.md evidence section", () => {
   it("is the section rendered from docs/controls.yaml", () => {
     const expected = renderEvidenceSection(map);
-    const start = readme.indexOf(EVIDENCE_BEGIN);
-    const end = readme.indexOf(EVIDENCE_END);
-    expect(start, "README.md lacks the BEGIN controls marker").toBeGreaterThanOrEqual(0);
-    expect(end, "README.md lacks the END controls marker").toBeGreaterThan(start);
-    const actual = readme.slice(start + EVIDENCE_BEGIN.length, end).trim();
-    expect(actual, `README.md between the markers should be:\n\n${expected}\n`).toBe(expected);
+    const start = compliance.indexOf(EVIDENCE_BEGIN);
+    const end = compliance.indexOf(EVIDENCE_END);
+    expect(start, "docs/compliance.md lacks the BEGIN controls marker").toBeGreaterThanOrEqual(0);
+    expect(end, "docs/compliance.md lacks the END controls marker").toBeGreaterThan(start);
+    const actual = compliance.slice(start + EVIDENCE_BEGIN.length, end).trim();
+    expect(actual, `docs/compliance.md between the markers should be:\n\n${expected}\n`).toBe(expected);
   });
 });

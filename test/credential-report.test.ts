@@ -1,5 +1,5 @@
 /**
- * Report retrieval logic (rule/aws/credential-report.ts) with a mocked IAM client and a fake clock: the call
+ * Report retrieval logic (rule/credential-report/fetch.ts) with a mocked IAM client and a fake clock: the call
  * sequence, the back-off and the deadline, without waiting for real time. The same paths run over the wire in
  * handler.wire.test.ts.
  */
@@ -13,8 +13,8 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { DEFAULT_BACKOFF, delayFor } from "../rule/aws/backoff.ts";
-import { fetchCredentialReport } from "../rule/aws/credential-report.ts";
+import { DEFAULT_BACKOFF, delayFor } from "../rule/credential-report/backoff.ts";
+import { fetchCredentialReport } from "../rule/credential-report/fetch.ts";
 import { ReportNotReadyError } from "../rule/errors.ts";
 
 const iamMock = mockClient(IAMClient);

@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLIENT_SETTINGS } from "../rule/aws/clients.ts";
+import { CLIENT_SETTINGS } from "../rule/aws/settings.ts";
 import { parseRuleEvent } from "../rule/event.ts";
 import { runCli, useTempFiles } from "./support/cli.ts";
 import { collectGarbageDuring } from "./support/gc.ts";
@@ -46,7 +46,7 @@ describe("P2 credential-report.ts: a deadline already past is not wrapped twice"
   });
 });
 
-describe("P3 put-evaluation.ts, assume-role.ts: a deadline abort says so", () => {
+describe("P3 put-evaluation.ts, sts.ts: a deadline abort says so", () => {
   it("PutEvaluations", async () => {
     aws.setReport(report());
     aws.inject({ kind: "hang", service: "config" });
@@ -78,7 +78,7 @@ describe("P4 handler.ts, put-evaluation.ts: a PutEvaluations without an answer d
   });
 });
 
-describe("P5 assume-role.ts: STS gets the same socket timeouts as IAM and Config", () => {
+describe("P5 sts.ts: STS gets the same socket timeouts as IAM and Config", () => {
   it("abandons one stalled AssumeRole after the request timeout and retries", async () => {
     // Prepare: the handler from source, STS's request timeout 1 s instead of the 10 s test/clients.test.ts pins
     const handler = sourceHandler({ settings: { ...CLIENT_SETTINGS, requestTimeoutMs: 1_000 } });

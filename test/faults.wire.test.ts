@@ -12,7 +12,7 @@
  */
 
 import { describe, expect, it, vi } from "vitest";
-import { CLIENT_SETTINGS } from "../rule/aws/clients.ts";
+import { CLIENT_SETTINGS } from "../rule/aws/settings.ts";
 import type { ConfigRuleInvocation } from "../rule/event.ts";
 import type { Fault } from "../scripts/local-aws/server.ts";
 import { collectGarbageDuring } from "./support/gc.ts";

@@ -10,13 +10,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { awsCliOutput } from "./support/aws-cli-output.ts";
 import { childEnv, runCli, useTempFiles } from "./support/cli.ts";
 import { buildReport, rootRow, userRow } from "./support/report-builder.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const AWS_CLI = "/usr/bin/aws";
+/** The AWS CLI this machine has (test/aws-cli-setup.ts). */
+const AWS_CLI = inject("awsCli").path;
 const { file } = useTempFiles("root-activity-local-aws-tool-");
 const used = buildReport({ rows: [userRow("a"), rootRow({ password_last_used: iamAgo(3) })] });
 
@@ -292,10 +293,10 @@ describe("npm run local-aws serves what it is told", () => {
     const { stdout } = await awsCli(tool, ["iam", "get-credential-report"]);
     const identity = await awsCli(tool, ["sts", "get-caller-identity"]);
     // Assess
-    expect(JSON.parse(stdout)).toMatchObject({
-      GeneratedTime: "2026-01-02T03:04:05+00:00",
-      ReportFormat: "text/csv",
-    });
+    // AWS CLI v2 prints `+00:00`, v1 the `Z` IAM sends: the same instant.
+    const answered = JSON.parse(stdout) as { GeneratedTime: string; ReportFormat: string };
+    expect(new Date(answered.GeneratedTime).toISOString()).toBe("2026-01-02T03:04:05.000Z");
+    expect(answered.ReportFormat).toBe("text/csv");
     expect(Buffer.from(JSON.parse(stdout).Content, "base64").toString()).toBe(member);
     expect(JSON.parse(identity.stdout).Account).toBe("444455556666");
   });

@@ -540,6 +540,60 @@ describe("Config PutEvaluations", () => {
   });
 });
 
+describe("who is denied", () => {
+  const workstation = (): Credentials => ({
+    accessKeyId: aws.workstationEnv.AWS_ACCESS_KEY_ID as string,
+    secretAccessKey: aws.workstationEnv.AWS_SECRET_ACCESS_KEY as string,
+    sessionToken: aws.workstationEnv.AWS_SESSION_TOKEN as string,
+  });
+
+  it("names the identity that signed the request in an injected AccessDenied, as AWS does", async () => {
+    // Prepare
+    aws.inject({ service: "iam", kind: "error", status: 403, code: "AccessDenied", times: 2 });
+    // Act
+    const asFunction = await iam()
+      .send(new GenerateCredentialReportCommand({}))
+      .then(
+        () => new Error("not denied"),
+        (e: Error) => e,
+      );
+    const asPerson = await iam({ credentials: workstation() })
+      .send(new GenerateCredentialReportCommand({}))
+      .then(
+        () => new Error("not denied"),
+        (e: Error) => e,
+      );
+    // Assess
+    expect(asFunction.message).toBe(
+      "User: arn:aws:sts::111122223333:assumed-role/root-activity-lambda/root-activity is not authorized to " +
+        "perform: iam:GenerateCredentialReport because no identity-based policy allows the " +
+        "iam:GenerateCredentialReport action",
+    );
+    expect(asPerson.message).toMatch(
+      /^User: arn:aws:sts::111122223333:assumed-role\/AWSReservedSSO_SecurityAudit_[0-9a-f]+\/developer is not authorized to perform: iam:GenerateCredentialReport /,
+    );
+  });
+
+  it("names the person, not the function, when a workstation may not assume a role", async () => {
+    // Prepare: a role that trusts only another account.
+    const roleArn = `arn:aws:iam::${MEMBER}:role/audit`;
+    aws.addRole(roleArn, { trustedAccountIds: ["999999999999"] });
+    // Act
+    const denied = await sts({ credentials: workstation() })
+      .send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "cli" }))
+      .then(
+        () => new Error("not denied"),
+        (e: Error) => e,
+      );
+    const me = await sts({ credentials: workstation() }).send(new GetCallerIdentityCommand({}));
+    // Assess
+    expect(denied.message).toBe(
+      `User: ${me.Arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+    );
+    expect(me.Arn).toContain("/developer");
+  });
+});
+
 describe("fault injection", () => {
   it("maps injected errors to the SDK exception classes", async () => {
     // Prepare

@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidParameterError, RootActivityError } from "../rule/errors.ts";
 import { DEFAULT_PARAMETERS, parseRuleParameters } from "../rule/params.ts";
+import { partitionIds, regionsOf } from "./support/aws-regions.ts";
 import { thrown } from "./support/thrown.ts";
 
 /** Calls parseRuleParameters, expecting it to throw; returns the error for assertions. */
@@ -124,6 +125,16 @@ describe("parseRuleParameters: accepted values", () => {
       { lookbackDays: 90, failOnActiveAccessKeys: true, executionRoleName: "audit" },
     ],
   ];
+  it("accepts every Region of every partition in the AWS SDK's endpoint data, the sovereign and isolated ones too", () => {
+    // Prepare
+    const regions = partitionIds().flatMap(regionsOf);
+    // Act / Assess
+    expect(regions).toContain("eusc-de-east-1");
+    for (const region of regions) {
+      expect(parseRuleParameters({ cloudTrailRegions: region }).cloudTrailRegions, region).toEqual([region]);
+    }
+  });
+
   for (const [name, raw, expected] of accepted) {
     it(`accepts ${name}`, () => {
       // Act
@@ -265,7 +276,8 @@ describe("parseRuleParameters: invalid CloudTrail parameters name the parameter 
   }
 
   const regions: Array<[string, unknown]> = [
-    ["a made-up name", "moon-base-1"],
+    ["a made-up name with no region part", "mars-1"],
+    ["a prefix longer than any partition's", "galaxy-east-1"],
     ["an upper-case name", "US-EAST-1"],
     ["an availability zone", "us-east-1a"],
     ["an empty entry", "us-east-1,,eu-west-1"],

@@ -3,7 +3,7 @@
  * kind of record, built from CloudTrail's documented shapes.
  */
 import { describe, expect, it } from "vitest";
-import { classifyCloudTrailRecord } from "../rule/evidence/root-event.ts";
+import { classifyCloudTrailRecord } from "../rule/cloudtrail/root-event.ts";
 import {
   assumedRoleApiCall,
   type CloudTrailRecord,

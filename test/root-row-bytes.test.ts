@@ -1,12 +1,12 @@
 /**
- * The byte search for the root row (rule/report/root-row.ts): it is taken for every layout the rule accepts, it
+ * The byte search for the root row (rule/credential-report/root-row.ts): it is taken for every layout the rule accepts, it
  * finds the row the CSV parser finds, and on damaged input it either gives up (the parser then decides) or agrees
  * with the parser. A `<root_account>` inside a quoted field, even a whole fake root row spread over the lines of
  * one, is never taken for the root row.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findRootRow, findRootRowByBytes, findRootRowByParsing } from "../rule/report/root-row.ts";
+import { findRootRow, findRootRowByBytes, findRootRowByParsing } from "../rule/credential-report/root-row.ts";
 import {
   extraValue,
   insertAt,

@@ -1,9 +1,9 @@
 /**
- * The edges of the root-row search (rule/report/root-row.ts): where the byte search must be taken and where it must
+ * The edges of the root-row search (rule/credential-report/root-row.ts): where the byte search must be taken and where it must
  * give up, the refusals before any search, and the reason of each refusal word for word.
  */
 import { describe, expect, it } from "vitest";
-import { findRootRow, findRootRowByBytes, findRootRowByParsing } from "../rule/report/root-row.ts";
+import { findRootRow, findRootRowByBytes, findRootRowByParsing } from "../rule/credential-report/root-row.ts";
 import { buildReport, PADDED_COLUMNS, rootRow, userRow } from "./support/report-builder.ts";
 
 const report = buildReport({ rows: [userRow("alice"), rootRow()] });

@@ -8,11 +8,11 @@ import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient 
 import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
 import { clip } from "../rule/annotation.ts";
-import { fetchCredentialReport } from "../rule/aws/credential-report.ts";
+import { fetchCredentialReport } from "../rule/credential-report/fetch.ts";
+import { findRootRow, findRootRowByBytes } from "../rule/credential-report/root-row.ts";
 import { InvalidParameterError } from "../rule/errors.ts";
 import { evaluate } from "../rule/evaluate.ts";
 import { parseRuleParameters } from "../rule/params.ts";
-import { findRootRow, findRootRowByBytes } from "../rule/report/root-row.ts";
 import { rootApiCall, trail } from "./support/cloudtrail.ts";
 import { DAY, NOW, params } from "./support/evaluation.ts";
 import { buildReport, iamDate, PADDED_COLUMNS, rootRow } from "./support/report-builder.ts";

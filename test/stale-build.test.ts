@@ -13,7 +13,7 @@ afterEach(() => {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
 });
 
-/** A repository with `rule/report/root-row.ts` and `scripts/build.ts` at `inputAt`, the outputs at `outputAt`. */
+/** A repository with `rule/credential-report/root-row.ts` and `scripts/build.ts` at `inputAt`, the outputs at `outputAt`. */
 function repo(inputAt: number, outputAt: number, missing: string[] = []): string {
   const root = mkdtempSync(join(tmpdir(), "stale-build-"));
   roots.push(root);
@@ -22,7 +22,7 @@ function repo(inputAt: number, outputAt: number, missing: string[] = []): string
     writeFileSync(join(root, path), "x");
     utimesSync(join(root, path), at / 1000, at / 1000);
   };
-  write("rule/report/root-row.ts", inputAt);
+  write("rule/credential-report/root-row.ts", inputAt);
   write("scripts/build.ts", inputAt);
   for (const output of ["dist/lambda/index.mjs", "dist/cli/root-activity.mjs"]) {
     if (!missing.includes(output)) write(output, outputAt);
@@ -40,7 +40,7 @@ describe("staleBuild", () => {
 
   it("names a file deep under rule/ that is newer than the build", () => {
     expect(staleBuild(repo(3_000_000, 2_000_000), inputs, outputs)).toBe(
-      "rule/report/root-row.ts is newer than the build",
+      "rule/credential-report/root-row.ts is newer than the build",
     );
   });
 
@@ -53,7 +53,9 @@ describe("staleBuild", () => {
   it("compares with the oldest output, and names a missing one", () => {
     const root = repo(2_000_000, 3_000_000);
     utimesSync(join(root, "dist/cli/root-activity.mjs"), 1_000, 1_000);
-    expect(staleBuild(root, inputs, outputs)).toBe("rule/report/root-row.ts is newer than the build");
+    expect(staleBuild(root, inputs, outputs)).toBe(
+      "rule/credential-report/root-row.ts is newer than the build",
+    );
     expect(staleBuild(repo(1_000_000, 2_000_000, ["dist/cli/root-activity.mjs"]), inputs, outputs)).toBe(
       "dist/cli/root-activity.mjs is missing",
     );

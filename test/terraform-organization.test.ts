@@ -6,7 +6,7 @@
  * capabilities CloudFormation needs for it; the aggregator; the outputs a delegated administrator deploys by hand.
  */
 import { describe, expect, it } from "vitest";
-import { memberRoleArn } from "../rule/aws/assume-role.ts";
+import { memberRoleArn } from "../rule/aws/sts.ts";
 import { parseRuleParameters } from "../rule/params.ts";
 import type { Value } from "./support/hcl-expression.ts";
 import { type Instance, loadConfiguration, type Plan, plan, WORLD } from "./support/plan.ts";

@@ -1,5 +1,5 @@
-import { assumeMemberRole, memberRoleArn, sessionName } from "./assume-role.ts";
 import { createRuleClients, type RuleClients } from "./clients.ts";
+import { assumeMemberRole, memberRoleArn, sessionName } from "./sts.ts";
 
 /** What picks the clients for one evaluation. */
 export interface ClientRequest {

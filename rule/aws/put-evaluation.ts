@@ -3,7 +3,7 @@ import {
   PutEvaluationsCommand,
   type PutEvaluationsCommandOutput,
 } from "@aws-sdk/client-config-service";
-import { errorName, errorSummary, outcomeUnknown, PutEvaluationsError } from "../errors.ts";
+import { errorSummary, outcomeUnknown, PutEvaluationsError } from "../errors.ts";
 import { TEST_MODE_TOKEN } from "../event.ts";
 
 /** What Config records for the account. */
@@ -21,14 +21,6 @@ export interface PutOutcome {
   readonly requestId: string | undefined;
   readonly testMode: boolean;
 }
-
-const HINTS: Record<string, string> = {
-  InvalidResultTokenException:
-    "the result token is not valid for this rule and account (expired, or another account's); Config re-invokes the rule on schedule",
-  NoSuchConfigRuleException: "the Config rule no longer exists; the Lambda was invoked for a deleted rule",
-  InvalidParameterValueException: "Config refused a value of the evaluation",
-  AccessDeniedException: "the execution role needs config:PutEvaluations",
-};
 
 /**
  * Posts one evaluation of the account (`AWS::::Account`) to Config. `TESTMODE` tokens are sent with `TestMode`.
@@ -65,17 +57,14 @@ export async function putAccountEvaluation(
       abortSignal ? { abortSignal } : {},
     );
   } catch (error) {
-    const hint = HINTS[errorName(error)];
-    throw new PutEvaluationsError(`${errorSummary(error)}${hint ? ` (${hint})` : ""}`, {
+    throw new PutEvaluationsError(errorSummary(error), {
       cause: error,
       mayHaveRecorded: outcomeUnknown(error),
     });
   }
   const failed = output.FailedEvaluations ?? [];
   if (failed.length > 0) {
-    throw new PutEvaluationsError(
-      `Config did not accept ${failed.length} evaluation(s) it listed as FailedEvaluations`,
-    );
+    throw new PutEvaluationsError(`Config listed ${failed.length} evaluation(s) as FailedEvaluations`);
   }
   return { attempts: output.$metadata.attempts ?? 1, requestId: output.$metadata.requestId, testMode };
 }

@@ -1,8 +1,12 @@
 import { AccountClient } from "@aws-sdk/client-account";
 import { CloudTrailClient, type CloudTrailClientConfig } from "@aws-sdk/client-cloudtrail";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { Pacer } from "../evidence/pacer.ts";
-import { CLIENT_SETTINGS, type ClientSettings, type RoleCredentials } from "./clients.ts";
+import { LOOKUPS_PER_SECOND, PacedHttpHandler, Pacer } from "../cloudtrail/pacer.ts";
+import {
+  CLIENT_SETTINGS,
+  type ClientSettings,
+  type RoleCredentials,
+  requestHandlerOptions,
+} from "./settings.ts";
 
 /** The clients of the CloudTrail lookup, bound to one set of credentials. */
 export interface TrailClients {
@@ -13,9 +17,6 @@ export interface TrailClients {
   /** Closes every client's sockets. */
   destroy(): void;
 }
-
-/** LookupEvents: two requests per second per account and region (CloudTrail API reference). */
-export const LOOKUPS_PER_SECOND = 2;
 
 /**
  * The time the CloudTrail clients wait in: real time, unless a test runs each region's pace in virtual time and
@@ -45,11 +46,7 @@ export function createTrailClients(
   settings: ClientSettings = CLIENT_SETTINGS,
   timing: TrailTiming = {},
 ): TrailClients {
-  const handlerOptions = {
-    connectionTimeout: settings.connectionTimeoutMs,
-    requestTimeout: settings.requestTimeoutMs,
-    throwOnRequestTimeout: true,
-  };
+  const handlerOptions = requestHandlerOptions(settings);
   const common = { retryMode: "standard", ...(credentials ? { credentials } : {}) } as const;
   const regional = new Map<string, CloudTrailClient>();
   const account = new AccountClient({
@@ -82,19 +79,4 @@ export function createTrailClients(
       regional.clear();
     },
   };
-}
-
-/** The SDK's HTTP handler, each request (every attempt, retries included) sent at its pacer's turn. */
-class PacedHttpHandler extends NodeHttpHandler {
-  constructor(
-    private readonly pacer: Pacer,
-    options: ConstructorParameters<typeof NodeHttpHandler>[0],
-  ) {
-    super(options);
-  }
-
-  override async handle(...[request, options]: Parameters<NodeHttpHandler["handle"]>) {
-    await this.pacer.turn(options?.abortSignal as AbortSignal | undefined);
-    return super.handle(request, options);
-  }
 }

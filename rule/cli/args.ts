@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { InvalidParameterError, UsageError } from "../errors.ts";
 import {
   LOOKBACK_DAYS_MAX,
@@ -6,11 +7,9 @@ import {
   REGION_LIST_ALLOWED,
   type RuleParameters,
 } from "../params.ts";
-import { parseTimestamp } from "../timestamp.ts";
+import { formatUtc, parseTimestamp } from "../timestamp.ts";
 import { DEFAULT_MAX_REPORT_AGE, parseDuration } from "./duration.ts";
-
-/** The commands. */
-export type Verb = "evaluate" | "explain" | "help";
+import { CONCURRENCY, OPTIONS, type OptionName, type OptionSpec } from "./options.ts";
 
 /** Where `evaluate` reads the report. */
 export type ReportSource =
@@ -51,214 +50,9 @@ export interface OrganizationScan {
   readonly csv: boolean;
 }
 
-/** `--concurrency` bounds and default. */
-export const CONCURRENCY = { min: 1, max: 64, default: 8 } as const;
-
-/** One option of the command line. */
-export interface OptionSpec {
-  readonly type: "string" | "boolean";
-  /** Placeholder of the value in the usage text, e.g. `<file|->`. */
-  readonly value?: string;
-  readonly short?: string;
-  /** The commands that take it. */
-  readonly commands: readonly Verb[];
-  /** Only together with this (boolean) option or this string option: `--role-arn` goes with `--live`. */
-  readonly with?: string;
-  readonly help: string;
-}
-
-/**
- * Every option, in usage order: the one place to add an option. Values are checked in {@link parseCommand}.
- *
- * @example
- * ```ts
- * OPTIONS["lookback-days"].value; // "<N>"
- * ```
- */
-export const OPTIONS = {
-  report: {
-    type: "string",
-    value: "<file|->",
-    commands: ["evaluate"],
-    help: "the report: raw CSV, or what `aws iam get-credential-report` prints (json, text, yaml, yaml-stream); - or /dev/stdin reads standard input",
-  },
-  live: {
-    type: "boolean",
-    commands: ["evaluate"],
-    help: "fetch the report with the AWS credentials of the environment (profile, SSO, env vars)",
-  },
-  "role-arn": {
-    type: "string",
-    value: "<arn>",
-    commands: ["evaluate"],
-    with: "live",
-    help: "assume this role first (check a member account)",
-  },
-  organization: {
-    type: "boolean",
-    commands: ["evaluate"],
-    with: "live",
-    help: "every account of the organization (Organizations ListAccounts with your credentials: the management account or a delegated administrator)",
-  },
-  "role-name": {
-    type: "string",
-    value: "<name>",
-    commands: ["evaluate"],
-    with: "organization",
-    help: "the role to assume in every other account, e.g. OrganizationAccountAccessRole or an audit role (required)",
-  },
-  concurrency: {
-    type: "string",
-    value: "<n>",
-    commands: ["evaluate"],
-    with: "organization",
-    help: `accounts evaluated at once (${CONCURRENCY.min}-${CONCURRENCY.max}, default ${CONCURRENCY.default})`,
-  },
-  accounts: {
-    type: "string",
-    value: "<id,...>",
-    commands: ["evaluate"],
-    with: "organization",
-    help: "only these accounts (12-digit ids, comma-separated)",
-  },
-  exclude: {
-    type: "string",
-    value: "<id,...>",
-    commands: ["evaluate"],
-    with: "organization",
-    help: "leave these accounts out (12-digit ids, comma-separated)",
-  },
-  csv: {
-    type: "boolean",
-    commands: ["evaluate"],
-    with: "organization",
-    help: "print one CSV row per account (with a header) instead of the table",
-  },
-  timeout: {
-    type: "string",
-    value: "<seconds>",
-    commands: ["evaluate"],
-    with: "live",
-    help: "how long to wait for AWS, report generation included (1-900, default 120; with --organization, per account)",
-  },
-  now: {
-    type: "string",
-    value: "<ISO-8601>",
-    commands: ["evaluate"],
-    help: "evaluation time, with an offset, e.g. 2026-11-29T12:00:00Z (default: now)",
-  },
-  "lookback-days": {
-    type: "string",
-    value: "<N>",
-    commands: ["evaluate"],
-    help: `root use within N days is NON_COMPLIANT (${LOOKBACK_DAYS_MIN}-${LOOKBACK_DAYS_MAX}, default 30)`,
-  },
-  "max-report-age": {
-    type: "string",
-    value: "<duration>",
-    commands: ["evaluate"],
-    help: `an older report cannot vouch for the present: Cannot verify (e.g. 90m, 24h, 7d; default ${DEFAULT_MAX_REPORT_AGE})`,
-  },
-  cloudtrail: {
-    type: "boolean",
-    commands: ["evaluate"],
-    with: "live",
-    help: "also read CloudTrail event history for root events in every enabled region (the default with --live)",
-  },
-  "no-cloudtrail": {
-    type: "boolean",
-    commands: ["evaluate"],
-    with: "live",
-    help: "read the credential report only",
-  },
-  "cloudtrail-regions": {
-    type: "string",
-    value: "<region,...>",
-    commands: ["evaluate"],
-    with: "live",
-    help: "read the event history of these regions instead of every region enabled in the account",
-  },
-  "count-centralized-root-sessions": {
-    type: "boolean",
-    commands: ["evaluate"],
-    with: "live",
-    help: "root sessions opened with sts:AssumeRoot count as root use (by default they are listed, not counted)",
-  },
-  "fail-on-active-access-keys": {
-    type: "boolean",
-    commands: ["evaluate"],
-    help: "an active root access key is NON_COMPLIANT even if unused",
-  },
-  json: {
-    type: "boolean",
-    commands: ["evaluate", "explain"],
-    help: "print one JSON object instead of text",
-  },
-  help: { type: "boolean", short: "h", commands: ["evaluate", "explain", "help"], help: "this text" },
-  version: { type: "boolean", commands: [], help: "the version" },
-} as const satisfies Record<string, OptionSpec>;
-
-export type OptionName = keyof typeof OPTIONS;
-
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
-/**
- * The `--help` text, written from {@link OPTIONS}.
- *
- * @example
- * ```ts
- * console.log(USAGE);
- * ```
- */
-export const USAGE = usage();
-
-function usage(): string {
-  const rows = (Object.entries(OPTIONS) as Array<[string, OptionSpec]>).map(([name, spec]) => [
-    `${spec.short ? `-${spec.short}, ` : ""}--${name}${spec.value ? ` ${spec.value}` : ""}${spec.with ? ` (with --${spec.with})` : ""}`,
-    spec.help,
-  ]);
-  const width = Math.max(...rows.map(([left]) => (left as string).length)) + 2;
-  return [
-    "Usage:",
-    "  root-activity evaluate --report <file|-> [options]   evaluate a downloaded credential report",
-    "  root-activity evaluate --live [--role-arn <arn>] [options]",
-    "                                                       fetch and evaluate the current account's report",
-    "  root-activity evaluate --live --organization --role-name <name> [--json | --csv] [options]",
-    "                                                       every account of the organization",
-    "  root-activity explain [--json]                       how to remediate a NON_COMPLIANT account",
-    "  root-activity help | --help | -h | --version",
-    "",
-    "Options:",
-    ...rows.flatMap(([left, help]) =>
-      wrap(help as string, 100 - 2 - width).map(
-        (line, i) => `  ${(i === 0 ? (left as string) : "").padEnd(width)}${line}`,
-      ),
-    ),
-    "",
-    "Examples:",
-    "  aws iam get-credential-report | root-activity evaluate --report -",
-    "  root-activity evaluate --live --role-arn arn:aws:iam::444455556666:role/audit --json",
-    "  root-activity evaluate --live --cloudtrail-regions us-east-1,eu-west-1",
-    "  root-activity evaluate --live --organization --role-name OrganizationAccountAccessRole --csv",
-    "",
-    'Exit status: 0 COMPLIANT, 1 NON_COMPLIANT (including "Cannot verify"), 2 usage, input or AWS error.',
-  ].join("\n");
-}
-
-/** Splits `text` into lines of at most `width` characters, at spaces. */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return [...lines, line];
-}
-
-/** What the tokenizer found: the positionals, and each option's value (`true` for a boolean). */
+/** What the command line holds: the positionals, and each option's value (`true` for a boolean). */
 interface Tokens {
   readonly positionals: string[];
   readonly values: Map<OptionName, string | true>;
@@ -272,55 +66,47 @@ function specOf(name: OptionName): OptionSpec {
   return OPTIONS[name];
 }
 
+/** {@link OPTIONS} as `node:util` `parseArgs` takes them. */
+const PARSE_ARGS_OPTIONS = Object.fromEntries(
+  (Object.entries(OPTIONS) as Array<[OptionName, OptionSpec]>).map(([name, spec]) => [
+    name,
+    { type: spec.type, ...(spec.short ? { short: spec.short } : {}) },
+  ]),
+) as NonNullable<ParseArgsConfig["options"]>;
+
 /**
- * Splits the arguments into options and positionals by {@link OPTIONS}: `--name value` and `--name=value` for
- * string options (a value may start with a dash, as `-1` or `-` do), `--name` for booleans, `-h`, and `--` to end
- * the options. Every problem is a {@link UsageError} naming the option.
+ * Splits the arguments with `node:util` `parseArgs` (`--name value`, `--name=value`, `-h`, `--` ending the
+ * options), leniently so that every problem gets this CLI's own message naming the option: an unknown option, one
+ * given twice, a value for a boolean, and a string option without its value (at the end, or followed by another of
+ * this CLI's options: `--report --live`). A value may start with a dash, as `-` (standard input) does.
  */
 function tokenize(argv: readonly string[]): Tokens {
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: PARSE_ARGS_OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const positionals: string[] = [];
   const values = new Map<OptionName, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--") {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith("-") || arg === "-") {
-      positionals.push(arg);
-      continue;
-    }
-    let name: string;
-    let inline: string | undefined;
-    if (arg.startsWith("--")) {
-      const eq = arg.indexOf("=");
-      name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-      inline = eq === -1 ? undefined : arg.slice(eq + 1);
-    } else {
-      const short = (Object.entries(OPTIONS) as Array<[OptionName, OptionSpec]>).find(
-        ([, spec]) => spec.short === arg.slice(1),
-      );
-      if (!short) throw new UsageError(`unknown option ${JSON.stringify(arg)} (see --help)`);
-      name = short[0];
-    }
-    if (!isOption(name)) throw new UsageError(`unknown option ${JSON.stringify(`--${name}`)} (see --help)`);
+  for (const token of tokens) {
+    if (token.kind === "positional") positionals.push(token.value);
+    if (token.kind !== "option") continue;
+    const { name, rawName } = token;
+    if (!isOption(name)) throw new UsageError(`unknown option ${JSON.stringify(rawName)} (see --help)`);
     if (values.has(name)) throw new UsageError(`--${name} is given twice`);
     const spec = specOf(name);
     if (spec.type === "boolean") {
-      if (inline !== undefined) throw new UsageError(`--${name} takes no value (got "${inline}")`);
+      if (token.value !== undefined) throw new UsageError(`--${name} takes no value (got "${token.value}")`);
       values.set(name, true);
       continue;
     }
-    if (inline !== undefined) {
-      values.set(name, inline);
-      continue;
-    }
-    const next = argv[i + 1];
-    if (next === undefined || (next.startsWith("--") && isOption(next.slice(2).split("=")[0] as string))) {
-      throw new UsageError(`--${name} needs a value: ${spec.value}`);
-    }
-    values.set(name, next);
-    i++;
+    const value = token.value;
+    const anotherOption =
+      !token.inlineValue && value?.startsWith("--") && isOption(value.slice(2).split("=")[0] as string);
+    if (value === undefined || anotherOption) throw new UsageError(`--${name} needs a value: ${spec.value}`);
+    values.set(name, value);
   }
   return { positionals, values };
 }
@@ -385,7 +171,7 @@ export function parseCommand(argv: readonly string[], currentTime: Date): Comman
     source: live
       ? { kind: "live", ...(roleArn ? { roleArn } : {}) }
       : { kind: "file", path: report as string },
-    now: parseNow(string("now"), currentTime),
+    now: parseNow(string("now"), currentTime, live),
     params: parseParams(
       string("lookback-days"),
       values.has("fail-on-active-access-keys"),
@@ -454,12 +240,22 @@ function parseAccountIds(option: "accounts" | "exclude", text: string): string[]
   return [...new Set(ids)];
 }
 
-function parseNow(value: string | undefined, currentTime: Date): Date {
+/**
+ * `--now`: any instant for a report file; with `--live` none after the current time, since the evidence read now
+ * cannot say what will have happened by then (and CloudTrail refuses a time range that starts in the future).
+ */
+function parseNow(value: string | undefined, currentTime: Date, live: boolean): Date {
   if (value === undefined) return currentTime;
   const now = parseTimestamp(value);
   if (!now) {
     throw new UsageError(
       `--now ${JSON.stringify(value)} is not an ISO 8601 date-time with offset, e.g. 2026-11-29T12:00:00Z`,
+    );
+  }
+  if (live && now.getTime() > currentTime.getTime()) {
+    throw new UsageError(
+      `--now ${JSON.stringify(value)} is in the future (it is ${formatUtc(currentTime)}): with --live the evidence ` +
+        "is read now, so evaluate at the current time (leave --now out) or at a time in the past",
     );
   }
   return now;

@@ -1,4 +1,4 @@
-import type { RootEvent } from "../evidence/types.ts";
+import type { RootEvent } from "../cloudtrail/types.ts";
 import type { RuleParameters } from "../params.ts";
 import { formatUtc } from "../timestamp.ts";
 import type { CloudTrailFindings, Verdict } from "../verdict.ts";

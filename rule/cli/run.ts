@@ -1,14 +1,13 @@
-import { assumeMemberRole, sessionName } from "../aws/assume-role.ts";
 import { createRuleClients } from "../aws/clients.ts";
-import type { ReportProgress } from "../aws/credential-report.ts";
-import { AccountMismatchError, RootActivityError, UsageError } from "../errors.ts";
-import { evaluate } from "../evaluate.ts";
-import { gatherEvidence } from "../evidence/gather.ts";
-import type { Evidence } from "../evidence/types.ts";
+import type { RoleCredentials } from "../aws/settings.ts";
+import { assumeMemberRole, callerIdentity, sessionName } from "../aws/sts.ts";
+import { type EvidenceSource, evaluateAccount } from "../evaluate-account.ts";
+import type { GatherProgress } from "../evidence/types.ts";
 import { REMEDIATION_STEPS, remediationText } from "../remediation.ts";
-import { type Command, parseCommand, USAGE } from "./args.ts";
+import { type Command, parseCommand } from "./args.ts";
 import { type ReportInfo, toJson, toText } from "./format.ts";
 import { cliMessage, type MessageContext } from "./messages.ts";
+import { USAGE } from "./options.ts";
 import { loadReport, type Stdin } from "./read-report.ts";
 
 /** What the CLI touches outside itself; tests pass their own. */
@@ -21,9 +20,14 @@ export interface CliIo {
   readonly version?: string;
   /** Stderr when it is a terminal (the organization scan's progress bar draws there); absent otherwise. */
   readonly terminal?: { readonly write: (text: string) => void; readonly columns: number } | undefined;
+  /**
+   * Asked for by a command that can stop early and still say what it found (the organization scan): from then on,
+   * Ctrl-C aborts the signal instead of ending the process. Absent: Ctrl-C ends the process.
+   */
+  readonly catchInterrupt?: () => AbortSignal;
 }
 
-/** Exit statuses, as documented in the README. */
+/** Exit statuses, as documented in docs/cli.md. */
 export const EXIT = { compliant: 0, nonCompliant: 1, error: 2 } as const;
 
 /**
@@ -72,89 +76,93 @@ async function execute(command: Command, io: CliIo, clock: () => number): Promis
         const { runOrganization } = await import("./organization/run.ts");
         return await runOrganization({ ...command, organization: command.organization }, io, clock);
       }
-      const limits = { maxReportAgeMs: command.maxReportAgeMs, maxReportAge: command.maxReportAge };
-      const { evidence, info, expectedAccountId } =
-        command.source.kind === "file"
-          ? await fromFile(command.source.path, io, limits)
-          : await fromAws(command, command.source.roleArn, io, clock, limits);
-      const verdict = evaluate(evidence, command.now, command.params, {
-        maxReportAgeMs: command.maxReportAgeMs,
-      });
-      if (expectedAccountId && verdict.accountId && verdict.accountId !== expectedAccountId) {
-        throw new AccountMismatchError(expectedAccountId, verdict.accountId);
-      }
-      io.stdout(
-        command.json
-          ? JSON.stringify(toJson(verdict, command.now, command.params, info))
-          : toText(verdict, command.now, command.params, info),
-      );
-      return verdict.complianceType === "COMPLIANT" ? EXIT.compliant : EXIT.nonCompliant;
+      return await evaluateOne(command, io, clock);
     }
   }
 }
 
-type Limits = Pick<ReportInfo, "maxReportAgeMs" | "maxReportAge">;
+type EvaluateCommand = Extract<Command, { kind: "evaluate" }>;
 
-async function fromFile(path: string, io: CliIo, limits: Limits) {
-  const report = await loadReport(path, io.stdin ?? (() => process.stdin));
-  const info: ReportInfo = {
-    source: report.source,
-    format: report.format,
-    path,
-    generatedTime: report.generatedTime,
-    ...limits,
-  };
-  const evidence: Evidence = {
-    report: { content: report.content, generatedTime: report.generatedTime },
-    cloudTrail: null,
-  };
-  return { evidence, info, expectedAccountId: undefined };
-}
-
-async function fromAws(
-  command: Extract<Command, { kind: "evaluate" }>,
-  roleArn: string | undefined,
-  io: CliIo,
-  clock: () => number,
-  limits: Limits,
-) {
-  const timeoutSeconds = command.timeoutSeconds;
-  prepareSdkEnvironment();
-  const deadline = clock() + timeoutSeconds * 1000;
-  const expectedAccountId = roleArn?.split(":")[4];
-  const clients = createRuleClients(
-    roleArn ? await assumeWithProgress(roleArn, expectedAccountId ?? "", timeoutSeconds, io) : undefined,
-  );
+/** `evaluate --report` and `evaluate --live`: one account, through the rule's one evaluation path. */
+async function evaluateOne(command: EvaluateCommand, io: CliIo, clock: () => number): Promise<number> {
+  const deadline = clock() + command.timeoutSeconds * 1000;
+  const limits = { maxReportAgeMs: command.maxReportAgeMs, maxReportAge: command.maxReportAge };
+  let info: ReportInfo;
+  let source: EvidenceSource;
+  let accountId: string | undefined;
+  let destroy = () => {};
+  if (command.source.kind === "file") {
+    const report = await loadReport(command.source.path, io.stdin ?? (() => process.stdin));
+    info = {
+      source: report.source,
+      format: report.format,
+      path: command.source.path,
+      ...limits,
+      generatedTime: report.generatedTime,
+    };
+    source = { kind: "report", report: { content: report.content, generatedTime: report.generatedTime } };
+  } else {
+    prepareSdkEnvironment();
+    const live = await liveAccount(command.source.roleArn, command.timeoutSeconds, io);
+    const clients = createRuleClients(live.credentials);
+    destroy = clients.destroy;
+    accountId = live.accountId;
+    source = { kind: "aws", clients };
+    info = { source: "live", format: "live", ...limits, generatedTime: null };
+  }
   try {
-    const gathered = await gatherEvidence(clients, {
+    const { verdict, gathered } = await evaluateAccount({
+      source,
+      accountId,
       params: command.params,
       now: command.now,
       deadline,
       clock,
+      maxReportAgeMs: command.maxReportAgeMs,
       onProgress: (progress) => io.stderr(progressLine(progress)),
     });
-    const info: ReportInfo = {
-      source: "live",
-      format: "live",
-      generatedTime: gathered.evidence.report.generatedTime,
-      ...limits,
-    };
-    return { evidence: gathered.evidence, info, expectedAccountId };
-  } catch (error) {
-    if (error instanceof RootActivityError) throw error;
-    throw new UsageError(
-      `cannot fetch the credential report: ${cliMessage(error, { timeoutSeconds, roleArn })}`,
-      { cause: error },
+    if (gathered) info = { ...info, generatedTime: gathered.evidence.report.generatedTime };
+    io.stdout(
+      command.json
+        ? JSON.stringify(toJson(verdict, command.now, command.params, info))
+        : toText(verdict, command.now, command.params, info),
     );
+    return verdict.complianceType === "COMPLIANT" ? EXIT.compliant : EXIT.nonCompliant;
   } finally {
-    clients.destroy();
+    destroy();
   }
 }
 
 /**
+ * The account `--live` evaluates and the credentials to read it with: the role of `--role-arn` (its account), or
+ * the environment's own credentials and the account STS says they are (`sts:GetCallerIdentity`, which needs no
+ * permission), so a report of any other account is refused as the Lambda refuses it.
+ */
+async function liveAccount(
+  roleArn: string | undefined,
+  timeoutSeconds: number,
+  io: CliIo,
+): Promise<{ accountId: string; credentials: RoleCredentials | undefined }> {
+  const abortSignal = AbortSignal.timeout(timeoutSeconds * 1000);
+  if (roleArn === undefined) {
+    const me = await callerIdentity({ abortSignal });
+    return { accountId: me.accountId, credentials: undefined };
+  }
+  const accountId = roleArn.split(":")[4] ?? "";
+  io.stderr(`Assuming ${roleArn}...`);
+  const credentials = await assumeMemberRole({
+    roleArn,
+    accountId,
+    sessionName: sessionName("cli"),
+    abortSignal,
+  });
+  return { accountId, credentials };
+}
+
+/**
  * The SDK reads `AWS_REGION` only, the AWS CLI `AWS_DEFAULT_REGION` too: a terminal set up for the AWS CLI works
- * here as well. Node 20 is past its end of life and the SDK warns about it in nine lines on every run; the README
- * states the supported versions, and the CLI keeps to the output it promises (`false` shows the warning). These
+ * here as well. Node 20 is past its end of life and the SDK warns about it in nine lines on every run; the docs
+ * state the supported versions, and the CLI keeps to the output it promises (`false` shows the warning). These
  * three are the only variables the CLI's own code touches (test/security.test.ts).
  */
 function prepareSdkEnvironment(): void {
@@ -164,19 +172,7 @@ function prepareSdkEnvironment(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 }
 
-function assumeWithProgress(roleArn: string, accountId: string, timeoutSeconds: number, io: CliIo) {
-  io.stderr(`Assuming ${roleArn}...`);
-  return assumeMemberRole({
-    roleArn,
-    accountId,
-    sessionName: sessionName("cli"),
-    abortSignal: AbortSignal.timeout(timeoutSeconds * 1000),
-  });
-}
-
-function progressLine(
-  progress: ReportProgress | { readonly kind: "cloudtrail"; readonly regions: number },
-): string {
+function progressLine(progress: GatherProgress): string {
   if (progress.kind === "cloudtrail") {
     return `Reading CloudTrail event history in ${progress.regions} region${progress.regions === 1 ? "" : "s"}...`;
   }

@@ -1,51 +1,15 @@
 import { setMaxListeners } from "node:events";
 import type { RuleClients } from "../aws/clients.ts";
-import {
-  type FetchedReport,
-  type FetchReportOptions,
-  fetchCredentialReport,
-  type ReportProgress,
-} from "../aws/credential-report.ts";
-import type { RuleParameters } from "../params.ts";
-import type { Evidence } from "./types.ts";
-
-/** How to gather one account's evidence. */
-export interface GatherOptions {
-  readonly params: RuleParameters;
-  /** The evaluation time: CloudTrail is searched from `min(lookbackDays, 90)` days before it. */
-  readonly now: Date;
-  /** Epoch ms by which all evidence must be in hand. */
-  readonly deadline: number;
-  readonly clock?: () => number;
-  readonly sleep?: FetchReportOptions["sleep"];
-  readonly random?: FetchReportOptions["random"];
-  readonly onProgress?: (
-    progress: ReportProgress | { readonly kind: "cloudtrail"; readonly regions: number },
-  ) => void;
-}
-
-/** What the CloudTrail part cost, for the log line. */
-export interface CloudTrailStats {
-  readonly regions: number;
-  /** LookupEvents pages read. */
-  readonly pages: number;
-  readonly retries: number;
-  readonly durationMs: number;
-}
-
-/** One account's evidence, and what it took to get it. */
-export interface GatheredEvidence {
-  readonly evidence: Evidence;
-  readonly report: FetchedReport;
-  /** Null when CloudTrail was not asked for (`cloudTrailLookup=false`). */
-  readonly cloudTrail: CloudTrailStats | null;
-}
+import { type FetchedReport, fetchCredentialReport } from "../credential-report/fetch.ts";
+import { abortAfter, type DeadlineSignal } from "../deadline.ts";
+import type { GatheredEvidence, GatherOptions } from "./types.ts";
 
 /**
  * Gathers the evidence `evaluate` decides from, for the account of `clients`' credentials: the credential report
  * (generated and waited for when needed) and, unless `cloudTrailLookup` is false, the root events of CloudTrail
  * event history in every enabled region (or `cloudTrailRegions`), both at once and both bound by `deadline`.
- * The Lambda, `evaluate --live` and the organization scan all call it. A report that cannot be fetched throws
+ * `evaluateAccount` calls it for every surface (the Lambda, `evaluate --live`, the organization scan). A report
+ * that cannot be fetched throws
  * (and stops the CloudTrail part); CloudTrail that cannot be read is evidence too (`status: "unavailable"`):
  * `evaluate` decides whether the report alone is enough.
  *
@@ -60,20 +24,13 @@ export async function gatherEvidence(
   options: GatherOptions,
 ): Promise<GatheredEvidence> {
   const clock = options.clock ?? Date.now;
-  // One controller, aborted at the deadline by a timer that holds it: Node 20 drops the timer of an
-  // AbortSignal.timeout() held only by AbortSignal.any() at the next garbage collection (nodejs/node#57736), and a
-  // region that never answers would then hold the invocation until Lambda kills it.
-  const stop = new AbortController();
-  const atDeadline = setTimeout(
-    () => stop.abort(new DOMException("the deadline of the evidence passed", "TimeoutError")),
-    Math.max(1, options.deadline - clock()),
-  );
+  const stop = abortAfter(options.deadline - clock(), options.signal);
   // Every region's requests and paced waits listen to it at once (17 regions and more): not a leak.
   setMaxListeners(1_000, stop.signal);
   try {
     return await gatherWithin(clients, options, clock, stop);
   } finally {
-    clearTimeout(atDeadline);
+    stop.dispose();
   }
 }
 
@@ -81,17 +38,18 @@ async function gatherWithin(
   clients: Pick<RuleClients, "iam" | "trail">,
   options: GatherOptions,
   clock: () => number,
-  stop: AbortController,
+  stop: DeadlineSignal,
 ): Promise<GatheredEvidence> {
   // Loaded only when the parameters ask for CloudTrail: its SDKs stay out of the function's init.
   const trail = options.params.cloudTrailLookup
-    ? import("./read-cloudtrail.ts").then((m) => m.readCloudTrail(clients, options, stop.signal, clock))
+    ? import("../cloudtrail/read.ts").then((m) => m.readCloudTrail(clients, options, stop.signal, clock))
     : null;
   let report: FetchedReport;
   try {
     report = await fetchCredentialReport(clients.iam, {
       deadline: options.deadline,
       clock,
+      signal: stop.signal,
       ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(options.random ? { random: options.random } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -46,7 +46,7 @@ const trimPlugins = (): Plugin[] => [
 ];
 
 /**
- * Rewrites `rule/aws/assume-role.ts` at build time so that `@aws-sdk/client-sts` is imported on the first
+ * Rewrites `rule/aws/sts.ts` at build time so that `@aws-sdk/client-sts` is imported on the first
  * AssumeRole, not at init (only organization rules assume a role). Fails the build when the source no longer
  * has the lines it rewrites.
  */
@@ -54,16 +54,16 @@ function lazyStsPlugin(): Plugin {
   return {
     name: "lazy-sts",
     setup(b) {
-      b.onLoad({ filter: /[\\/]rule[\\/]aws[\\/]assume-role\.ts$/ }, (args) => {
+      b.onLoad({ filter: /[\\/]rule[\\/]aws[\\/]sts\.ts$/ }, (args) => {
         const source = readFileSync(args.path, "utf8");
         const edits: Array<[string, string]> = [
           [
-            'import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";',
+            'import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";',
             'import type { STSClient } from "@aws-sdk/client-sts";',
           ],
           [
-            "export function createStsClient(settings: ClientSettings = CLIENT_SETTINGS): STSClient {\n  return new STSClient(",
-            'export async function createStsClient(settings: ClientSettings = CLIENT_SETTINGS): Promise<STSClient> {\n  const { STSClient } = await import("@aws-sdk/client-sts");\n  return new STSClient(',
+            "export function createStsClient(settings: ClientSettings = CLIENT_SETTINGS, maxAttempts = 3): STSClient {\n  return new STSClient(",
+            'export async function createStsClient(settings: ClientSettings = CLIENT_SETTINGS, maxAttempts = 3): Promise<STSClient> {\n  const { STSClient } = await import("@aws-sdk/client-sts");\n  return new STSClient(',
           ],
           [
             "function sharedSts(): STSClient {\n  sts ??= createStsClient();",
@@ -74,6 +74,14 @@ function lazyStsPlugin(): Plugin {
             "const client = input.client ?? (await sharedSts());",
           ],
           ["new AssumeRoleCommand({", 'new (await import("@aws-sdk/client-sts")).AssumeRoleCommand({'],
+          [
+            "const sts = input.client ?? createStsClient();",
+            "const sts = input.client ?? (await createStsClient());",
+          ],
+          [
+            "new GetCallerIdentityCommand({})",
+            'new (await import("@aws-sdk/client-sts")).GetCallerIdentityCommand({})',
+          ],
         ];
         let contents = source;
         for (const [from, to] of edits) {
@@ -156,7 +164,7 @@ export const BUNDLE_VARIANTS: readonly BundleVariant[] = [
     id: "split-trimmed-xml-lazy-sts",
     summary: "split-trimmed-xml + `@aws-sdk/client-sts` imported on the first AssumeRole (rule/ change)",
     proposal:
-      'rule/aws/assume-role.ts: `import type { STSClient }` at the top and `const { AssumeRoleCommand, STSClient } = await import("@aws-sdk/client-sts")` in assumeMemberRole, so single-account rules never load STS',
+      'rule/aws/sts.ts: `import type { STSClient }` at the top and `const { AssumeRoleCommand, STSClient } = await import("@aws-sdk/client-sts")` in assumeMemberRole, so single-account rules never load STS',
     options: { splitting: true, plugins: [...trimPlugins(), sdkXmlTextInOneSlice(), lazyStsPlugin()] },
   },
   {

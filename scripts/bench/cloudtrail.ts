@@ -3,7 +3,7 @@
  * each answer one empty page, and an account with 1 000 events of centralized root sessions in one region, which
  * do not count by default, so every page of that region is read at LookupEvents' 2 requests per second.
  */
-import { Pacer } from "../../rule/evidence/pacer.ts";
+import { Pacer } from "../../rule/cloudtrail/pacer.ts";
 import { DEFAULT_ENABLED_REGIONS } from "../local-aws/account.ts";
 import { centralizedRootSessionEvent } from "../local-aws/cloudtrail-records.ts";
 import type { Scenario } from "./first-invocation.ts";

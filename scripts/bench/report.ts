@@ -661,7 +661,7 @@ const STRATEGY_DISCUSSION = [
     "And it is not ours to ship: the runtime's SDK version is unpublished and changes under the function; DEVELOPERS " +
     "guidance is to bundle our own, pinned SDK.",
   "- `split-trimmed-xml-lazy-sts` (proposal): single-account rules never call STS, yet `@aws-sdk/client-sts` is " +
-    "imported at init by rule/aws/assume-role.ts. Importing it on the first AssumeRole takes 22 KiB off the init " +
+    "imported at init by rule/aws/sts.ts. Importing it on the first AssumeRole takes 22 KiB off the init " +
     "code; the timing gain is small (a few ms, near this machine's noise), so it is offered, not required.",
   "- `split-trimmed-xml-bare-logger` (measurement, not shippable): Powertools Logger replaced by a bare JSON " +
     "writer, to size what the logger costs at init: about 19 KiB of init code and a few ms. Making it lazy would save " +

@@ -82,7 +82,8 @@ function randomKeyChars(count: number): string {
 }
 
 /**
- * Credentials known to the server: the home account's base credentials and those minted by AssumeRole.
+ * Credentials known to the server: two identities of the home account (the Lambda function's execution role
+ * session, and a person's IAM Identity Center session at a workstation) and those minted by AssumeRole.
  *
  * @example
  * ```ts
@@ -91,8 +92,10 @@ function randomKeyChars(count: number): string {
  * ```
  */
 export class CredentialStore {
-  /** The home account's base credentials (a Lambda execution role session). */
+  /** The home account's base credentials of the function (its execution role session). */
   readonly home: IssuedCredentials;
+  /** A person's credentials in the home account: an IAM Identity Center session with a read-only audit role. */
+  readonly workstation: IssuedCredentials;
   private readonly byKey = new Map<string, IssuedCredentials>();
 
   constructor(homeAccountId: string) {
@@ -104,7 +107,16 @@ export class CredentialStore {
       arn: `arn:aws:sts::${homeAccountId}:assumed-role/root-activity-lambda/root-activity`,
       userId: "AROALOCALHOME00000001:root-activity",
     };
+    this.workstation = {
+      accessKeyId: "ASIALOCALDEVELOPER01",
+      secretAccessKey: "local-aws-developer-secret-access-key",
+      sessionToken: "local-aws-developer-session-token",
+      accountId: homeAccountId,
+      arn: `arn:aws:sts::${homeAccountId}:assumed-role/AWSReservedSSO_SecurityAudit_0123456789abcdef/developer`,
+      userId: "AROALOCALDEVELOPER001:developer",
+    };
     this.byKey.set(this.home.accessKeyId, this.home);
+    this.byKey.set(this.workstation.accessKeyId, this.workstation);
   }
 
   /**
@@ -156,7 +168,7 @@ export class CredentialStore {
   }
 
   /**
-   * Forgets every minted credential; the home credentials stay.
+   * Forgets every minted credential; the home account's two identities stay.
    *
    * @example
    * ```ts
@@ -166,5 +178,6 @@ export class CredentialStore {
   clear(): void {
     this.byKey.clear();
     this.byKey.set(this.home.accessKeyId, this.home);
+    this.byKey.set(this.workstation.accessKeyId, this.workstation);
   }
 }

@@ -262,9 +262,9 @@ export function startBanner(aws: LocalAws, options: LocalAwsOptions, generatedTi
     ...endpoints.map((name): [string, string] => [name, aws.url]),
     ["AWS_REGION", region],
     ["AWS_DEFAULT_REGION", region],
-    ["AWS_ACCESS_KEY_ID", aws.env.AWS_ACCESS_KEY_ID ?? ""],
-    ["AWS_SECRET_ACCESS_KEY", aws.env.AWS_SECRET_ACCESS_KEY ?? ""],
-    ["AWS_SESSION_TOKEN", aws.env.AWS_SESSION_TOKEN ?? ""],
+    ["AWS_ACCESS_KEY_ID", aws.workstationEnv.AWS_ACCESS_KEY_ID ?? ""],
+    ["AWS_SECRET_ACCESS_KEY", aws.workstationEnv.AWS_SECRET_ACCESS_KEY ?? ""],
+    ["AWS_SESSION_TOKEN", aws.workstationEnv.AWS_SESSION_TOKEN ?? ""],
     ["AWS_PAGER", ""],
   ];
   const state = {

@@ -64,6 +64,33 @@ export type {
 /** The default home account id. */
 export const DEFAULT_HOME_ACCOUNT_ID = "111122223333";
 
+/**
+ * The message AWS gives with an error the test injected without one: for an access denial, AWS's sentence naming
+ * the identity that signed the request and the action (IAM User Guide, "Troubleshoot access denied error
+ * messages"); otherwise the code.
+ */
+function defaultFaultMessage(
+  code: string,
+  service: ServiceName,
+  action: string,
+  identification: Identification,
+): string {
+  if (code !== "AccessDenied" && code !== "AccessDeniedException") return code;
+  const who = identification.kind === "unknown" ? "anonymous" : identification.caller.arn;
+  const permission = `${IAM_PREFIX[service]}:${action}`;
+  return `User: ${who} is not authorized to perform: ${permission} because no identity-based policy allows the ${permission} action`;
+}
+
+/** The IAM service prefix of each service the endpoint speaks (Service Authorization Reference). */
+const IAM_PREFIX: Record<ServiceName, string> = {
+  iam: "iam",
+  sts: "sts",
+  config: "config",
+  cloudtrail: "cloudtrail",
+  account: "account",
+  organizations: "organizations",
+};
+
 function errorFor(service: ServiceName, status: number, code: string, message: string): WireResponse {
   switch (service) {
     case "config":
@@ -107,9 +134,22 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** `AWS_ENDPOINT_URL_<SERVICE>` of every service the endpoint speaks, all pointing at `url`. */
+function endpointsOf(url: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_IAM: url,
+    AWS_ENDPOINT_URL_CONFIG_SERVICE: url,
+    AWS_ENDPOINT_URL_STS: url,
+    AWS_ENDPOINT_URL_CLOUDTRAIL: url,
+    AWS_ENDPOINT_URL_ACCOUNT: url,
+    AWS_ENDPOINT_URL_ORGANIZATIONS: url,
+  };
+}
+
 class LocalAwsServer implements LocalAws {
   readonly url: string;
   readonly env: Record<string, string>;
+  readonly workstationEnv: Record<string, string>;
   readonly homeAccountId: string;
   now: () => Date;
   lookupNow: ((region: string) => Date) | undefined = undefined;
@@ -148,13 +188,16 @@ class LocalAwsServer implements LocalAws {
     this.directory = new Directory(homeAccountId);
     this.organization = new OrganizationDirectory(homeAccountId, () => this.now());
     const home = this.credentials.home;
+    const workstation = this.credentials.workstation;
+    this.workstationEnv = Object.freeze({
+      ...endpointsOf(this.url),
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: workstation.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: workstation.secretAccessKey,
+      AWS_SESSION_TOKEN: workstation.sessionToken,
+    });
     this.env = Object.freeze({
-      AWS_ENDPOINT_URL_IAM: this.url,
-      AWS_ENDPOINT_URL_CONFIG_SERVICE: this.url,
-      AWS_ENDPOINT_URL_STS: this.url,
-      AWS_ENDPOINT_URL_CLOUDTRAIL: this.url,
-      AWS_ENDPOINT_URL_ACCOUNT: this.url,
-      AWS_ENDPOINT_URL_ORGANIZATIONS: this.url,
+      ...endpointsOf(this.url),
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: home.accessKeyId,
       AWS_SECRET_ACCESS_KEY: home.secretAccessKey,
@@ -301,7 +344,12 @@ class LocalAwsServer implements LocalAws {
         this.onCall?.(call);
         return;
       case "error":
-        response = errorFor(routed.service, fault.status, fault.code, fault.message ?? fault.code);
+        response = errorFor(
+          routed.service,
+          fault.status,
+          fault.code,
+          fault.message ?? defaultFaultMessage(fault.code, routed.service, routed.action, identification),
+        );
         break;
       case "raw":
         response = {

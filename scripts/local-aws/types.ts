@@ -202,8 +202,16 @@ export interface AddRoleOptions {
 export interface LocalAws {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
-  /** Endpoint URLs, region and the home account's credentials, ready for `process.env`. */
+  /**
+   * Endpoint URLs, region and the credentials of the Lambda function's execution role session in the home account
+   * (`assumed-role/root-activity-lambda/root-activity`), ready for `process.env`.
+   */
   readonly env: Record<string, string>;
+  /**
+   * The same endpoints with a person's credentials in the home account (an IAM Identity Center session,
+   * `assumed-role/AWSReservedSSO_SecurityAudit_…/developer`): what `npm run local-aws` prints for a shell.
+   */
+  readonly workstationEnv: Record<string, string>;
   /** The account whose base credentials are in `env`; default `111122223333`. */
   readonly homeAccountId: string;
   /** Server clock (4-hour rule, STS expirations); settable. */

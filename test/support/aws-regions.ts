@@ -39,3 +39,15 @@ export function regionsOf(partition: string): string[] {
     .filter((region) => !region.endsWith("-global"))
     .sort();
 }
+
+/**
+ * Every partition of the SDK's endpoint data (`aws`, `aws-cn`, `aws-us-gov`, the isolated ones, `aws-eusc`…).
+ *
+ * @example
+ * ```ts
+ * partitionIds().flatMap(regionsOf); // every Region of every partition
+ * ```
+ */
+export function partitionIds(): string[] {
+  return partitions().partitions.map((partition) => partition.id);
+}

@@ -2,8 +2,8 @@
  * CloudTrail evidence for `evaluate()` tests, built from real-shaped CloudTrail records (the local endpoint's
  * builders) through the rule's own classifier, as `gatherEvidence` builds it.
  */
-import { classifyCloudTrailRecord } from "../../rule/evidence/root-event.ts";
-import type { CloudTrailRead, RootEvent } from "../../rule/evidence/types.ts";
+import { classifyCloudTrailRecord } from "../../rule/cloudtrail/root-event.ts";
+import type { CloudTrailRead, RootEvent } from "../../rule/cloudtrail/types.ts";
 import type { CloudTrailRecord } from "../../scripts/local-aws/cloudtrail-records.ts";
 
 export * from "../../scripts/local-aws/cloudtrail-records.ts";

@@ -1,7 +1,7 @@
 /**
- * The control map docs/controls.yaml, validated, and the README section rendered from it.
+ * The control map docs/controls.yaml, validated, and the section of docs/compliance.md rendered from it.
  *
- * The README holds the rendered section between BEGIN and END markers; test/controls.test.ts
+ * docs/compliance.md holds the rendered section between BEGIN and END markers; test/controls.test.ts
  * fails when it differs and prints the section to paste.
  *
  * @example
@@ -110,7 +110,7 @@ export function parseControlMap(source: string): ControlMap {
 
 const cell = (value: string): string => value.replaceAll("|", "\\|").replaceAll("\n", " ");
 
-/** The README's evidence section (without the markers) for a control map. */
+/** The evidence section of docs/compliance.md (without the markers) for a control map. */
 export function renderEvidenceSection(map: ControlMap): string {
   const rows = map.controls.map((control) => {
     const requires = Object.entries(control.requires)

@@ -4,9 +4,10 @@
  * is the behaviour; test/clients.test.ts pins the real settings.
  */
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
-import { assumeMemberRole, createStsClient } from "../../rule/aws/assume-role.ts";
 import { ClientCache } from "../../rule/aws/client-cache.ts";
-import { CLIENT_SETTINGS, type ClientSettings, createRuleClients } from "../../rule/aws/clients.ts";
+import { createRuleClients } from "../../rule/aws/clients.ts";
+import { CLIENT_SETTINGS, type ClientSettings } from "../../rule/aws/settings.ts";
+import { assumeMemberRole, createStsClient } from "../../rule/aws/sts.ts";
 import type { TrailTiming } from "../../rule/aws/trail-clients.ts";
 import { createHandler } from "../../rule/handler.ts";
 import { logger } from "../../rule/logger.ts";

@@ -1,5 +1,4 @@
-import { LOOKUPS_PER_SECOND } from "../../rule/aws/trail-clients.ts";
-import { Pacer } from "../../rule/evidence/pacer.ts";
+import { LOOKUPS_PER_SECOND, Pacer } from "../../rule/cloudtrail/pacer.ts";
 
 /**
  * A clock that real time moves and waits move ahead: `sleep(ms)` returns at once and the clock is `ms` later.

@@ -1,4 +1,4 @@
-import type { OrganizationAccount } from "../../aws/organizations.ts";
+import type { OrganizationAccount } from "./list-accounts.ts";
 
 /** The accounts of a scan: those to evaluate, those skipped, and `--accounts` ids the organization lacks. */
 export interface AccountSelection {

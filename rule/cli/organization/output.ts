@@ -17,7 +17,13 @@ export type AccountJson = {
 /** The `--json` object of a scan. */
 export interface ScanJson {
   readonly accounts: readonly AccountJson[];
-  readonly summary: ScanSummary & {
+  readonly summary: Omit<ScanSummary, "exitStatus"> & {
+    /** The CLI's exit status: `ScanSummary.exitStatus`, or 130 when the scan was interrupted. */
+    readonly exitStatus: number;
+    /** Ctrl-C stopped the scan: the accounts listed are those evaluated before it. */
+    readonly interrupted: boolean;
+    /** Active accounts the scan did not get to evaluate (only when interrupted). */
+    readonly notEvaluated: number;
     readonly concurrency: number;
     readonly roleName: string;
     readonly callerAccountId: string;

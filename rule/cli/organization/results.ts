@@ -2,9 +2,10 @@
  * What an organization scan found, account by account, and what follows from it: the order of the rows, the
  * summary and the exit status. Pure: no I/O, no clock.
  */
-import type { OrganizationAccount } from "../../aws/organizations.ts";
+
 import type { Verdict } from "../../verdict.ts";
 import type { ReportInfo } from "../format.ts";
+import type { OrganizationAccount } from "./list-accounts.ts";
 
 /** One account's outcome. */
 export type AccountOutcome =

@@ -1,17 +1,18 @@
 import type { STSClient } from "@aws-sdk/client-sts";
-import { assumeMemberRole, memberRoleArn, sessionName } from "../../aws/assume-role.ts";
 import { createRuleClients } from "../../aws/clients.ts";
-import type { CallerIdentity, OrganizationAccount } from "../../aws/organizations.ts";
-import { AccountMismatchError, AssumeRoleError, errorName, errorSummary } from "../../errors.ts";
-import { evaluate } from "../../evaluate.ts";
-import { gatherEvidence } from "../../evidence/gather.ts";
+import { assumeMemberRole, type CallerIdentity, memberRoleArn, sessionName } from "../../aws/sts.ts";
+import { abortAfter } from "../../deadline.ts";
+import { errorName } from "../../errors.ts";
+import { evaluateAccount } from "../../evaluate-account.ts";
 import type { Command } from "../args.ts";
 import { cliMessage } from "../messages.ts";
+import type { OrganizationAccount } from "./list-accounts.ts";
 import type { AccountOutcome } from "./results.ts";
 
 /**
  * Runs `work` on every item with at most `concurrency` in flight, in list order; `onDone` hears each result as it
- * comes. Results are in the items' order. `work` must not throw (an account's failure is an outcome).
+ * comes. Results are in the items' order; once `stop` aborts no item is started, and those never started have no
+ * result (`undefined`). `work` must not throw (an account's failure is an outcome).
  *
  * @example
  * ```ts
@@ -23,11 +24,12 @@ export async function runBounded<T, R>(
   concurrency: number,
   work: (item: T) => Promise<R>,
   onDone: (result: R) => void = () => {},
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
+  stop?: AbortSignal,
+): Promise<(R | undefined)[]> {
+  const results = new Array<R | undefined>(items.length).fill(undefined);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && !stop?.aborted) {
       const index = next++;
       const result = await work(items[index] as T);
       results[index] = result;
@@ -46,19 +48,23 @@ export interface ScanContext {
   /** The STS client of every AssumeRole (one caller's quota). */
   readonly sts: STSClient;
   readonly clock: () => number;
+  /** Aborted when a person presses Ctrl-C: what is under way stops, and its accounts are not reported. */
+  readonly interrupt?: AbortSignal | undefined;
 }
 
-/** One account's outcome, and the calls the SDK retried on the way (throttling, 5xx). */
+/** One account's outcome, the calls the SDK retried on the way (throttling, 5xx), and whether Ctrl-C cut it short. */
 export interface ScannedAccount {
   readonly outcome: AccountOutcome;
   readonly retries: number;
+  /** The scan was interrupted before this account's evaluation ended: its outcome says nothing about it. */
+  readonly interrupted: boolean;
 }
 
 /**
- * Evaluates one account as the Lambda would: the caller's own account with the current credentials, any other
- * with `arn:<partition>:iam::<account>:role/<roleName>`, whose credentials alone read that account's report (and
- * CloudTrail, when the command reads it). `--timeout` bounds each account. Never throws: a failure is an `error`
- * outcome naming the error and the fix.
+ * Evaluates one account as the Lambda would, through the rule's one evaluation path: the caller's own account with
+ * the current credentials, any other with `arn:<partition>:iam::<account>:role/<roleName>`, whose credentials alone
+ * read that account's report (and CloudTrail, when the command reads it). `--timeout` bounds each account. Never
+ * throws: a failure is an `error` outcome in the CLI's words (`cliMessage`).
  *
  * @example
  * ```ts
@@ -71,38 +77,35 @@ export async function scanAccount(
 ): Promise<ScannedAccount> {
   const { command, caller, clock } = context;
   const timeoutMs = command.timeoutSeconds * 1000;
-  const deadline = clock() + timeoutMs;
+  const deadline = abortAfter(timeoutMs, context.interrupt);
   const own = account.id === caller.accountId;
   const roleArn = own ? undefined : memberRoleArn(caller.partition, account.id, context.roleName);
   let retries = 0;
   let clients: ReturnType<typeof createRuleClients> | undefined;
   try {
+    let credentials: Awaited<ReturnType<typeof assumeMemberRole>> | undefined;
     if (roleArn) {
-      const credentials = await assumeMemberRole({
+      credentials = await assumeMemberRole({
         roleArn,
         accountId: account.id,
         sessionName: sessionName("cli"),
-        abortSignal: AbortSignal.timeout(timeoutMs),
+        abortSignal: deadline.signal,
         client: context.sts,
       });
       retries += credentials.retries ?? 0;
-      clients = createRuleClients(credentials);
-    } else {
-      clients = createRuleClients();
     }
-    const gathered = await gatherEvidence(clients, {
+    clients = createRuleClients(credentials);
+    const { verdict, gathered } = await evaluateAccount({
+      source: { kind: "aws", clients },
+      accountId: account.id,
       params: command.params,
       now: command.now,
-      deadline,
+      deadline: clock() + timeoutMs,
       clock,
+      maxReportAgeMs: command.maxReportAgeMs,
+      ...(context.interrupt ? { signal: context.interrupt } : {}),
     });
     retries += gathered.report.calls.retries + (gathered.cloudTrail?.retries ?? 0);
-    const verdict = evaluate(gathered.evidence, command.now, command.params, {
-      maxReportAgeMs: command.maxReportAgeMs,
-    });
-    if (verdict.accountId && verdict.accountId !== account.id) {
-      throw new AccountMismatchError(account.id, verdict.accountId);
-    }
     const info = {
       source: "live",
       format: "live",
@@ -110,54 +113,24 @@ export async function scanAccount(
       maxReportAgeMs: command.maxReportAgeMs,
       maxReportAge: command.maxReportAge,
     } as const;
-    return { outcome: { kind: "evaluated", account, verdict, info }, retries };
+    return { outcome: { kind: "evaluated", account, verdict, info }, retries, interrupted: false };
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause;
     retries += retriesOf(cause ?? error);
+    const message = cliMessage(error, {
+      timeoutSeconds: command.timeoutSeconds,
+      roleArn,
+      roleName: context.roleName,
+    });
     return {
-      outcome: {
-        kind: "error",
-        account,
-        error: { name: errorName(error), message: accountErrorMessage(error, roleArn, context) },
-      },
+      outcome: { kind: "error", account, error: { name: errorName(error), message } },
       retries,
+      interrupted: context.interrupt?.aborted ?? false,
     };
   } finally {
+    deadline.dispose();
     clients?.destroy();
   }
-}
-
-/**
- * One account's error in the terms of the organization scan: which role, which credentials, and the likely fix.
- *
- * @example
- * ```ts
- * accountErrorMessage(new AssumeRoleError(arn, id, denied), arn, context);
- * // "Cannot assume arn:aws:iam::444455556666:role/audit: AccessDenied (HTTP 403): …; likely fix: …"
- * ```
- */
-export function accountErrorMessage(
-  error: unknown,
-  roleArn: string | undefined,
-  context: ScanContext,
-): string {
-  if (error instanceof AssumeRoleError) {
-    const denied = ["AccessDenied", "AccessDeniedException"].includes(errorName(error.cause));
-    return (
-      `Cannot assume ${error.roleArn}: ${errorSummary(error.cause)}` +
-      (denied
-        ? `; likely fix: create the role ${context.roleName} in account ${error.accountId} with a trust policy ` +
-          "that lets your credentials assume it, or name the role that is there with --role-name"
-        : "")
-    );
-  }
-  if (error instanceof AccountMismatchError) {
-    return (
-      `The credential report is for account ${error.reportAccountId}, not ${error.expectedAccountId}: ` +
-      `the credentials of ${roleArn ?? "your own account"} are another account's`
-    );
-  }
-  return cliMessage(error, { timeoutSeconds: context.command.timeoutSeconds, roleArn });
 }
 
 function retriesOf(value: unknown): number {

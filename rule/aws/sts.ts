@@ -1,6 +1,11 @@
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { AssumeRoleError } from "../errors.ts";
-import { CLIENT_SETTINGS, type ClientSettings, type RoleCredentials } from "./clients.ts";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleError, CallerIdentityError } from "../errors.ts";
+import {
+  CLIENT_SETTINGS,
+  type ClientSettings,
+  type RoleCredentials,
+  requestHandlerOptions,
+} from "./settings.ts";
 
 /** The shortest session STS grants: an evaluation needs about a minute. */
 export const SESSION_DURATION_SECONDS = 900;
@@ -33,23 +38,19 @@ export function sessionName(configRuleName: string | undefined): string {
 }
 
 /**
- * The STS client of the Lambda's own credentials: the socket timeouts of IAM and Config, 3 attempts in standard
- * retry mode. `settings` are {@link CLIENT_SETTINGS} unless a test needs a shorter timeout.
+ * An STS client of the environment's credentials: the socket timeouts of IAM and Config, `maxAttempts` (3 by
+ * default) in standard retry mode. `settings` are {@link CLIENT_SETTINGS} unless a test needs a shorter timeout.
  *
  * @example
  * ```ts
  * const sts = createStsClient();
  * ```
  */
-export function createStsClient(settings: ClientSettings = CLIENT_SETTINGS): STSClient {
+export function createStsClient(settings: ClientSettings = CLIENT_SETTINGS, maxAttempts = 3): STSClient {
   return new STSClient({
     retryMode: "standard",
-    maxAttempts: 3,
-    requestHandler: {
-      connectionTimeout: settings.connectionTimeoutMs,
-      requestTimeout: settings.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-    },
+    maxAttempts,
+    requestHandler: requestHandlerOptions(settings),
   });
 }
 
@@ -101,5 +102,44 @@ export async function assumeMemberRole(input: {
     };
   } catch (error) {
     throw new AssumeRoleError(input.roleArn, input.accountId, error);
+  }
+}
+
+/** Who the current credentials are. */
+export interface CallerIdentity {
+  readonly accountId: string;
+  readonly arn: string;
+  /** From the ARN: `aws`, `aws-us-gov`, `aws-cn`. */
+  readonly partition: string;
+}
+
+/**
+ * The current credentials' account, ARN and partition (`sts:GetCallerIdentity`, which needs no permission).
+ * Throws {@link CallerIdentityError}.
+ *
+ * @example
+ * ```ts
+ * const me = await callerIdentity({}); // { accountId: "111122223333", partition: "aws", arn: "arn:aws:sts::…" }
+ * ```
+ */
+export async function callerIdentity(input: {
+  readonly abortSignal?: AbortSignal;
+  /** Another STS client than a new one of the environment's credentials (closed by its owner). */
+  readonly client?: STSClient;
+}): Promise<CallerIdentity> {
+  const sts = input.client ?? createStsClient();
+  try {
+    const output = await sts.send(
+      new GetCallerIdentityCommand({}),
+      input.abortSignal ? { abortSignal: input.abortSignal } : {},
+    );
+    const partition = /^arn:([\w-]+):/.exec(output.Arn ?? "")?.[1];
+    if (!output.Account || !output.Arn || !partition)
+      throw new Error("STS answered without an account or ARN");
+    return { accountId: output.Account, arn: output.Arn, partition };
+  } catch (error) {
+    throw new CallerIdentityError(error);
+  } finally {
+    if (!input.client) sts.destroy();
   }
 }

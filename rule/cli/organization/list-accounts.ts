@@ -1,7 +1,6 @@
 import { ListAccountsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { CallerIdentityError, OrganizationListError } from "../errors.ts";
-import { CLIENT_SETTINGS } from "./clients.ts";
+import { CLIENT_SETTINGS, requestHandlerOptions } from "../../aws/settings.ts";
+import { OrganizationListError } from "../../errors.ts";
 
 /** One account of the organization, as `ListAccounts` lists it. */
 export interface OrganizationAccount {
@@ -11,22 +10,8 @@ export interface OrganizationAccount {
   readonly state: string;
 }
 
-/** Who the current credentials are. */
-export interface CallerIdentity {
-  readonly accountId: string;
-  readonly arn: string;
-  /** From the ARN: `aws`, `aws-us-gov`, `aws-cn`. */
-  readonly partition: string;
-}
-
 /** SDK attempts for the organization's calls: many accounts share one caller's STS and Organizations quotas. */
 export const ORGANIZATION_MAX_ATTEMPTS = 6;
-
-const handler = {
-  connectionTimeout: CLIENT_SETTINGS.connectionTimeoutMs,
-  requestTimeout: CLIENT_SETTINGS.requestTimeoutMs,
-  throwOnRequestTimeout: true,
-};
 
 /**
  * Every account of the organization, all pages of Organizations `ListAccounts`, with the current credentials (the
@@ -44,7 +29,7 @@ export async function listOrganizationAccounts(input: {
   const client = new OrganizationsClient({
     retryMode: "standard",
     maxAttempts: ORGANIZATION_MAX_ATTEMPTS,
-    requestHandler: handler,
+    requestHandler: requestHandlerOptions(CLIENT_SETTINGS),
   });
   const accounts: OrganizationAccount[] = [];
   let pages = 0;
@@ -74,35 +59,5 @@ export async function listOrganizationAccounts(input: {
     throw new OrganizationListError(error);
   } finally {
     client.destroy();
-  }
-}
-
-/**
- * The current credentials' account, ARN and partition (`sts:GetCallerIdentity`, which needs no permission).
- *
- * @example
- * ```ts
- * const me = await callerIdentity({}); // { accountId: "111122223333", partition: "aws", arn: "arn:aws:sts::…" }
- * ```
- */
-export async function callerIdentity(input: { readonly abortSignal?: AbortSignal }): Promise<CallerIdentity> {
-  const sts = new STSClient({
-    retryMode: "standard",
-    maxAttempts: ORGANIZATION_MAX_ATTEMPTS,
-    requestHandler: handler,
-  });
-  try {
-    const output = await sts.send(
-      new GetCallerIdentityCommand({}),
-      input.abortSignal ? { abortSignal: input.abortSignal } : {},
-    );
-    const partition = /^arn:([\w-]+):/.exec(output.Arn ?? "")?.[1];
-    if (!output.Account || !output.Arn || !partition)
-      throw new Error("STS answered without an account or ARN");
-    return { accountId: output.Account, arn: output.Arn, partition };
-  } catch (error) {
-    throw new CallerIdentityError(error);
-  } finally {
-    sts.destroy();
   }
 }

@@ -1,3 +1,8 @@
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+
+/** LookupEvents: two requests per second per account and region (CloudTrail API reference). */
+export const LOOKUPS_PER_SECOND = 2;
+
 /**
  * Spaces requests out so that at most `perSecond` start in any second: CloudTrail's `LookupEvents` allows two per
  * second per account and region, and a lookup that only retried after throttling would waste half its calls.
@@ -56,4 +61,26 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/**
+ * The SDK's HTTP handler, each request (every attempt, retries included) sent at its pacer's turn.
+ *
+ * @example
+ * ```ts
+ * new CloudTrailClient({ requestHandler: new PacedHttpHandler(new Pacer(LOOKUPS_PER_SECOND), {}) });
+ * ```
+ */
+export class PacedHttpHandler extends NodeHttpHandler {
+  constructor(
+    private readonly pacer: Pacer,
+    options: ConstructorParameters<typeof NodeHttpHandler>[0],
+  ) {
+    super(options);
+  }
+
+  override async handle(...[request, options]: Parameters<NodeHttpHandler["handle"]>) {
+    await this.pacer.turn(options?.abortSignal as AbortSignal | undefined);
+    return super.handle(request, options);
+  }
 }

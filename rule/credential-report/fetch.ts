@@ -51,6 +51,11 @@ export interface FetchReportOptions {
   readonly random?: () => number;
   readonly backoff?: Backoff;
   readonly onProgress?: (progress: ReportProgress) => void;
+  /**
+   * Aborts every call, at the deadline or earlier (the caller's own timer, which gatherEvidence holds); without
+   * it, each call gets a timeout of the time left.
+   */
+  readonly signal?: AbortSignal;
 }
 
 type GetOutcome =
@@ -98,7 +103,7 @@ export async function fetchCredentialReport(
     const remaining = options.deadline - clock();
     if (remaining <= 0) throw new ReportNotReadyError(waitedMs, polls);
     try {
-      const output = await call(AbortSignal.timeout(remaining));
+      const output = await call(options.signal ?? AbortSignal.timeout(remaining));
       calls.retries += retriesOf(output);
       return output;
     } catch (error) {

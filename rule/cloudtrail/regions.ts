@@ -1,6 +1,6 @@
 import { type AccountClient, ListRegionsCommand } from "@aws-sdk/client-account";
 import { CloudTrailLookupError } from "../errors.ts";
-import { deadlineAware } from "./cloudtrail.ts";
+import { deadlineAware } from "./lookup.ts";
 
 /**
  * The regions enabled in the account of `account`'s credentials (`account:ListRegions`, statuses `ENABLED` and

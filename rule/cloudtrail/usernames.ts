@@ -1,6 +1,6 @@
 import { type IAMClient, ListAccountAliasesCommand } from "@aws-sdk/client-iam";
 import { CloudTrailLookupError } from "../errors.ts";
-import { deadlineAware } from "./cloudtrail.ts";
+import { deadlineAware } from "./lookup.ts";
 
 /**
  * The `Username` values a root event can carry in CloudTrail event history: `root`, and the account alias when

@@ -1,8 +1,8 @@
 import type { RuleClients } from "../aws/clients.ts";
 import { CloudTrailLookupError } from "../errors.ts";
+import type { CloudTrailStats, GatherOptions } from "../evidence/types.ts";
 import { CLOUDTRAIL_HISTORY_DAYS } from "../limits.ts";
-import { lookupRootEvents } from "./cloudtrail.ts";
-import type { CloudTrailStats, GatherOptions } from "./gather.ts";
+import { lookupRootEvents } from "./lookup.ts";
 import { enabledRegions } from "./regions.ts";
 import type { CloudTrailEvidence } from "./types.ts";
 import { rootUsernames } from "./usernames.ts";
