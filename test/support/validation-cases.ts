@@ -4,7 +4,7 @@
  * the conditions. test/terraform-validations.test.ts checks every module against its table; the other Terraform
  * tests compare two variables' validations over these values instead of over their conditions' text.
  */
-import { regionsOf } from "./aws-regions.ts";
+import { partitionIds, regionsOf } from "./aws-regions.ts";
 import type { Block } from "./hcl.ts";
 import { accepts, type Value } from "./hcl-expression.ts";
 
@@ -71,7 +71,8 @@ const CLOUDTRAIL_REGIONS: Case = {
     [],
     ["us-east-1"],
     ["eu-central-2", "ap-southeast-5", "us-gov-west-1", "cn-north-1"],
-    regionsOf("aws"),
+    // Every partition's regions (the SDK's endpoint data): eusc-de-east-1, us-isob-east-1, eu-isoe-west-1...
+    ...partitionIds().map(regionsOf),
     regions(50),
   ],
   rejected: [
