@@ -195,6 +195,8 @@ describe("outputs for the operator", () => {
     expect(planned.outputs.root_alerts_template_body).toBe(
       stackSet(planned, "-root-alerts").stackSet.values.template_body,
     );
+    // Without the alerts there is no such StackSet, and no template to deploy by hand.
+    expect(plan(organization, {}).outputs.root_alerts_template_body).toBeNull();
   });
 
   it("the commands and the query name this rule, as it is named in each account", () => {

@@ -133,6 +133,6 @@ output "root_alerts_stack_set_name" {
 }
 
 output "root_alerts_template_body" {
-  description = "The regional StackSet's CloudFormation template: deploy it as a stack in each alert region of an account the StackSet does not reach (the management account in a delegated administrator deployment), together with member_role_template_body (which holds the forwarding role)."
-  value       = jsonencode(local.root_alerts_template)
+  description = "The regional StackSet's CloudFormation template: deploy it as a stack in each alert region of an account the StackSet does not reach (the management account in a delegated administrator deployment), together with member_role_template_body (which holds the forwarding role); null when create_root_activity_alerts is false."
+  value       = local.create_root_activity_alerts ? jsonencode(local.root_alerts_template) : null
 }
