@@ -2,9 +2,9 @@
  * The function and the Config rule each deployment plans, and what connects them to the code in rule/: the rule
  * invokes the module's function on schedule, with rule parameters the function's parser (rule/params.ts) reads back
  * as the variables say; the function runs the build's handler, logs to the log group its role may write, names the
- * metrics the alarms watch; every setting of the module reaches it, every value the module accepts is accepted by
- * the modules it calls; the optional recorder records, delivers and keeps its bucket private; every taggable
- * resource gets the tags; the outputs are the planned resources'.
+ * metrics the alarms watch; every setting of the module reaches it; the optional recorder records, delivers and
+ * keeps its bucket private; every taggable resource gets the tags; the outputs are the planned resources'. (That
+ * the modules it calls accept every value a module accepts: terraform-validations.test.ts.)
  */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PARAMETERS, parseRuleParameters } from "../rule/params.ts";
@@ -15,7 +15,6 @@ import {
   type Instance,
   loadConfiguration,
   type Plan,
-  PlanError,
   plan,
   WORLD,
 } from "./support/plan.ts";
@@ -223,34 +222,6 @@ describe.each(DEPLOYMENTS)("%s: the rule parameters", (deployment, config: Confi
     expect(given.RootActivityLambdaFunctionArn).toBe(one(planned, "aws_lambda_function").values.arn);
   });
 });
-
-describe.each(DEPLOYMENTS)(
-  "%s: what the module accepts, the modules it calls accept",
-  (_, config: Configuration) => {
-    it("no value a validation of the module accepts fails a validation of a module it calls", () => {
-      const cases = VALIDATION_CASES.find(([dir]) => dir === config.dir)?.[1] ?? {};
-      const everything: Record<string, Value> = {
-        create_notifications: true,
-        create_root_activity_alerts: true,
-        create_conformance_pack: true,
-        ...("create_config_recorder" in config.module.variables ? { create_config_recorder: true } : {}),
-      };
-      const gaps: string[] = [];
-      for (const [name, { accepted }] of Object.entries(cases)) {
-        for (const value of accepted) {
-          try {
-            plan(config, { ...everything, [name]: value });
-          } catch (error) {
-            if (!(error instanceof PlanError)) throw error;
-            // Preconditions may refuse combinations; a called module's validation must not refuse the value.
-            gaps.push(...error.problems.filter((problem) => /^module\.[^:]*var\./.test(problem)));
-          }
-        }
-      }
-      expect(gaps).toEqual([]);
-    });
-  },
-);
 
 describe("single account: the optional configuration recorder", () => {
   const planned = plan(root, {
