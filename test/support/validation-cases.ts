@@ -1,12 +1,11 @@
 /**
  * Which values each validated variable of each Terraform module must accept and reject: the values at and beyond
  * each bound, taken from the limits the services document (and the variables' descriptions state), never read from
- * the conditions. test/terraform-validations.test.ts checks every module against its table; the other Terraform
- * tests compare two variables' validations over these values instead of over their conditions' text.
+ * the conditions. test/terraform-validations.test.ts checks every module against its table, and plans every accepted
+ * value; other tests take them as samples (sampleValues()).
  */
 import { partitionIds, regionsOf } from "./aws-regions.ts";
-import type { Block } from "./hcl.ts";
-import { accepts, type Value } from "./hcl-expression.ts";
+import type { Value } from "./hcl-expression.ts";
 
 export interface Case {
   readonly accepted: readonly Value[];
@@ -496,24 +495,4 @@ export function sampleValues(name: string): Value[] {
   });
   if (found.length === 0) throw new Error(`no sample values for ${name}`);
   return found;
-}
-
-/**
- * The values among `values` that the validations of `caller.variables[callerName]` accept and those of
- * `callee.variables[calleeName]` reject: what a module passes on to another that the other would refuse. With
- * `both`, also the values the callee accepts and the caller rejects (the two validations disagree).
- */
-export function validationGaps(
-  caller: { readonly variables: Readonly<Record<string, Block>> },
-  callerName: string,
-  callee: { readonly variables: Readonly<Record<string, Block>> },
-  calleeName: string,
-  values: readonly Value[],
-  both = false,
-): Value[] {
-  return values.filter((value) => {
-    const here = accepts(caller.variables, callerName, value);
-    const there = accepts(callee.variables, calleeName, value);
-    return (here && !there) || (both && there && !here);
-  });
 }
