@@ -45,6 +45,21 @@ async function fixture(files: Record<string, string>): Promise<TerraformModule> 
   return loadModule(dir);
 }
 
+describe("loadModule()", () => {
+  it("gives the same module parsed or from the cache, and rejects a file that does not parse every time", async () => {
+    // Prepare
+    const files = { "main.tf": `variable "days" {\n  type    = number\n  default = 30\n}\n` };
+    // Act
+    const first = await fixture(files);
+    const second = await fixture(files);
+    // Assess
+    expect(second.variables).toEqual(first.variables);
+    expect(first.variables.days).toEqual({ type: "${number}", default: 30 });
+    for (let attempt = 0; attempt < 2; attempt += 1)
+      await expect(fixture({ "main.tf": 'variable "days" {\n' })).rejects.toThrow();
+  });
+});
+
 describe("unusedDeclarations", () => {
   it("names a variable, a local and a data source nothing refers to, and counts a comment or a text as no use", async () => {
     // Prepare

@@ -6,8 +6,11 @@
  * labels (`resource.<type>.<name>[0]`), expressions become strings wrapped in `${...}`, and
  * literal values stay literal (`default = 30` is `30`, `default = null` is `null`).
  */
-import { readdir, readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parse } from "@cdktf/hcl2json";
 import { referencedObjects, wholeInterpolation } from "./hcl-expression.ts";
 
@@ -62,14 +65,41 @@ export async function findTerraformFiles(dir: string, recursive = true): Promise
   return found.sort();
 }
 
+/** Where parsed files are kept, by the parser's version, the file's path and its text. */
+const PARSE_CACHE = fileURLToPath(new URL("../../node_modules/.cache/hcl2json/", import.meta.url));
+const PARSER_VERSION = (createRequire(import.meta.url)("@cdktf/hcl2json/package.json") as { version: string })
+  .version;
+
+/**
+ * hcl2json's JSON of `source`, from the cache when this parser version parsed the same path and text before:
+ * starting the WebAssembly parser costs seconds, once per test file's process. A file that does not parse is not
+ * cached, so it rejects every time.
+ */
+async function parseCached(path: string, source: string): Promise<Record<string, unknown>> {
+  const key = createHash("sha256").update(`${PARSER_VERSION}\0${path}\0${source}`).digest("hex");
+  const cached = join(PARSE_CACHE, `${key}.json`);
+  try {
+    return JSON.parse(await readFile(cached, "utf8")) as Record<string, unknown>;
+  } catch {
+    const json = (await parse(path, source)) as Record<string, unknown>;
+    // Written aside, then renamed: test files in other processes read a whole file or none. A cache that cannot be
+    // written only costs time.
+    const written = `${cached}.${process.pid}.tmp`;
+    await mkdir(PARSE_CACHE, { recursive: true })
+      .then(() => writeFile(written, JSON.stringify(json)))
+      .then(() => rename(written, cached))
+      .catch(() => undefined);
+    return json;
+  }
+}
+
 /** Reads and parses every `.tf` file under `dir`; a file that does not parse rejects. */
 export async function loadTerraformFiles(dir: string, recursive = true): Promise<TerraformFile[]> {
   const paths = await findTerraformFiles(dir, recursive);
   return Promise.all(
     paths.map(async (path) => {
       const source = await readFile(join(dir, path), "utf8");
-      const json = (await parse(path, source)) as Record<string, unknown>;
-      return { path, source, json };
+      return { path, source, json: await parseCached(path, source) };
     }),
   );
 }
