@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { regionsOf } from "./support/aws-regions.ts";
+import { partitionIds, regionsOf } from "./support/aws-regions.ts";
 import { parseCloudFormation, resolve } from "./support/cfn.ts";
 import {
   cloudFormationSpec,
@@ -471,7 +471,8 @@ describe("the conformance pack template AWS Config receives", () => {
     ])(
       "with %s: every input parameter is one the template declares, with a value its constraints accept, and every parameter without a default is given",
       async (_, vars) => {
-        const regions = regionsOf("aws");
+        // Every Region of every partition (the sovereign and isolated ones too), which the modules and the rule take.
+        const regions = partitionIds().flatMap(regionsOf);
         const { template, inputs } = await packFor({ ...vars, cloudtrail_regions: regions });
         const parameters = template.Parameters as Record<
           string,
