@@ -111,6 +111,8 @@ describe("fetchCredentialReport", () => {
     expect(time.sleeps.slice(0, 6)).toEqual([250, 500, 1000, 2000, 4000, 4000]);
     expect(time.clock()).toBeLessThan(deadline);
     expect(error.polls).toBe(time.sleeps.length);
+    // What the error (and the log's reportWaitMs) says it waited is what it slept.
+    expect(error.waitedMs).toBe(time.sleeps.reduce((sum: number, ms: number) => sum + ms, 0));
   });
 
   it("asks again when the report disappears after a generate", async () => {
