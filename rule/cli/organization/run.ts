@@ -1,8 +1,10 @@
+import { setMaxListeners } from "node:events";
 import { CLIENT_SETTINGS } from "../../aws/settings.ts";
 import { callerIdentity, createStsClient } from "../../aws/sts.ts";
 import { AccountNotInOrganizationError } from "../../errors.ts";
 import type { Command, OrganizationScan } from "../args.ts";
 import { cliMessage } from "../messages.ts";
+import { CONCURRENCY } from "../options.ts";
 import { selectAccounts } from "./accounts.ts";
 import { listOrganizationAccounts, ORGANIZATION_MAX_ATTEMPTS } from "./list-accounts.ts";
 import { accountJson, type ScanJson, toCsv } from "./output.ts";
@@ -47,6 +49,9 @@ export async function runOrganization(
   const scan = command.organization;
   const started = clock();
   const interrupt = io.catchInterrupt?.();
+  // Every account in flight listens to it twice (its own deadline and its evidence's), each listener removed when
+  // the account is done: up to 128 at once with --concurrency 64, not a leak.
+  if (interrupt) setMaxListeners(4 * CONCURRENCY.max, interrupt);
   const signal = () => AbortSignal.timeout(command.timeoutSeconds * 1000);
   const sts = createStsClient(CLIENT_SETTINGS, ORGANIZATION_MAX_ATTEMPTS);
   try {
