@@ -153,7 +153,9 @@ describe("Ctrl-C during --organization", () => {
     for (const id of FAST) expect(run.stdout).toContain(id);
     expect(run.stdout).toMatch(/NON_COMPLIANT/);
     expect(run.stdout).not.toContain(MEMBERS[11]);
-    expect(run.stderr.trim()).toMatch(/^root-activity: interrupted \(Ctrl-C\): 8 of 13 accounts were not evaluated/);
+    expect(run.stderr.trim()).toMatch(
+      /^root-activity: interrupted \(Ctrl-C\): 8 of 13 accounts were not evaluated/,
+    );
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
   }, 30_000);
 
