@@ -222,15 +222,20 @@ describe("throttling, LimitExceeded and 5xx", () => {
     expect(actions()).toEqual(["sts:AssumeRole", "sts:AssumeRole", "sts:AssumeRole"]);
   });
 
-  itRuns({
-    name: "fails naming ThrottlingException after 3 attempts when Config keeps throttling",
-    faults: [{ kind: "error", service: "config", status: 400, code: "ThrottlingException", times: ALWAYS }],
-    remainingMs: 10_000,
-    outcome: {
-      fails: "PutEvaluationsError",
-      message: /^AWS Config PutEvaluations failed: ThrottlingException/,
-    },
-    alsoExpect: () => expect(count("PutEvaluations")).toBe(3),
+  it("fails naming ThrottlingException after 3 attempts when Config keeps throttling", async () => {
+    // Prepare
+    aws.setReport(neverUsed());
+    aws.inject({ kind: "error", service: "config", status: 400, code: "ThrottlingException", times: ALWAYS });
+    // Act
+    const config = await invokeHandler(await coldHandler(), configEvent(), 10_000);
+    // Assess
+    expectFailure(
+      config,
+      10_000,
+      "PutEvaluationsError",
+      /^AWS Config PutEvaluations failed: ThrottlingException/,
+    );
+    expect(count("PutEvaluations")).toBe(3);
   });
 });
 
