@@ -25,8 +25,11 @@ export const BUDGETS = {
   initCodeKiB: 400,
   /** evaluate() first call, 5 000 users vs. 1 user, root row first. */
   evaluation5000vs1: 1.5,
-  /** evaluate() first call, 50 000 users vs. 1 user, root row first (the byte scan for a second root row). */
-  evaluation50000vs1: 2,
+  /**
+   * evaluate() first call, 50 000 users, root row first: what it takes more than for 1 user, over one cold
+   * Buffer.indexOf of the same 11 MB (the byte scan for a second root row, which evaluate() makes on purpose).
+   */
+  evaluation50000OverScan: 2,
   /** Peak RSS of a cold first invocation with a 5 000-user report at 128 MB's heap limits, MiB. */
   firstInvocationPeakRssMiB: 80,
   /** Peak RSS growth of evaluate() on a 50 000-user report with the root row last, MiB (no report as objects). */
@@ -49,7 +52,7 @@ export interface BudgetInputs {
   readonly coldInitRssRatio: number;
   readonly initCodeKiB: number;
   readonly evaluation5000vs1: number;
-  readonly evaluation50000vs1: number;
+  readonly evaluation50000OverScan: number;
   readonly firstInvocationPeakRssMiB: number;
   readonly evaluationRootLastGrowthMiB: number;
   readonly cliRootLast5000vs1: number;
@@ -109,10 +112,10 @@ export function checkBudgets(m: BudgetInputs): BudgetResult[] {
     },
     {
       id: "evaluation-50000",
-      what: "evaluate() first call, 50 000 users ÷ 1 user (root first)",
-      limit: `≤ ${BUDGETS.evaluation50000vs1}×`,
-      measured: ratio(m.evaluation50000vs1),
-      ok: m.evaluation50000vs1 <= BUDGETS.evaluation50000vs1,
+      what: "evaluate() first call, 50 000 users − 1 user (root first) ÷ one cold scan of the 50 000-user report",
+      limit: `≤ ${BUDGETS.evaluation50000OverScan}×`,
+      measured: ratio(m.evaluation50000OverScan),
+      ok: m.evaluation50000OverScan <= BUDGETS.evaluation50000OverScan,
     },
     {
       id: "first-invocation-rss",

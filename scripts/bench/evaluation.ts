@@ -49,6 +49,8 @@ export interface EvaluationSummary {
   readonly reportBytes: number;
   /** Median over processes of the first call's time. */
   readonly firstMs: number;
+  /** Median over processes of one cold `Buffer.indexOf` over a fresh copy of the report (a byte string not in it). */
+  readonly scanMs: number;
   /** Median over processes of the median warm call. */
   readonly warmMs: number;
   /** Median over processes of the peak RSS growth during the first call. */
@@ -96,6 +98,7 @@ export async function measureEvaluation(dir: string, rounds: number): Promise<Ev
       const warmRuns = c.rootAt === "first" || c.users < 5_000 ? 25 : c.users < 50_000 ? 5 : 1;
       const { result } = await runChild<{
         firstMs: number;
+        scanMs: number;
         warmMs: number;
         reportBytes: number;
         rssGrowthKiB: number;
@@ -121,6 +124,7 @@ export async function measureEvaluation(dir: string, rounds: number): Promise<Ev
       runs: list.length,
       reportBytes: list[0]?.reportBytes ?? 0,
       firstMs: median(list.map((s) => s.firstMs)),
+      scanMs: median(list.map((s) => s.scanMs)),
       warmMs: median(list.map((s) => s.warmMs)),
       rssGrowthKiB: median(list.map((s) => s.rssGrowthKiB)),
       outcomes: [...new Set(list.map((s) => String(s.outcome)))],
