@@ -435,6 +435,36 @@ describe("progress bar", () => {
   });
 });
 
+describe("--timeout", () => {
+  it("bounds each account as a whole, its AssumeRole included", async () => {
+    // Prepare: AssumeRole answers after 2.5 s and the account's report is never ready, so the report's wait gets
+    // only what is left of the account's 3 s.
+    const account = USED[0] as string;
+    aws.clearReport(account);
+    aws.startGeneration(reportFor(account, null), {
+      accountId: account,
+      readyAfterPolls: Number.MAX_SAFE_INTEGER,
+    });
+    aws.inject({
+      kind: "delay",
+      service: "sts",
+      action: "AssumeRole",
+      ms: 1_500,
+      times: Number.POSITIVE_INFINITY,
+    });
+    // Act
+    const run = await scan(["--accounts", account, "--timeout", "3", "--no-cloudtrail", "--json"]);
+    // Assess
+    const out = json(run);
+    expect(entry(out, account).error?.name).toBe("ReportNotReadyError");
+    expect(entry(out, account).error?.message).toMatch(
+      /^IAM had not finished the credential report after [01] s /,
+    );
+    // The whole scan of that one account: 3 s and the listing, not 2.5 s of AssumeRole and then 3 s more.
+    expect(Number(out.summary.elapsedSeconds)).toBeLessThan(4);
+  });
+});
+
 describe(`the real AWS CLI: ${describeAwsCli(inject("awsCli"))}`, () => {
   it("lists the same 45 accounts from the local endpoint (aws organizations list-accounts, all pages)", async () => {
     // Act

@@ -49,9 +49,9 @@ export async function runOrganization(
   const scan = command.organization;
   const started = clock();
   const interrupt = io.catchInterrupt?.();
-  // Every account in flight listens to it twice (its own deadline and its evidence's), each listener removed when
-  // the account is done: up to 128 at once with --concurrency 64, not a leak.
-  if (interrupt) setMaxListeners(4 * CONCURRENCY.max, interrupt);
+  // Every account in flight listens to it (its deadline), each listener removed when the account is done: up to 64
+  // at once with --concurrency 64, not a leak.
+  if (interrupt) setMaxListeners(CONCURRENCY.max, interrupt);
   const signal = () => AbortSignal.timeout(command.timeoutSeconds * 1000);
   const sts = createStsClient(CLIENT_SETTINGS, ORGANIZATION_MAX_ATTEMPTS);
   try {

@@ -76,7 +76,9 @@ export async function scanAccount(
   context: ScanContext,
 ): Promise<ScannedAccount> {
   const { command, caller, clock } = context;
+  // One deadline for the whole account, AssumeRole included; Ctrl-C ends it early.
   const timeoutMs = command.timeoutSeconds * 1000;
+  const deadlineMs = clock() + timeoutMs;
   const deadline = abortAfter(timeoutMs, context.interrupt);
   const own = account.id === caller.accountId;
   const roleArn = own ? undefined : memberRoleArn(caller.partition, account.id, context.roleName);
@@ -100,10 +102,10 @@ export async function scanAccount(
       accountId: account.id,
       params: command.params,
       now: command.now,
-      deadline: clock() + timeoutMs,
+      deadline: deadlineMs,
       clock,
       maxReportAgeMs: command.maxReportAgeMs,
-      ...(context.interrupt ? { signal: context.interrupt } : {}),
+      signal: deadline.signal,
     });
     retries += gathered.report.calls.retries + (gathered.cloudTrail?.retries ?? 0);
     const info = {
