@@ -20,7 +20,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { handleAccount, RegionDirectory, type RegionOptStatus, restJsonError } from "./account.ts";
-import { CredentialStore, type Identification, parseAuthorization } from "./auth.ts";
+import { CredentialStore, type Identification, type IssuedCredentials, parseAuthorization } from "./auth.ts";
 import { EventHistory, handleCloudTrail } from "./cloudtrail.ts";
 import type { CloudTrailRecord } from "./cloudtrail-records.ts";
 import { handleConfig } from "./config.ts";
@@ -134,16 +134,23 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** `AWS_ENDPOINT_URL_<SERVICE>` of every service the endpoint speaks, all pointing at `url`. */
-function endpointsOf(url: string): Record<string, string> {
-  return {
+/**
+ * The variables that point an AWS SDK at the endpoint at `url` (`AWS_ENDPOINT_URL_<SERVICE>` of every service it
+ * speaks) with one identity's credentials.
+ */
+function environmentOf(url: string, credentials: IssuedCredentials): Record<string, string> {
+  return Object.freeze({
     AWS_ENDPOINT_URL_IAM: url,
     AWS_ENDPOINT_URL_CONFIG_SERVICE: url,
     AWS_ENDPOINT_URL_STS: url,
     AWS_ENDPOINT_URL_CLOUDTRAIL: url,
     AWS_ENDPOINT_URL_ACCOUNT: url,
     AWS_ENDPOINT_URL_ORGANIZATIONS: url,
-  };
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: credentials.sessionToken,
+  });
 }
 
 class LocalAwsServer implements LocalAws {
@@ -187,22 +194,8 @@ class LocalAwsServer implements LocalAws {
     this.credentials = new CredentialStore(homeAccountId);
     this.directory = new Directory(homeAccountId);
     this.organization = new OrganizationDirectory(homeAccountId, () => this.now());
-    const home = this.credentials.home;
-    const workstation = this.credentials.workstation;
-    this.workstationEnv = Object.freeze({
-      ...endpointsOf(this.url),
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: workstation.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: workstation.secretAccessKey,
-      AWS_SESSION_TOKEN: workstation.sessionToken,
-    });
-    this.env = Object.freeze({
-      ...endpointsOf(this.url),
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: home.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: home.secretAccessKey,
-      AWS_SESSION_TOKEN: home.sessionToken,
-    });
+    this.env = environmentOf(this.url, this.credentials.home);
+    this.workstationEnv = environmentOf(this.url, this.credentials.workstation);
     server.on("request", (req: IncomingMessage, res: ServerResponse) => {
       this.onRequest(req, res).catch(() => {
         req.socket.destroy();
