@@ -9,9 +9,8 @@ import type { GatheredEvidence, GatherOptions } from "./types.ts";
  * (generated and waited for when needed) and, unless `cloudTrailLookup` is false, the root events of CloudTrail
  * event history in every enabled region (or `cloudTrailRegions`), both at once and both bound by `deadline`.
  * `evaluateAccount` calls it for every surface (the Lambda, `evaluate --live`, the organization scan). A report
- * that cannot be fetched throws
- * (and stops the CloudTrail part); CloudTrail that cannot be read is evidence too (`status: "unavailable"`):
- * `evaluate` decides whether the report alone is enough.
+ * that cannot be fetched throws (and stops the CloudTrail part); CloudTrail that cannot be read is evidence too
+ * (`status: "unavailable"`): `evaluate` decides whether the report alone is enough.
  *
  * @example
  * ```ts
